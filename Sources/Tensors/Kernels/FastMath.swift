@@ -9,7 +9,7 @@ enum FastMath {
     /// minimax polynomial for eʳ; 2ⁿ is assembled in the exponent bits.
     @inline(__always)
     static func exp(_ x: Float) -> Float {
-        let clamped = Swift.min(Swift.max(x, -87.336_54), 88.722_83)
+        let clamped = x.isNaN ? 0 : Swift.min(Swift.max(x, -87.336_54), 88.722_83)
         let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
         let r = clamped - n * 0.693_359_375 + n * 2.121_944_4e-4
         var p: Float = 1.987_569_15e-4
@@ -19,8 +19,11 @@ enum FastMath {
         p = p * r + 1.666_666_55e-1
         p = p * r + 5.000_000_12e-1
         let expR = p * r * r + r + 1
-        let scale = Float(bitPattern: UInt32(bitPattern: Int32(n) &+ 127) << 23)
-        var result = expR * scale
+        // 2ⁿ as two factors, so n = 128 or n = −126 never leaves the normal exponent range.
+        let high = Int32(n) >> 1, low = Int32(n) &- high
+        let scaleHigh = Float(bitPattern: UInt32(bitPattern: high &+ 127) << 23)
+        let scaleLow = Float(bitPattern: UInt32(bitPattern: low &+ 127) << 23)
+        var result = expR * scaleHigh * scaleLow
         result = x > 88.722_83 ? .infinity : result
         result = x < -87.336_54 ? 0 : result
         return x.isNaN ? x : result

@@ -11,6 +11,9 @@ private struct Abs: UnaryKernel { @inline(__always) func callAsFunction(_ x: Flo
 private struct Tanh: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { FastMath.tanh(x) } }
 private struct Sigmoid: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { FastMath.sigmoid(x) } }
 private struct SiLU: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { x * FastMath.sigmoid(x) } }
+private struct Sine: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.sin(x) } }
+private struct Cosine: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.cos(x) } }
+private struct Sign: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : 0) } }
 private struct ReLU: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { x > 0 ? x : 0 } }
 private struct PowScalar: UnaryKernel { let p: Float; @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.pow(x, p) } }
 /// GELU, tanh form: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
@@ -37,6 +40,8 @@ private struct SiLUGradient: BinaryKernel {
         return g * s * (1 + x * (1 - s))
     }
 }
+private struct SineGradient: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ x: Float) -> Float { g * Foundation.cos(x) } }
+private struct CosineGradient: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ x: Float) -> Float { -g * Foundation.sin(x) } }
 private struct ReLUGradient: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ x: Float) -> Float { x > 0 ? g : 0 } }
 private struct PowScalarGradient: BinaryKernel {
     let p: Float
@@ -86,4 +91,10 @@ extension Tensor {
     public func pow(_ p: Float) -> Tensor { unary(PowScalar(p: p), PowScalarGradient(p: p), savesInput: true) }
     /// x².
     public func squared() -> Tensor { self * self }
+    /// sin x (Foundation, correctly rounded to within libm's accuracy).
+    public func sin() -> Tensor { unary(Sine(), SineGradient(), savesInput: true) }
+    /// cos x.
+    public func cos() -> Tensor { unary(Cosine(), CosineGradient(), savesInput: true) }
+    /// −1, 0 or 1 by the sign of x; a constant (no gradient flows through it).
+    public func sign() -> Tensor { Elementwise.map(self, Sign()) }
 }
