@@ -10,7 +10,11 @@ enum FastMath {
     @inline(__always)
     static func exp(_ x: Float) -> Float {
         let clamped = x.isNaN ? 0 : Swift.min(Swift.max(x, -87.336_54), 88.722_83)
-        let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+        // Round x·log₂e to the nearest integer n without a libm call: adding 1.5·2²³ leaves n in
+        // the low mantissa bits (valid for |x·log₂e| < 2²²), so both the float n and the integer
+        // n come out of one addition.
+        let shifted = clamped * 1.442_695_04 + 12_582_912
+        let n = shifted - 12_582_912
         let r = clamped - n * 0.693_359_375 + n * 2.121_944_4e-4
         var p: Float = 1.987_569_15e-4
         p = p * r + 1.398_199_95e-3
@@ -19,8 +23,9 @@ enum FastMath {
         p = p * r + 1.666_666_55e-1
         p = p * r + 5.000_000_12e-1
         let expR = p * r * r + r + 1
-        // 2ⁿ as two factors, so n = 128 or n = −126 never leaves the normal exponent range.
-        let high = Int32(n) >> 1, low = Int32(n) &- high
+        // 2ⁿ is built as two factors, so n = 128 or n = −126 never leaves the normal exponent range.
+        let integer = Int32(bitPattern: shifted.bitPattern &- 0x4B40_0000)
+        let high = integer >> 1, low = integer &- high
         let scaleHigh = Float(bitPattern: UInt32(bitPattern: high &+ 127) << 23)
         let scaleLow = Float(bitPattern: UInt32(bitPattern: low &+ 127) << 23)
         var result = expR * scaleHigh * scaleLow

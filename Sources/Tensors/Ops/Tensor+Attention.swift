@@ -80,12 +80,15 @@ private struct AttentionLayout {
     /// A `[B, Lq, Lk]` 0/1 mask of visible keys, or nil when every key is visible.
     func keepMask(causal: Bool, keyPadding: Tensor?) -> Tensor? {
         guard causal || keyPadding != nil else { return nil }
+        let padding = keyPadding.map { UnsafePointer($0.storage.pointer) }
         return Tensor(shape: [batch, queries, keys]) { buffer in
             for b in 0..<batch {
                 for i in 0..<queries {
-                    for j in 0..<keys {
-                        let padded = keyPadding.map { $0.storage.pointer[b * keys + j] == 0 } ?? false
-                        buffer[(b * queries + i) * keys + j] = (causal && j > i) || padded ? 0 : 1
+                    let row = buffer.baseAddress! + (b * queries + i) * keys
+                    let visible = causal ? Swift.min(i + 1, keys) : keys
+                    for j in 0..<keys { row[j] = j < visible ? 1 : 0 }
+                    if let padding {
+                        for j in 0..<keys where padding[b * keys + j] == 0 { row[j] = 0 }
                     }
                 }
             }
@@ -97,20 +100,18 @@ private struct AttentionLayout {
         let width = keys
         Parallel.forEachRange(queries, costPerItem: width * 8) { range in
             for i in range {
-                let row = scores + i * width, visible = keep.map { $0 + i * width }
-                var m = -Float.infinity
-                for j in 0..<width where visible.map({ $0[j] != 0 }) ?? true { m = Swift.max(m, row[j]) }
+                let row = scores + i * width
+                if let keep {
+                    let visible = keep + i * width
+                    for j in 0..<width { row[j] = visible[j] != 0 ? row[j] : -.infinity }
+                }
+                let m = RowMath.maximum(row, width)
                 if m == -.infinity {
                     row.update(repeating: 0, count: width)
                     continue
                 }
-                var total: Float = 0
-                for j in 0..<width {
-                    let e = (visible.map { $0[j] != 0 } ?? true) ? FastMath.exp(row[j] - m) : 0
-                    row[j] = e
-                    total += e
-                }
-                let inverse = 1 / total
+                for j in 0..<width { row[j] = FastMath.exp(row[j] - m) }
+                let inverse = 1 / RowMath.sum(row, width)
                 for j in 0..<width { row[j] *= inverse }
             }
         }
@@ -135,8 +136,7 @@ private struct AttentionLayout {
                       beta: 1, c: dv.storage.pointer + valueOffset(b, kvh), ldc: valueWidth)
             for i in 0..<queries {
                 let pr = p + i * keys, dr = ds + i * keys
-                var dot: Float = 0
-                for j in 0..<keys { dot += pr[j] * dr[j] }
+                let dot = RowMath.dot(pr, dr, keys)
                 for j in 0..<keys { dr[j] = pr[j] * (dr[j] - dot) }
             }
             BLAS.gemm(transposeA: false, transposeB: false, m: queries, n: headWidth, k: keys, alpha: scale,

@@ -1,4 +1,6 @@
-// RMSNorm and LayerNorm over the last axis, as fused row kernels with closed-form gradients.
+// RMSNorm and LayerNorm over the last axis: one fused pass forward (statistics, normalisation,
+// affine), closed-form gradients backward. Only the input and one or two scalars per row are
+// saved; x̂ is recomputed in the backward pass.
 
 extension Tensor {
     /// RMSNorm: y = x̂ ⊙ w with x̂ = x·r, r = (mean(x²) + ε)^{-½} over the last axis (Hugging Face
@@ -6,36 +8,7 @@ extension Tensor {
     ///
     /// Gradient, with ĝ = g ⊙ w: ∂x = r·(ĝ − x̂·mean(ĝ ⊙ x̂)), ∂w = Σ_rows g ⊙ x̂.
     public func rmsNorm(weight: Tensor? = nil, epsilon: Float) -> Tensor {
-        let width = shape.last ?? 1
-        if let weight { precondition(weight.shape == [width], "rmsNorm: weight \(weight.shape), expected [\(width)]") }
-        let rows = count / Swift.max(width, 1)
-        let scales = TensorStorage(uninitializedCount: rows)
-        let normalized = TensorStorage(uninitializedCount: count)
-        let x = UnsafePointer(storage.pointer), xhat = normalized.pointer, r = scales.pointer
-        Parallel.forEachRange(rows, costPerItem: width * 4) { range in
-            for row in range {
-                let xs = x + row * width, ys = xhat + row * width
-                var squares: Float = 0
-                for j in 0..<width { squares += xs[j] * xs[j] }
-                let scale = 1 / (squares / Float(width) + epsilon).squareRoot()
-                r[row] = scale
-                for j in 0..<width { ys[j] = xs[j] * scale }
-            }
-        }
-        let xHat = Tensor(shape: shape, storage: normalized)
-        let out = weight.map { xHat.detached() * $0.detached() } ?? xHat
-        return Tensor.recorded(out, inputs: [self] + (weight.map { [$0] } ?? [])) { g, needs in
-            let gHat = weight.map { g * $0.detached() } ?? g
-            let gradX = gHat.rowWise(other: xHat, width: width) { row, gs, hs, dx in
-                let scale = scales.pointer[row]
-                var dot: Float = 0
-                for j in 0..<width { dot += gs[j] * hs[j] }
-                dot /= Float(width)
-                for j in 0..<width { dx[j] = scale * (gs[j] - hs[j] * dot) }
-            }
-            let gradW: Tensor? = needs.count > 1 && needs[1] ? (g * xHat).sum(toShape: [width]) : nil
-            return [gradX, gradW]
-        }
+        normalize(weight: weight, bias: nil, epsilon: epsilon, centered: false)
     }
 
     /// LayerNorm: y = x̂ ⊙ w + b with x̂ = (x − μ)·r, r = (σ² + ε)^{-½}, μ and σ² (biased) over
@@ -44,50 +17,71 @@ extension Tensor {
     /// Gradient, with ĝ = g ⊙ w: ∂x = r·(ĝ − mean(ĝ) − x̂·mean(ĝ ⊙ x̂)), ∂w = Σ_rows g ⊙ x̂,
     /// ∂b = Σ_rows g.
     public func layerNorm(weight: Tensor? = nil, bias: Tensor? = nil, epsilon: Float) -> Tensor {
+        normalize(weight: weight, bias: bias, epsilon: epsilon, centered: true)
+    }
+
+    private func normalize(weight: Tensor?, bias: Tensor?, epsilon: Float, centered: Bool) -> Tensor {
         let width = shape.last ?? 1
         for p in [weight, bias].compactMap({ $0 }) {
-            precondition(p.shape == [width], "layerNorm: affine parameter \(p.shape), expected [\(width)]")
+            precondition(p.shape == [width], "\(centered ? "layerNorm" : "rmsNorm"): parameter \(p.shape), expected [\(width)]")
         }
         let rows = count / Swift.max(width, 1)
-        let scales = TensorStorage(uninitializedCount: rows)
-        let normalized = TensorStorage(uninitializedCount: count)
-        let x = UnsafePointer(storage.pointer), xhat = normalized.pointer, r = scales.pointer
-        Parallel.forEachRange(rows, costPerItem: width * 4) { range in
-            for row in range {
-                let xs = x + row * width, ys = xhat + row * width
-                var total: Float = 0
-                for j in 0..<width { total += xs[j] }
-                let mean = total / Float(width)
-                var squares: Float = 0
-                for j in 0..<width { squares += (xs[j] - mean) * (xs[j] - mean) }
-                let scale = 1 / (squares / Float(width) + epsilon).squareRoot()
-                r[row] = scale
-                for j in 0..<width { ys[j] = (xs[j] - mean) * scale }
+        let statistics = RowStatistics(rows: rows)
+        let (w, b) = (weight?.detached(), bias?.detached())
+        let wp = w.map { UnsafePointer($0.storage.pointer) }, bp = b.map { UnsafePointer($0.storage.pointer) }
+        let out = rowWise(width: width) { row, x, y in
+            let mean = centered ? RowMath.sum(x, width) / Float(width) : 0
+            var squares: Float = 0
+            if centered {
+                for j in 0..<width { y[j] = x[j] - mean }
+                squares = RowMath.dot(y, y, width)
+            } else {
+                squares = RowMath.dot(x, x, width)
+            }
+            let r = 1 / (squares / Float(width) + epsilon).squareRoot()
+            statistics.mean[row] = mean
+            statistics.scale[row] = r
+            switch (wp, bp) {
+            case let (w?, b?): for j in 0..<width { y[j] = (x[j] - mean) * r * w[j] + b[j] }
+            case let (w?, nil): for j in 0..<width { y[j] = (x[j] - mean) * r * w[j] }
+            case let (nil, b?): for j in 0..<width { y[j] = (x[j] - mean) * r + b[j] }
+            case (nil, nil): for j in 0..<width { y[j] = (x[j] - mean) * r }
             }
         }
-        let xHat = Tensor(shape: shape, storage: normalized)
-        var out = weight.map { xHat * $0.detached() } ?? xHat
-        if let bias { out = out + bias.detached() }
+        let x = detached()
         let parameters = [weight, bias].compactMap { $0 }
-        let hasWeight = weight != nil
         return Tensor.recorded(out, inputs: [self] + parameters) { g, needs in
-            let gHat = weight.map { g * $0.detached() } ?? g
+            let xHat = x.rowWise(width: width) { row, xs, hs in
+                let (mean, r) = (statistics.mean[row], statistics.scale[row])
+                for j in 0..<width { hs[j] = (xs[j] - mean) * r }
+            }
+            let gHat = w.map { g * $0 } ?? g
             let gradX = gHat.rowWise(other: xHat, width: width) { row, gs, hs, dx in
-                let scale = scales.pointer[row]
-                var total: Float = 0, dot: Float = 0
-                for j in 0..<width {
-                    total += gs[j]
-                    dot += gs[j] * hs[j]
-                }
-                let mean = total / Float(width)
-                dot /= Float(width)
-                for j in 0..<width { dx[j] = scale * (gs[j] - mean - hs[j] * dot) }
+                let r = statistics.scale[row]
+                let dot = RowMath.dot(gs, hs, width) / Float(width)
+                let mean = centered ? RowMath.sum(gs, width) / Float(width) : 0
+                for j in 0..<width { dx[j] = r * (gs[j] - mean - hs[j] * dot) }
             }
             var grads: [Tensor?] = [gradX]
-            if hasWeight { grads.append(needs[grads.count] ? (g * xHat).sum(toShape: [width]) : nil) }
-            if bias != nil { grads.append(needs[grads.count] ? g.sum(toShape: [width]) : nil) }
+            if w != nil { grads.append(needs[grads.count] ? (g * xHat).sum(toShape: [width]) : nil) }
+            if b != nil { grads.append(needs[grads.count] ? g.sum(toShape: [width]) : nil) }
             return grads
         }
     }
+}
 
+/// Per-row mean and inverse scale saved by a normalisation for its backward pass.
+private final class RowStatistics: @unchecked Sendable {
+    let mean: UnsafeMutablePointer<Float>
+    let scale: UnsafeMutablePointer<Float>
+
+    init(rows: Int) {
+        mean = .allocate(capacity: Swift.max(rows, 1))
+        scale = .allocate(capacity: Swift.max(rows, 1))
+    }
+
+    deinit {
+        mean.deallocate()
+        scale.deallocate()
+    }
 }

@@ -29,19 +29,13 @@ extension Tensor {
         let width = shape.last ?? 1
         let out = rowWise(width: width) { _, x, y in
             let m = RowMath.maximum(x, width)
-            var total: Float = 0
-            for j in 0..<width {
-                let e = FastMath.exp(x[j] - m)
-                y[j] = e
-                total += e
-            }
-            let inverse = 1 / total
+            for j in 0..<width { y[j] = FastMath.exp(x[j] - m) }
+            let inverse = 1 / RowMath.sum(y, width)
             for j in 0..<width { y[j] *= inverse }
         }
         return Tensor.recorded(out, inputs: [self]) { g, _ in
             [g.rowWise(other: out, width: width) { _, gp, yp, dx in
-                var dot: Float = 0
-                for j in 0..<width { dot += gp[j] * yp[j] }
+                let dot = RowMath.dot(gp, yp, width)
                 for j in 0..<width { dx[j] = yp[j] * (gp[j] - dot) }
             }]
         }
@@ -51,15 +45,13 @@ extension Tensor {
         let width = shape.last ?? 1
         let out = rowWise(width: width) { _, x, y in
             let m = RowMath.maximum(x, width)
-            var total: Float = 0
-            for j in 0..<width { total += FastMath.exp(x[j] - m) }
-            let shift = m + Foundation.log(total)
+            for j in 0..<width { y[j] = FastMath.exp(x[j] - m) }
+            let shift = m + Foundation.log(RowMath.sum(y, width))
             for j in 0..<width { y[j] = x[j] - shift }
         }
         return Tensor.recorded(out, inputs: [self]) { g, _ in
             [g.rowWise(other: out, width: width) { _, gp, yp, dx in
-                var total: Float = 0
-                for j in 0..<width { total += gp[j] }
+                let total = RowMath.sum(gp, width)
                 for j in 0..<width { dx[j] = gp[j] - FastMath.exp(yp[j]) * total }
             }]
         }
@@ -95,17 +87,3 @@ extension Tensor {
     }
 }
 
-/// Small reductions over one row, written so the compiler vectorises them.
-enum RowMath {
-    /// The largest of `count` values (−∞ for an empty row; NaN if any value is NaN).
-    @inline(__always)
-    static func maximum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
-        var m = -Float.infinity
-        var sawNaN = false
-        for j in 0..<count {
-            m = Swift.max(m, x[j])
-            sawNaN = sawNaN || x[j].isNaN
-        }
-        return sawNaN ? .nan : m
-    }
-}
