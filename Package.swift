@@ -24,11 +24,20 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "Tokenizers", targets: ["Tokenizers"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Linalg", targets: ["Linalg"]),
+        .library(name: "ModelIO", targets: ["ModelIO"]),
+        .library(name: "KnowledgeEditing", targets: ["KnowledgeEditing"]),
+        .library(name: "TextEncoders", targets: ["TextEncoders"]),
+        .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
     ],
     dependencies: [
         // YAML (hparams, configs): Yams vendors libyaml, so no system YAML library is needed to build.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The mokus command line.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // System libraries, found through pkg-config (Debian: libopenblas-dev liblapacke-dev libpng-dev).
@@ -45,11 +54,52 @@ let package = Package(
         // Tensors: storage, kernels, autodiff; every matrix product goes through CBLAS.
         .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
 
+        // Tokenizers: byte-level BPE from tokenizer.json; Foundation only (NSRegularExpression, NFC).
+        .target(name: "Tokenizers"),
+
+        // Imaging: PNG through libpng's simplified API (CPNG); image <-> Tensor conversion (Tensors).
+        .target(name: "Imaging", dependencies: ["CPNG", "Tensors"]),
+
+        // Linalg: Float32/Float64 LAPACK facade (CLAPACKE), sgemm/dgemm products (COpenBLAS),
+        // conversion to and from Tensor (Tensors).
+        .target(name: "Linalg", dependencies: ["CLAPACKE", "COpenBLAS", "Tensors"]),
+
+        // ModelIO: safetensors read/write and strict config decoding; converts to Tensor (Tensors),
+        // reads YAML configs (Yams).
+        .target(name: "ModelIO", dependencies: ["Tensors", .product(name: "Yams", package: "Yams")]),
+
+        // KnowledgeEditing: the core protocols (TextEncoder, …) over Tensors.
+        .target(name: "KnowledgeEditing", dependencies: ["Tensors"]),
+        // TextEncoders: Hugging Face architectures behind the TextEncoder protocol (KnowledgeEditing),
+        // loaded from safetensors (ModelIO), tokenised with byte-level BPE (Tokenizers).
+        .target(name: "TextEncoders", dependencies: ["KnowledgeEditing", "ModelIO", "Tensors", "Tokenizers"]),
+
+        // mokus: the CLI and composition root.
+        .executableTarget(
+            name: "mokus",
+            dependencies: ["KnowledgeEditing", "TextEncoders", "Tensors", "Tokenizers",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
         // Benchmarks: a separate executable, never timed assertions in tests.
         // (References/ holds the numpy script it runs, in the same command, as the reference.)
-        .executableTarget(name: "mokus-bench", dependencies: ["Tensors"], exclude: ["References"]),
+        // (It also writes and opens a 2 GB checkpoint through ModelIO: the safetensors open benchmark.)
+        // (It also times BPE encoding through Tokenizers, beside tiktoken as the reference.)
+        .executableTarget(
+            name: "mokus-bench", dependencies: ["Tensors", "ModelIO", "Tokenizers"], exclude: ["References"]),
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+        .testTarget(
+            name: "TextEncodersTests",
+            dependencies: ["TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport"],
+            exclude: ["Fixtures"]),
+        // ImagingTests also uses Tensors directly (seeded RandomGenerator, Tensor values).
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensors"]),
+        // LinalgTests also uses Tensors directly (seeded RandomGenerator, Tensor conversions).
+        .testTarget(name: "LinalgTests", dependencies: ["Linalg", "Tensors"]),
+        // ModelIOTests also uses Tensors directly (seeded RandomGenerator, DType encode/decode).
+        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "Tensors"], exclude: ["Fixtures"]),
+        // TokenizersTests reads its fixtures (Qwen tokenizer.json, corpus, tiktoken ids) via #filePath.
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
     ]
 )

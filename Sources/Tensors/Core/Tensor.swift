@@ -21,8 +21,13 @@ public struct Tensor: @unchecked Sendable {
     /// Position on a tape, when some input of this value was a tracked variable.
     var node: TapeNode?
 
-    /// Wraps `storage` (whose count must equal the shape's element count).
-    init(shape: [Int], storage: TensorStorage, node: TapeNode? = nil) {
+    /// Wraps `storage` (whose count must equal the shape's element count), for example memory
+    /// borrowed from a mapped file (see ``TensorStorage/init(borrowing:count:owner:)``).
+    public init(shape: [Int], storage: TensorStorage) {
+        self.init(shape: shape, storage: storage, node: nil)
+    }
+
+    init(shape: [Int], storage: TensorStorage, node: TapeNode?) {
         precondition(
             shape.elementCount == storage.count,
             "Tensor: shape \(shape) holds \(shape.elementCount) values, storage has \(storage.count)")

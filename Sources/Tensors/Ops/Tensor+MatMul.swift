@@ -50,6 +50,22 @@ extension Tensor {
         }
     }
 
+    /// `self · op(W)` for a weight that is materialised on demand, once for the forward
+    /// product and again for the backward one, instead of being kept alive by the tape.
+    ///
+    /// This is how large frozen weights (a memory-mapped bf16 checkpoint converted per use) take
+    /// part in a differentiated pass: the tape holds only the closure, so a 7B model does not
+    /// keep 28 GB of Float32 weights alive between forward and backward. No gradient flows to
+    /// the weight itself.
+    /// - Parameter transposeWeight: true for a Hugging Face `Linear` weight `[out, in]`
+    ///   (`self · Wᵀ`), false for a GPT-2 `Conv1D` weight `[in, out]` (`self · W`).
+    public func matmul(fetching weight: @escaping () -> Tensor, transposeWeight: Bool) -> Tensor {
+        let out = detached().matmul(weight(), transposeOther: transposeWeight)
+        return Tensor.recorded(out, inputs: [self]) { g, _ in
+            [g.matmul(weight(), transposeOther: !transposeWeight)]
+        }
+    }
+
     /// One GEMM per batch element; both operands have the same leading axes.
     private static func batchedProduct(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -> Tensor {
         let r = a.rank

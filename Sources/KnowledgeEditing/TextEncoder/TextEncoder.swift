@@ -1,0 +1,98 @@
+import Tensors
+
+/// A causal transformer language model as knowledge editors see it: tokens in, hidden states and
+/// logits out, parameters addressed by their Hugging Face names, and hooks at Hugging Face module
+/// names.
+///
+/// Editors use only this protocol. Concrete architectures (Qwen2, Qwen2.5-VL's text tower,
+/// Llama, GPT-2) live in the `TextEncoders` module.
+///
+/// ```swift
+/// let encoder: any TextEncoder = try TextEncoderLoader.load(directory: url)
+/// let batch = TokenBatch([try encoder.tokenize("The Eiffel Tower is in")], padding: .right)
+/// var hooks = ForwardHooks()
+/// hooks.capture("model.layers.5.mlp.down_proj", .input, at: [batch.lastTokenRow(0)])
+/// let out = try encoder.forward(batch, hooks: hooks)
+/// let key = out.captures[ModulePoint("model.layers.5.mlp.down_proj", .input)]!   // [1, 4864]
+/// ```
+///
+/// ### Differentiating through the encoder
+/// Forward passes are ordinary tensor computations: whatever tracked tensor enters them (a
+/// delta in ``ForwardHooks/addDelta(_:at:_:)``, a parameter set to a tape variable) makes the
+/// outputs tracked, and ``Tape/gradients(of:withRespectTo:seed:retainGraph:)`` differentiates.
+/// To get ∂loss/∂(module output) at some positions, inject a zero delta there and ask for the
+/// delta's gradient.
+public protocol TextEncoder: AnyObject {
+    /// Architecture facts: model type, widths, layer count, vocabulary, module names.
+    var info: TextEncoderInfo { get }
+
+    /// Token ids of `text` (no special tokens are added).
+    func tokenize(_ text: String) throws -> [Int]
+
+    /// The text of `ids` (special tokens included as their text).
+    /// - Throws: when an id names no token.
+    func detokenize(_ ids: [Int]) throws -> String
+
+    /// Runs the model over a padded batch.
+    /// - Throws: when a hook names a module the model does not have, or a delta or position does
+    ///   not fit.
+    func forward(_ batch: TokenBatch, hooks: ForwardHooks) throws -> ForwardOutput
+
+    /// Names, shapes and storage types of every parameter, in checkpoint order.
+    var parameters: [ParameterInfo] { get }
+
+    /// The current value (base weights with any replacement) of a parameter, in Float32.
+    func parameter(_ name: String) throws -> Tensor
+
+    /// Replaces a parameter's value (for the following forward passes) without touching the
+    /// checkpoint on disk; `nil` restores the base weights.
+    func setParameter(_ name: String, _ value: Tensor?) throws
+}
+
+extension TextEncoder {
+    /// Adds `delta` to a parameter's current value.
+    public func addToParameter(_ name: String, _ delta: Tensor) throws {
+        try setParameter(name, try parameter(name) + delta)
+    }
+
+    /// Runs the model without hooks.
+    public func forward(_ batch: TokenBatch) throws -> ForwardOutput {
+        try forward(batch, hooks: ForwardHooks())
+    }
+}
+
+/// What a ``TextEncoder`` is.
+public struct TextEncoderInfo: Sendable, Equatable {
+    /// The checkpoint's `model_type` (`qwen2`, `qwen2_5_vl`, `llama`, `gpt2`).
+    public var modelType: String
+    public var hiddenSize: Int
+    public var layerCount: Int
+    public var vocabularySize: Int
+    /// Hookable modules, as the checkpoint spells them (e.g. `model.layers.3.mlp.down_proj`).
+    public var moduleNames: [String]
+    /// Printable name of layer `i`'s block (`model.layers.{}` or `transformer.h.{}`).
+    public var layerModuleTemplate: String
+
+    public init(modelType: String, hiddenSize: Int, layerCount: Int, vocabularySize: Int,
+                moduleNames: [String], layerModuleTemplate: String) {
+        self.modelType = modelType
+        self.hiddenSize = hiddenSize
+        self.layerCount = layerCount
+        self.vocabularySize = vocabularySize
+        self.moduleNames = moduleNames
+        self.layerModuleTemplate = layerModuleTemplate
+    }
+}
+
+/// A parameter's Hugging Face name, shape and storage type.
+public struct ParameterInfo: Sendable, Equatable {
+    public var name: String
+    public var shape: [Int]
+    public var dtype: DType
+
+    public init(name: String, shape: [Int], dtype: DType) {
+        self.name = name
+        self.shape = shape
+        self.dtype = dtype
+    }
+}

@@ -1,0 +1,48 @@
+/// Errors of loading and running text encoders. Messages name the file, key or module and say
+/// what was expected and what was found.
+public enum TextEncoderError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// `config.json` names a `model_type` no architecture handles.
+    case unsupportedModelType(file: String, modelType: String, supported: [String])
+    /// A configuration value is missing or invalid.
+    case invalidConfiguration(file: String, key: String, reason: String)
+    /// The checkpoint lacks a tensor the architecture needs.
+    case missingTensor(directory: String, name: String)
+    /// The checkpoint holds a tensor the architecture does not use.
+    case unexpectedTensor(directory: String, name: String)
+    /// A tensor's shape differs from the one the configuration implies.
+    case tensorShapeMismatch(name: String, expected: [Int], found: [Int])
+    /// A tensor is stored in a type that cannot be computed with (e.g. an integer type).
+    case unsupportedTensorType(name: String, dtype: String)
+    /// A hook or parameter names something the model does not have.
+    case unknownModule(name: String, suggestion: String?)
+    case unknownParameter(name: String, suggestion: String?)
+    /// A hook's rows or delta do not fit the batch or the module.
+    case invalidHook(module: String, reason: String)
+    /// A token id outside the vocabulary.
+    case tokenOutOfRange(id: Int, vocabularySize: Int)
+
+    public var description: String {
+        switch self {
+        case let .unsupportedModelType(file, modelType, supported):
+            "\(file): model_type \"\(modelType)\" is not supported (supported: \(supported.joined(separator: ", ")))"
+        case let .invalidConfiguration(file, key, reason):
+            "\(file): key \"\(key)\": \(reason)"
+        case let .missingTensor(directory, name):
+            "\(directory): checkpoint has no tensor \"\(name)\", which the architecture needs"
+        case let .unexpectedTensor(directory, name):
+            "\(directory): checkpoint tensor \"\(name)\" is not part of the architecture"
+        case let .tensorShapeMismatch(name, expected, found):
+            "tensor \"\(name)\": expected shape \(expected), found \(found)"
+        case let .unsupportedTensorType(name, dtype):
+            "tensor \"\(name)\": stored as \(dtype), expected F32, BF16 or F16"
+        case let .unknownModule(name, suggestion):
+            "no module named \"\(name)\"" + (suggestion.map { " (did you mean \"\($0)\"?)" } ?? "")
+        case let .unknownParameter(name, suggestion):
+            "no parameter named \"\(name)\"" + (suggestion.map { " (did you mean \"\($0)\"?)" } ?? "")
+        case let .invalidHook(module, reason):
+            "hook on \"\(module)\": \(reason)"
+        case let .tokenOutOfRange(id, vocabularySize):
+            "token id \(id) is outside the vocabulary (size \(vocabularySize))"
+        }
+    }
+}

@@ -1,0 +1,144 @@
+/// Everything that can go wrong while reading or writing checkpoints and configuration files.
+///
+/// Every case names the file it concerns (a path) and, where relevant, the tensor or key, and says
+/// what was expected and what was found. Bad input never traps: every validation in this module
+/// ends in one of these cases.
+public enum ModelIOError: Error, CustomStringConvertible, Equatable, Sendable {
+    // MARK: Files
+
+    /// The file could not be opened, inspected or mapped (`reason` is the system's message).
+    case fileNotReadable(file: String, reason: String)
+    /// Writing, syncing or renaming an output file failed; nothing was left half-written.
+    case writeFailed(file: String, reason: String)
+
+    // MARK: safetensors layout
+
+    /// The file is shorter than the 8-byte header-length prefix.
+    case fileTooShort(file: String, size: Int)
+    /// The declared header length does not fit in the file after the 8-byte prefix.
+    case headerLengthOutOfRange(file: String, declared: UInt64, available: Int)
+    /// The header bytes are not valid UTF-8.
+    case headerNotUTF8(file: String)
+    /// The header is not a JSON object of tensor entries (with an optional `__metadata__`).
+    case malformedHeader(file: String, reason: String)
+    /// A tensor entry lacks `dtype`, `shape` or `data_offsets`.
+    case missingTensorField(file: String, tensor: String, field: String)
+    /// A tensor's dtype string is not a safetensors dtype.
+    case unknownDType(file: String, tensor: String, dtype: String)
+    /// A shape with a negative extent, or whose element or byte count overflows `Int`.
+    case invalidShape(file: String, tensor: String, shape: [Int])
+    /// `data_offsets` is not `[begin, end]` with `0 ≤ begin ≤ end`.
+    case invalidDataOffsets(file: String, tensor: String, offsets: [Int])
+    /// A tensor's bytes end past the data area.
+    case offsetsOutOfRange(file: String, tensor: String, end: Int, dataSize: Int)
+    /// The byte range's length differs from `product(shape) × dtype size`.
+    case byteCountMismatch(file: String, tensor: String, expected: Int, found: Int)
+    /// Two tensors share bytes.
+    case overlappingTensors(file: String, first: String, second: String)
+    /// Bytes between the previous tensor's end and this tensor's begin belong to no tensor.
+    case gapBeforeTensor(file: String, tensor: String, expectedBegin: Int, foundBegin: Int)
+    /// The tensors end before the file does: trailing bytes belong to no tensor.
+    case trailingData(file: String, coveredEnd: Int, dataSize: Int)
+
+    // MARK: Tensor access
+
+    /// No tensor of that name; `suggestions` are the closest names present.
+    case tensorNotFound(file: String, tensor: String, suggestions: [String])
+    /// The tensor's storage dtype has no Float32 conversion (only F32, BF16 and F16 do).
+    case notConvertibleToFloat(file: String, tensor: String, dtype: String)
+
+    // MARK: Checkpoints (directories, shards, index)
+
+    /// The checkpoint directory holds no `*.safetensors` file.
+    case noSafetensorsFiles(directory: String)
+    /// `model.safetensors.index.json` is not valid JSON with a `weight_map` of strings.
+    case malformedIndex(index: String, reason: String)
+    /// The index names a shard file that does not exist.
+    case missingShard(index: String, shard: String)
+    /// The index maps a tensor to a shard that does not contain it.
+    case tensorNotInShard(index: String, tensor: String, shard: String)
+    /// The same tensor name appears in several files of an unindexed checkpoint.
+    case duplicateTensor(tensor: String, files: [String])
+    /// A tensor handed to a writer is unusable (duplicate or reserved name, wrong byte count).
+    case invalidTensorForWriting(tensor: String, reason: String)
+
+    // MARK: Configuration files
+
+    /// A top-level key that the configuration type does not know; `suggestion` is the nearest
+    /// valid key by edit distance, when one is close.
+    case unknownConfigKey(file: String, key: String, line: Int?, validKeys: [String], suggestion: String?)
+    /// A required key is absent (`keyPath` like `layers[2].name`).
+    case missingConfigKey(file: String, keyPath: String)
+    /// A value has the wrong type or is null where a value is required.
+    case configTypeMismatch(file: String, keyPath: String, expected: String)
+    /// The document does not parse, or is not a mapping at the top level.
+    case malformedConfig(file: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .fileNotReadable(file, reason):
+            "\(file): cannot read file: \(reason)"
+        case let .writeFailed(file, reason):
+            "\(file): cannot write file: \(reason)"
+        case let .fileTooShort(file, size):
+            "\(file): \(size) bytes is too short for a safetensors file (needs at least 8 bytes)"
+        case let .headerLengthOutOfRange(file, declared, available):
+            "\(file): header length \(declared) exceeds the \(available) bytes after the length prefix"
+        case let .headerNotUTF8(file):
+            "\(file): safetensors header is not valid UTF-8"
+        case let .malformedHeader(file, reason):
+            "\(file): malformed safetensors header: \(reason)"
+        case let .missingTensorField(file, tensor, field):
+            "\(file): tensor '\(tensor)' has no '\(field)' field"
+        case let .unknownDType(file, tensor, dtype):
+            "\(file): tensor '\(tensor)' has unknown dtype '\(dtype)'; supported: "
+                + SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")
+                + " (Float32 conversion: F32, BF16, F16)"
+        case let .invalidShape(file, tensor, shape):
+            "\(file): tensor '\(tensor)' has invalid shape \(shape) (negative extent or size overflow)"
+        case let .invalidDataOffsets(file, tensor, offsets):
+            "\(file): tensor '\(tensor)' has data_offsets \(offsets); expected [begin, end] with 0 ≤ begin ≤ end"
+        case let .offsetsOutOfRange(file, tensor, end, dataSize):
+            "\(file): tensor '\(tensor)' ends at byte \(end) of a \(dataSize)-byte data area"
+        case let .byteCountMismatch(file, tensor, expected, found):
+            "\(file): tensor '\(tensor)' needs \(expected) bytes (shape × dtype size), its offsets span \(found)"
+        case let .overlappingTensors(file, first, second):
+            "\(file): tensors '\(first)' and '\(second)' overlap"
+        case let .gapBeforeTensor(file, tensor, expectedBegin, foundBegin):
+            "\(file): tensor '\(tensor)' begins at byte \(foundBegin); expected \(expectedBegin) (no gaps allowed)"
+        case let .trailingData(file, coveredEnd, dataSize):
+            "\(file): tensors cover \(coveredEnd) of \(dataSize) data bytes; the rest belongs to no tensor"
+        case let .tensorNotFound(file, tensor, suggestions):
+            "\(file): no tensor named '\(tensor)'" + (suggestions.isEmpty ? "" : Self.didYouMean(suggestions))
+        case let .notConvertibleToFloat(file, tensor, dtype):
+            "\(file): tensor '\(tensor)' is stored as \(dtype); only F32, BF16 and F16 convert to Float32"
+        case let .noSafetensorsFiles(directory):
+            "\(directory): no model.safetensors.index.json and no *.safetensors file"
+        case let .malformedIndex(index, reason):
+            "\(index): malformed safetensors index: \(reason)"
+        case let .missingShard(index, shard):
+            "\(index): shard '\(shard)' named in weight_map does not exist"
+        case let .tensorNotInShard(index, tensor, shard):
+            "\(index): weight_map puts tensor '\(tensor)' in '\(shard)', which does not contain it"
+        case let .duplicateTensor(tensor, files):
+            "tensor '\(tensor)' appears in several files: \(files.joined(separator: ", "))"
+        case let .invalidTensorForWriting(tensor, reason):
+            "cannot write tensor '\(tensor)': \(reason)"
+        case let .unknownConfigKey(file, key, line, validKeys, suggestion):
+            "\(file)\(line.map { ":\($0)" } ?? ""): unknown key '\(key)'"
+                + (suggestion.map { Self.didYouMean([$0]) } ?? ".")
+                + " Valid keys: \(validKeys.joined(separator: ", "))"
+        case let .missingConfigKey(file, keyPath):
+            "\(file): missing required key '\(keyPath)'"
+        case let .configTypeMismatch(file, keyPath, expected):
+            "\(file): key '\(keyPath)' expected a value of type \(expected)"
+        case let .malformedConfig(file, reason):
+            "\(file): malformed configuration: \(reason)"
+        }
+    }
+
+    /// `; did you mean 'a' or 'b'?`
+    private static func didYouMean(_ names: [String]) -> String {
+        "; did you mean " + names.map { "'\($0)'" }.joined(separator: " or ") + "?"
+    }
+}

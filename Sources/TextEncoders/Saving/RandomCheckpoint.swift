@@ -1,0 +1,61 @@
+import Foundation
+import KnowledgeEditing
+import ModelIO
+import Tensors
+
+/// Writes a checkpoint directory of random weights for any configuration the loader supports:
+/// model-shaped test and benchmark inputs (e.g. a Qwen2.5-7B-shaped bf16 encoder) without
+/// downloading anything.
+///
+/// Values: matrices and embeddings uniform with standard deviation `scale`; norm weights
+/// 1 + uniform noise of standard deviation 0.1·`scale`·10 (so about 1); biases like matrices.
+/// The same `seed` gives the same files. Weights are generated and written one shard at a time,
+/// so memory stays near one shard's Float32 size (`shardBytes` at 2 bytes per bf16 value means
+/// 2× that in Float32).
+///
+/// Output: `config.json` and either `model.safetensors` (when everything fits in one shard) or
+/// `model-0000k-of-0000N.safetensors` with `model.safetensors.index.json`. No tokenizer is
+/// written; load with an explicit tokenizer, or copy a `tokenizer.json` in.
+public enum RandomCheckpoint {
+    public static func write(
+        config: [String: Any], to directory: URL, dtype: DType = .float32, scale: Float = 0.02,
+        seed: UInt64 = 0, shardBytes: Int = 1 << 30
+    ) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let configURL = directory.appending(path: "config.json")
+        try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys]).write(to: configURL, options: .atomic)
+        let (architecture, _) = try TextEncoderLoader.architectureMaker(ConfigFile(url: configURL))(ConfigFile(url: configURL), [])
+        let parameters = architecture.declaredParameters.filter { architecture.tiedParameters[$0.0] == nil }
+        var shards: [[(String, [Int])]] = [[]]
+        var shardSize = 0
+        for parameter in parameters {
+            let bytes = parameter.1.elementCount * dtype.byteSize
+            if shardSize > 0 && shardSize + bytes > shardBytes {
+                shards.append([])
+                shardSize = 0
+            }
+            shards[shards.count - 1].append(parameter)
+            shardSize += bytes
+        }
+        var rng = RandomGenerator(seed: seed)
+        let half = scale * Float(3).squareRoot()
+        var weightMap: [String: String] = [:]
+        for (index, shard) in shards.enumerated() {
+            let file = shards.count == 1 ? "model.safetensors"
+                : String(format: "model-%05d-of-%05d.safetensors", index + 1, shards.count)
+            let entries = shard.map { name, shape in
+                let isNorm = shape.count == 1 && (name.contains("norm") || name.contains("ln_")) && name.hasSuffix(".weight")
+                let values = rng.uniform(shape, low: -half, high: half)
+                return SafetensorsEntry(name, isNorm ? values * 5 + 1 : values, storedAs: dtype)
+            }
+            try SafetensorsWriter.write(entries, to: directory.appending(path: file))
+            for (name, _) in shard { weightMap[name] = file }
+        }
+        if shards.count > 1 {
+            let totalSize = parameters.reduce(0) { $0 + $1.1.elementCount * dtype.byteSize }
+            let index: [String: Any] = ["metadata": ["total_size": totalSize], "weight_map": weightMap]
+            try JSONSerialization.data(withJSONObject: index, options: [.prettyPrinted, .sortedKeys])
+                .write(to: directory.appending(path: "model.safetensors.index.json"), options: .atomic)
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// `mokus`: knowledge editing for the LLM text encoders of text-to-image models.
+@main
+struct Mokus: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mokus",
+        abstract: "Knowledge editing for the LLM text encoders of text-to-image models.",
+        discussion: """
+            Inspect a Hugging Face checkpoint before choosing layers to edit:
+              mokus info --model DIR          modules and parameter shapes
+              mokus encode --model DIR --text "The Eiffel Tower is in"
+            """,
+        subcommands: [Info.self, Encode.self])
+}
+
+/// Options naming a model directory (config.json, safetensors, tokenizer.json).
+struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Checkpoint directory (config.json, *.safetensors, tokenizer.json).", valueName: "dir"),
+            completion: .directory)
+    var model: String
+}
