@@ -50,9 +50,14 @@ let package = Package(
         .systemLibrary(
             name: "CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
+        // glibc's <malloc.h> (mallopt), part of libc6-dev.
+        .systemLibrary(name: "CMalloc"),
 
         // Tensors: storage, kernels, autodiff; every matrix product goes through CBLAS.
-        .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
+        .target(
+            name: "Tensors",
+            dependencies: ["COpenBLAS", .target(name: "CMalloc", condition: .when(platforms: [.linux]))],
+            swiftSettings: kernelSettings),
 
         // Tokenizers: byte-level BPE from tokenizer.json; Foundation only (NSRegularExpression, NFC).
         .target(name: "Tokenizers"),
@@ -85,7 +90,8 @@ let package = Package(
         // (It also writes and opens a 2 GB checkpoint through ModelIO: the safetensors open benchmark.)
         // (It also times BPE encoding through Tokenizers, beside tiktoken as the reference.)
         .executableTarget(
-            name: "mokus-bench", dependencies: ["Tensors", "ModelIO", "Tokenizers"], exclude: ["References"]),
+            name: "mokus-bench", dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "TextEncoders"],
+            exclude: ["References"]),
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),

@@ -116,13 +116,13 @@ final class BPEModel: Sendable {
             ids.append(Int(tokenIDForByte[Int(word[0])]))
             return
         }
-        let cacheable = word.count < Self.maximumCachedWordLength
-        let key = ByteString(bytes: Array(word))
-        if let wholeWordIDs, let id = wholeWordIDs[key] {
+        let cacheable = cacheCapacity > 0 && word.count < Self.maximumCachedWordLength
+        let key = cacheable || wholeWordIDs != nil ? ByteString(bytes: Array(word)) : nil
+        if let key, let wholeWordIDs, let id = wholeWordIDs[key] {
             ids.append(id)
             return
         }
-        if cacheable, let cached = cache.withLock({ $0[key] }) {
+        if cacheable, let key, let cached = cache.withLock({ $0[key] }) {
             ids.append(contentsOf: cached)
             return
         }
@@ -140,7 +140,7 @@ final class BPEModel: Sendable {
         }
         let start = ids.count
         merges.applyMerges(scratch: &scratch, appendingTo: &ids)
-        if cacheable {
+        if cacheable, let key {
             let result = Array(ids[start...])
             cache.withLock { cache in
                 if cache.count < cacheCapacity { cache[key] = result }

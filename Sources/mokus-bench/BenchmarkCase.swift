@@ -29,12 +29,6 @@ struct BenchmarkCase {
     /// Median wall time of `repeats` runs after one warm-up run.
     func measure() -> Double {
         run()
-        var times: [Double] = []
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            run()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return times.sorted()[times.count / 2]
+        return Measure.medianSeconds(repeats: repeats, run)
     }
 }

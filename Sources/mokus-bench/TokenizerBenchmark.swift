@@ -19,25 +19,32 @@ enum TokenizerBenchmark {
     /// - Throws: `TokenizerError` when `tokenizerJSON` cannot be loaded.
     static func run(tokenizerJSON: URL, corpus: [String]) throws -> [String] {
         var uncached: BPETokenizer?
-        let loadSeconds = try seconds { uncached = try BPETokenizer(contentsOf: tokenizerJSON, cacheCapacity: 0) }
+        let loadSeconds = try Measure.seconds {
+            uncached = try BPETokenizer(contentsOf: tokenizerJSON, cacheCapacity: 0)
+        }
         guard let uncached else { return ["tokenizer: not loaded"] }
         let cached = try BPETokenizer(contentsOf: tokenizerJSON)
 
         let tokenCount = corpus.reduce(0) { $0 + uncached.encode($1).count }
         let byteCount = corpus.reduce(0) { $0 + $1.utf8.count }
-        let uncachedSeconds = medianSeconds { for line in corpus { _ = uncached.encode(line) } }
+        let uncachedSeconds = Measure.medianSeconds(repeats: repeats) {
+            for line in corpus { _ = uncached.encode(line) }
+        }
         for line in corpus { _ = cached.encode(line) }
-        let cachedSeconds = medianSeconds { for line in corpus { _ = cached.encode(line) } }
+        let cachedSeconds = Measure.medianSeconds(repeats: repeats) { for line in corpus { _ = cached.encode(line) } }
 
         func rate(_ seconds: Double) -> String {
-            String(format: "%.2f M tokens/s, %.1f MB/s", Double(tokenCount) / seconds / 1e6, Double(byteCount) / seconds / 1e6)
+            String(format: "%.2f M tokens/s, %.1f MB/s",
+                   Double(tokenCount) / seconds / 1e6, Double(byteCount) / seconds / 1e6)
         }
         return [
             "BPE tokenizer (\(tokenizerJSON.lastPathComponent), \(uncached.vocabularySize) ids): "
                 + "load \(String(format: "%.3f", loadSeconds)) s",
             "  corpus: \(corpus.count) lines, \(byteCount) UTF-8 bytes, \(tokenCount) tokens",
-            "  encode, no word cache: median \(milliseconds(uncachedSeconds)) of \(repeats) → \(rate(uncachedSeconds))",
-            "  encode, 10,000-word cache (warm): median \(milliseconds(cachedSeconds)) of \(repeats) → \(rate(cachedSeconds))",
+            "  encode, no word cache: median \(Measure.milliseconds(uncachedSeconds)) of \(repeats)"
+                + " → \(rate(uncachedSeconds))",
+            "  encode, 10,000-word cache (warm): median \(Measure.milliseconds(cachedSeconds)) of \(repeats)"
+                + " → \(rate(cachedSeconds))",
         ]
     }
 
@@ -68,17 +75,4 @@ enum TokenizerBenchmark {
         print(json.dumps({"tokens": tokens, "seconds": seconds, "tokens_per_second": tokens / seconds,
                           "detail": f"tiktoken {tiktoken.__version__}"}))
         """#
-
-    private static func seconds(_ body: () throws -> Void) rethrows -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    }
-
-    private static func medianSeconds(_ body: () -> Void) -> Double {
-        let times = (0..<repeats).map { _ in seconds(body) }
-        return times.sorted()[repeats / 2]
-    }
-
-    private static func milliseconds(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
 }

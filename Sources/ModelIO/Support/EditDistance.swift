@@ -1,10 +1,10 @@
 /// Levenshtein distance and "did you mean" suggestions for error messages.
-enum EditDistance {
+public enum EditDistance {
     /// The number of single-character insertions, deletions and substitutions that turn `a`
     /// into `b` (compared by Unicode scalar).
     ///
     /// - Complexity: O(|a|·|b|) time, O(|b|) memory.
-    static func between(_ a: String, _ b: String) -> Int {
+    public static func between(_ a: String, _ b: String) -> Int {
         let source = Array(a.unicodeScalars), target = Array(b.unicodeScalars)
         if source.isEmpty { return target.count }
         var previous = Array(0...target.count)
@@ -24,7 +24,7 @@ enum EditDistance {
     /// qualifies when its distance is at most a third of the longer string's length (at least 2),
     /// or when one of the two contains the other (`clamp_norm` → `clamp_norm_factor`); far-off
     /// names are not suggestions.
-    static func suggestions(for word: String, among candidates: some Sequence<String>, limit: Int = 3) -> [String] {
+    public static func suggestions(for word: String, among candidates: some Sequence<String>, limit: Int = 3) -> [String] {
         candidates
             .map { (name: $0, distance: between(word, $0)) }
             .filter {

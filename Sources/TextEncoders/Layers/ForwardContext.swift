@@ -1,4 +1,5 @@
 import KnowledgeEditing
+import ModelIO
 import Tensors
 
 /// Applies ``ForwardHooks`` during one forward pass: model code wraps each named module in
@@ -15,7 +16,7 @@ final class ForwardContext {
     /// Validates hook module names and rows before any compute.
     init(hooks: ForwardHooks, batch: TokenBatch, moduleNames: Set<String>) throws {
         for name in hooks.moduleNames where !moduleNames.contains(name) {
-            throw TextEncoderError.unknownModule(name: name, suggestion: moduleNames.min { levenshtein($0, name) < levenshtein($1, name) })
+            throw TextEncoderError.unknownModule(name: name, suggestion: EditDistance.suggestions(for: name, among: moduleNames, limit: 1).first)
         }
         let rowCount = batch.batchSize * batch.length
         let rowSets = hooks.captures.map { ($0.key.module, $0.value ?? []) } + hooks.deltas.map { ($0.key, $0.value.rows) }

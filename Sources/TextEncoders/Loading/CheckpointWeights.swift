@@ -122,7 +122,8 @@ final class CheckpointWeights {
             return x.matmul(replacement, transposeOther: transposed)
         }
         let info = parameters.first { $0.name == name }!
-        if transposed && info.shape.elementCount > blockElements && !x.isTracked {
+        // Float32 weights are borrowed from the mapping without conversion: no need to block.
+        if transposed && info.dtype != .float32 && info.shape.elementCount > blockElements && !x.isTracked {
             return blockedProduct(x, name, info: info)
         }
         return x.matmul(fetching: { [unowned self] in self.declared(name) }, transposeWeight: transposed)
@@ -157,20 +158,6 @@ final class CheckpointWeights {
     }
 
     private func closest(_ name: String) -> String? {
-        parameters.map(\.name).min { levenshtein($0, name) < levenshtein($1, name) }
+        EditDistance.suggestions(for: name, among: parameters.map(\.name), limit: 1).first
     }
-}
-
-/// Edit distance between two strings (for "did you mean" suggestions).
-func levenshtein(_ a: String, _ b: String) -> Int {
-    let a = Array(a.utf8), b = Array(b.utf8)
-    var previous = Array(0...b.count)
-    for i in 1...Swift.max(a.count, 1) where !a.isEmpty {
-        var current = [i] + [Int](repeating: 0, count: b.count)
-        for j in 1...Swift.max(b.count, 1) where !b.isEmpty {
-            current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

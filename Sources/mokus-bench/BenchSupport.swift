@@ -1,0 +1,32 @@
+import Foundation
+
+/// Timing, memory and formatting helpers shared by the benchmark sections.
+enum Measure {
+    /// Wall seconds of one call.
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// Median wall seconds of `repeats` calls.
+    static func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0..<repeats { times.append(try seconds(body)) }
+        return times.sorted()[times.count / 2]
+    }
+
+    /// VmRSS (`"VmRSS:"`) or peak VmHWM (`"VmHWM:"`) of this process in bytes, from
+    /// /proc/self/status (0 where /proc is unavailable).
+    static func memory(_ field: String = "VmRSS:") -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes * 1024
+    }
+
+    static func milliseconds(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
+    static func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
+    static func signedMegabytes(_ bytes: Int) -> String { String(format: "%+.1f MB", Double(bytes) / 1e6) }
+}
