@@ -95,6 +95,8 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+        // The CLI's commands, parsed and run in-process.
+        .testTarget(name: "mokusTests", dependencies: ["mokus", "KnowledgeEditing", "Tokenizers"]),
         .testTarget(
             name: "TextEncodersTests",
             dependencies: ["TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport"],

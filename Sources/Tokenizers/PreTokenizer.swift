@@ -37,34 +37,9 @@ struct PreTokenizer: Sendable {
             throw TokenizerError.unsupportedComponent(
                 file: file, component: "pre_tokenizer", type: "null (a ByteLevel pre-tokenizer is required)")
         }
-        var flat: [(PreTokenizerJSON, String)] = []
-        Self.flatten(json, key: "pre_tokenizer", into: &flat)
         var steps: [Step] = []
         var sawByteLevel = false
-        for (component, key) in flat {
-            if sawByteLevel {
-                throw TokenizerError.unsupportedComponent(
-                    file: file, component: key, type: "a step after ByteLevel (ByteLevel must come last)")
-            }
-            switch component {
-            case .split(let pattern, let behavior, let invert):
-                guard behavior == "Isolated", !invert else {
-                    throw TokenizerError.unsupportedComponent(
-                        file: file, component: key, type: "Split(behavior: \(behavior), invert: \(invert))")
-                }
-                steps.append(.split(try Self.compile(pattern, file: file, key: key)))
-            case .byteLevel(let addPrefixSpace, let useRegex):
-                sawByteLevel = true
-                if addPrefixSpace { steps.append(.prefixSpace) }
-                if useRegex {
-                    steps.append(.split(try Self.compile(.regex(KnownPatternSplitter.gpt2Pattern), file: file, key: key)))
-                }
-            case .unsupported(let type):
-                throw TokenizerError.unsupportedComponent(file: file, component: key, type: type)
-            case .sequence:
-                preconditionFailure("flatten removes sequences")
-            }
-        }
+        try Self.appendSteps(of: json, key: "pre_tokenizer", file: file, to: &steps, sawByteLevel: &sawByteLevel)
         guard sawByteLevel else {
             throw TokenizerError.unsupportedComponent(
                 file: file, component: "pre_tokenizer", type: "no ByteLevel step (a byte-level BPE needs one)")
@@ -72,13 +47,36 @@ struct PreTokenizer: Sendable {
         self.steps = steps
     }
 
-    private static func flatten(_ json: PreTokenizerJSON, key: String, into flat: inout [(PreTokenizerJSON, String)]) {
-        if case .sequence(let members) = json {
-            for (index, member) in members.enumerated() {
-                flatten(member, key: "\(key).pretokenizers[\(index)]", into: &flat)
+    /// Appends the steps of `json` (named `key` in errors), flattening sequences.
+    private static func appendSteps(
+        of json: PreTokenizerJSON, key: String, file: String, to steps: inout [Step], sawByteLevel: inout Bool
+    ) throws {
+        func requireNoByteLevelYet() throws {
+            if sawByteLevel {
+                throw TokenizerError.unsupportedComponent(
+                    file: file, component: key, type: "a step after ByteLevel (ByteLevel must come last)")
             }
-        } else {
-            flat.append((json, key))
+        }
+        switch json {
+        case .sequence(let members):
+            for (index, member) in members.enumerated() {
+                try appendSteps(
+                    of: member, key: "\(key).pretokenizers[\(index)]", file: file, to: &steps, sawByteLevel: &sawByteLevel)
+            }
+        case .split(let pattern, let behavior, let invert):
+            try requireNoByteLevelYet()
+            guard behavior == "Isolated", !invert else {
+                throw TokenizerError.unsupportedComponent(
+                    file: file, component: key, type: "Split(behavior: \(behavior), invert: \(invert))")
+            }
+            steps.append(.split(try compile(pattern, file: file, key: key)))
+        case .byteLevel(let addPrefixSpace, let useRegex):
+            try requireNoByteLevelYet()
+            sawByteLevel = true
+            if addPrefixSpace { steps.append(.prefixSpace) }
+            if useRegex { steps.append(.split(try compile(.regex(KnownPatternSplitter.gpt2Pattern), file: file, key: key))) }
+        case .unsupported(let type):
+            throw TokenizerError.unsupportedComponent(file: file, component: key, type: type)
         }
     }
 

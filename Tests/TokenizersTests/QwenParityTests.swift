@@ -60,6 +60,23 @@ struct QwenParityTests {
         #expect(failures.count == 0, "\(failures.count) lines do not round-trip:\n\(report)")
     }
 
+    @Test("Tasks encoding at once through the shared word cache get the same ids as one task")
+    func concurrentEncoding() async throws {
+        let tokenizer = try BPETokenizer(contentsOf: QwenFixture.directory.appendingPathComponent("qwen_tokenizer.json"))
+        let lines = try QwenFixture.jsonLines("qwen_corpus.jsonl", as: QwenFixture.Line.self).map(\.text)
+        let expected = try QwenFixture.jsonLines("qwen_expected_ids.jsonl", as: [Int].self)
+        let results = await withTaskGroup(of: (Int, [[Int]]).self) { group in
+            for task in 0..<4 {
+                group.addTask { (task, lines.map(tokenizer.encode)) }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(results.count == 4)
+        for (_, ids) in results {
+            #expect(ids == expected)
+        }
+    }
+
     @Test("Qwen special tokens and the chat template")
     func specialTokens() throws {
         let tokenizer = try QwenFixture.tokenizer.get()

@@ -3,6 +3,8 @@
 public enum TextEncoderError: Error, CustomStringConvertible, Equatable, Sendable {
     /// `config.json` names a `model_type` no architecture handles.
     case unsupportedModelType(file: String, modelType: String, supported: [String])
+    /// A file the checkpoint needs is missing or unreadable.
+    case unreadableFile(file: String, reason: String)
     /// A configuration value is missing or invalid.
     case invalidConfiguration(file: String, key: String, reason: String)
     /// The checkpoint lacks a tensor the architecture needs.
@@ -25,6 +27,8 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable, Sendabl
         switch self {
         case let .unsupportedModelType(file, modelType, supported):
             "\(file): model_type \"\(modelType)\" is not supported (supported: \(supported.joined(separator: ", ")))"
+        case let .unreadableFile(file, reason):
+            "\(file): cannot be read: \(reason)"
         case let .invalidConfiguration(file, key, reason):
             "\(file): key \"\(key)\": \(reason)"
         case let .missingTensor(directory, name):

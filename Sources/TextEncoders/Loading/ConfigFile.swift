@@ -10,11 +10,14 @@ struct ConfigFile {
     init(url: URL) throws {
         path = url.path(percentEncoded: false)
         let data: Data
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TextEncoderError.unreadableFile(file: path, reason: "no such file (is this a checkpoint directory?)")
+        }
         do { data = try Data(contentsOf: url) } catch {
-            throw TextEncoderError.invalidConfiguration(file: path, key: "(file)", reason: "cannot be read: \(error.localizedDescription)")
+            throw TextEncoderError.unreadableFile(file: path, reason: error.localizedDescription)
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw TextEncoderError.invalidConfiguration(file: path, key: "(file)", reason: "not a JSON object")
+            throw TextEncoderError.unreadableFile(file: path, reason: "not a JSON object")
         }
         values = object
     }

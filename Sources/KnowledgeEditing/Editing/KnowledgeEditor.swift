@@ -1,0 +1,104 @@
+import Tensors
+
+/// A knowledge-editing method (ROME, MEMIT, AlphaEdit, UltraEdit, …): computes weight deltas
+/// that make a ``TextEncoder`` answer a batch of ``EditRequest``s with their new targets.
+///
+/// Editors are *pure with respect to the model*: they read activations and gradients through
+/// the encoder's hooks, may set temporary parameter values while they work (restoring them
+/// before they return), and return their update as ``WeightDelta``s. ``EditSession`` applies,
+/// records, undoes and saves those deltas; an editor never changes weights behind its back.
+/// Editor state that must outlive one call (covariance caches, AlphaEdit's projector and key
+/// cache, UltraEdit's normaliser) lives in the ``EditState`` passed in.
+///
+/// Editors are created from an hparams YAML file by ``EditorRegistry``, keyed by `alg_name`.
+public protocol KnowledgeEditor {
+    /// The EasyEdit `alg_name` this editor implements (e.g. `"ROME"`).
+    static var algorithmName: String { get }
+
+    /// Computes the update for `requests` against the encoder's current weights.
+    ///
+    /// - Parameters:
+    ///   - requests: the edits; editors that cannot batch (ROME) reject more than one.
+    ///   - encoder: the model; its parameters are as the session has left them (earlier
+    ///     sequential edits included).
+    ///   - state: persistent editor state (caches, statistics) for this model.
+    ///   - progress: receives one line per phase and step; editors never print.
+    /// - Throws: errors naming the request and what is wrong (subject not in prompt, empty target,
+    ///   …) before any computation; the encoder's parameters are unchanged when it throws.
+    func edit(
+        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
+    ) throws -> EditResult
+}
+
+/// What one ``KnowledgeEditor/edit(_:encoder:state:progress:)`` call produces.
+public struct EditResult {
+    /// One delta per edited parameter.
+    public var deltas: [WeightDelta]
+    /// Per-request diagnostics, in request order.
+    public var diagnostics: [EditDiagnostics]
+
+    public init(deltas: [WeightDelta], diagnostics: [EditDiagnostics]) {
+        self.deltas = deltas
+        self.diagnostics = diagnostics
+    }
+}
+
+/// An additive update of one parameter, in the parameter's own layout (`[out, in]` for a
+/// Hugging Face Linear weight, `[in, out]` for GPT-2's Conv1D).
+public struct WeightDelta: @unchecked Sendable {
+    public enum Value {
+        /// Δ itself.
+        case dense(Tensor)
+        /// Δ = left · right, `left` `[rows, r]`, `right` `[r, columns]`: rank-r updates stay
+        /// rank r in memory and on disk.
+        case lowRank(left: Tensor, right: Tensor)
+    }
+
+    public var parameter: String
+    public var value: Value
+
+    public init(parameter: String, value: Value) {
+        self.parameter = parameter
+        self.value = value
+    }
+
+    /// The shape of Δ.
+    public var shape: [Int] {
+        switch value {
+        case .dense(let d): d.shape
+        case .lowRank(let left, let right): [left.shape[0], right.shape[1]]
+        }
+    }
+
+    /// Δ as a dense tensor.
+    public var dense: Tensor {
+        switch value {
+        case .dense(let d): d
+        case .lowRank(let left, let right): left.matmul(right)
+        }
+    }
+}
+
+/// How an edit went for one request: the optimisation's loss curve and the sizes involved.
+public struct EditDiagnostics: Sendable, Equatable {
+    /// Loss per optimisation step (empty for closed-form editors).
+    public var losses: [Float] = []
+    /// Named scalar measurements (e.g. `delta_norm`, `target_norm`, `clamped`).
+    public var values: [String: Float] = [:]
+
+    public init(losses: [Float] = [], values: [String: Float] = [:]) {
+        self.losses = losses
+        self.values = values
+    }
+}
+
+/// Receives progress from long work (optimisation steps, statistics batches). The CLI draws it
+/// on a terminal or prints one line per phase; library code never prints.
+public protocol ProgressReporter: AnyObject {
+    /// A new phase begins (e.g. "layer 5: v* optimisation"), with `total` steps if known.
+    func begin(_ phase: String, total: Int?)
+    /// `completed` steps of the current phase are done; `detail` is a short status (a loss).
+    func update(completed: Int, detail: String?)
+    /// The current phase ended.
+    func end()
+}
