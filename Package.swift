@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "ModelIO", targets: ["ModelIO"]),
         .library(name: "KnowledgeEditing", targets: ["KnowledgeEditing"]),
         .library(name: "TextEncoders", targets: ["TextEncoders"]),
+        .library(name: "ROME", targets: ["ROME"]),
         .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
     ],
@@ -38,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // The mokus command line.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Zip archives: EasyEdit/ROME layer statistics come as .npz files (zips of .npy arrays).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries, found through pkg-config (Debian: libopenblas-dev liblapacke-dev libpng-dev).
@@ -73,11 +76,19 @@ let package = Package(
         // reads YAML configs (Yams).
         .target(name: "ModelIO", dependencies: ["Tensors", .product(name: "Yams", package: "Yams")]),
 
-        // KnowledgeEditing: the core protocols (TextEncoder, …) over Tensors.
-        .target(name: "KnowledgeEditing", dependencies: ["Tensors"]),
+        // KnowledgeEditing: the core protocols (TextEncoder, KnowledgeEditor, …) over Tensors;
+        // edit files, hparams and statistics are read and written through ModelIO;
+        // EasyEdit's .npz layer statistics are unzipped with ZIPFoundation.
+        .target(
+            name: "KnowledgeEditing",
+            dependencies: ["Tensors", "ModelIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // TextEncoders: Hugging Face architectures behind the TextEncoder protocol (KnowledgeEditing),
         // loaded from safetensors (ModelIO), tokenised with byte-level BPE (Tokenizers).
         .target(name: "TextEncoders", dependencies: ["KnowledgeEditing", "ModelIO", "Tensors", "Tokenizers"]),
+
+        // Editors: runtime plugins (ordinary library targets), registered by alg_name in the CLI.
+        // ROME: the core's locate-then-edit machinery (KnowledgeEditing); the C⁻¹k̄ solve (Linalg).
+        .target(name: "ROME", dependencies: ["KnowledgeEditing", "Linalg", "Tensors"], path: "Plugins/ROME"),
 
         // mokus: the CLI and composition root.
         .executableTarget(
@@ -95,6 +106,8 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+        // ROME on the committed tiny fixtures (TextEncoders loads them).
+        .testTarget(name: "ROMETests", dependencies: ["ROME", "KnowledgeEditing", "TextEncoders", "Tensors"]),
         // The CLI's commands, parsed and run in-process.
         .testTarget(name: "mokusTests", dependencies: ["mokus", "KnowledgeEditing", "Tokenizers"]),
         .testTarget(
@@ -109,5 +122,10 @@ let package = Package(
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "Tensors"], exclude: ["Fixtures"]),
         // TokenizersTests reads its fixtures (Qwen tokenizer.json, corpus, tiktoken ids) via #filePath.
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
+        // KnowledgeEditingTests: hparams, registry, templates, request files; ModelIO for the config
+        // errors it checks and the fixture checkpoint's tensor names; Tensors for fake editors' results.
+        .testTarget(
+            name: "KnowledgeEditingTests", dependencies: ["KnowledgeEditing", "ModelIO", "Tensors"],
+            exclude: ["Fixtures"]),
     ]
 )

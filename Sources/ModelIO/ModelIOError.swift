@@ -69,8 +69,12 @@ public enum ModelIOError: Error, CustomStringConvertible, Equatable, Sendable {
     case unknownConfigKey(file: String, key: String, line: Int?, validKeys: [String], suggestion: String?)
     /// A required key is absent (`keyPath` like `layers[2].name`).
     case missingConfigKey(file: String, keyPath: String)
-    /// A value has the wrong type or is null where a value is required.
-    case configTypeMismatch(file: String, keyPath: String, expected: String)
+    /// A value has the wrong type or is null where a value is required; `found` quotes the value
+    /// as the document writes it, `line` is its line (YAML).
+    case configTypeMismatch(file: String, keyPath: String, line: Int?, expected: String, found: String)
+    /// A value of the right type that the configuration type rejects (out of range, not one of the
+    /// allowed choices); `expected` says what is allowed.
+    case invalidConfigValue(file: String, keyPath: String, line: Int?, expected: String, found: String)
     /// The document does not parse, or is not a mapping at the top level.
     case malformedConfig(file: String, reason: String)
 
@@ -130,8 +134,12 @@ public enum ModelIOError: Error, CustomStringConvertible, Equatable, Sendable {
                 + " Valid keys: \(validKeys.joined(separator: ", "))"
         case let .missingConfigKey(file, keyPath):
             "\(file): missing required key '\(keyPath)'"
-        case let .configTypeMismatch(file, keyPath, expected):
-            "\(file): key '\(keyPath)' expected a value of type \(expected)"
+        case let .configTypeMismatch(file, keyPath, line, expected, found):
+            "\(file)\(line.map { ":\($0)" } ?? ""): key '\(keyPath)' expected a value of type \(expected),"
+                + " found \(found)"
+        case let .invalidConfigValue(file, keyPath, line, expected, found):
+            "\(file)\(line.map { ":\($0)" } ?? ""): key '\(keyPath)' has an invalid value \(found);"
+                + " expected \(expected)"
         case let .malformedConfig(file, reason):
             "\(file): malformed configuration: \(reason)"
         }

@@ -1,5 +1,6 @@
 import Foundation
 import KnowledgeEditing
+import ModelIO
 import Tensors
 
 /// A Hugging Face causal language model loaded from a checkpoint directory (config.json,
@@ -12,17 +13,39 @@ public final class TransformerTextEncoder: TextEncoder {
     public let directory: URL
     public let info: TextEncoderInfo
     public let tokenizer: any TextTokenizer
+    /// SHA-256 over the checkpoint's fingerprint and `config.json`, computed once at load (see
+    /// ``fingerprint(checkpoint:configBytes:)``).
+    public let fingerprint: String
     let architecture: any LanguageModelArchitecture
     let weights: CheckpointWeights
     private let moduleNameSet: Set<String>
 
-    init(directory: URL, architecture: any LanguageModelArchitecture, weights: CheckpointWeights, tokenizer: any TextTokenizer) {
+    init(directory: URL, architecture: any LanguageModelArchitecture, weights: CheckpointWeights,
+         tokenizer: any TextTokenizer, fingerprint: String) {
         self.directory = directory
         self.architecture = architecture
         self.info = architecture.info
         self.weights = weights
         self.tokenizer = tokenizer
+        self.fingerprint = fingerprint
         self.moduleNameSet = Set(architecture.info.moduleNames)
+    }
+
+    /// The encoder fingerprint of a checkpoint directory: SHA-256 over the ASCII text
+    /// `mokus-text-encoder-fingerprint/1` and a line feed, the 64 hex digits of
+    /// `SafetensorsCheckpoint.fingerprint`, the byte count of `config.json` as a little-endian
+    /// `UInt64`, and the bytes of `config.json` exactly as stored (so any edit of the file,
+    /// even whitespace, gives a new fingerprint). The tokenizer is not part of it.
+    ///
+    /// - Complexity: the checkpoint fingerprint's cost (headers and 192 KiB of data per file)
+    ///   plus the config's size.
+    static func fingerprint(checkpoint: SafetensorsCheckpoint, configBytes: Data) -> String {
+        var hasher = SHA256()
+        hasher.update("mokus-text-encoder-fingerprint/1\n")
+        hasher.update(checkpoint.fingerprint)
+        hasher.update(littleEndian: UInt64(configBytes.count))
+        hasher.update(configBytes)
+        return hasher.finalize()
     }
 
     public func tokenize(_ text: String) throws -> [Int] { try tokenizer.encode(text) }
@@ -37,6 +60,8 @@ public final class TransformerTextEncoder: TextEncoder {
 
     /// Parameters currently replaced in memory.
     public var replacedParameters: [String] { weights.replacedNames }
+
+    public func hasReplacement(_ name: String) -> Bool { weights.replacedNames.contains(name) }
 
     public func forward(_ batch: TokenBatch, hooks: ForwardHooks) throws -> ForwardOutput {
         let context = try ForwardContext(hooks: hooks, batch: batch, moduleNames: moduleNameSet)

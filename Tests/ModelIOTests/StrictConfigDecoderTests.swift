@@ -84,8 +84,70 @@ struct StrictConfigDecoderTests {
             ? #"{"alg_name": "ROME", "layers": ["five"], "learning_rate": 0.5}"#
             : "alg_name: ROME\nlayers: [five]\nlearning_rate: 0.5\n"
         let error = try #require(throws: ModelIOError.self) { try Self.decode(text, format) }
-        #expect(error == .configTypeMismatch(file: "hparams", keyPath: "layers[0]", expected: "Int"))
-        #expect(error.description.contains("'layers[0]'"))
+        let (line, found) = format == .json ? (nil, "\"five\"") : (2, "five")
+        #expect(error == .configTypeMismatch(
+            file: "hparams", keyPath: "layers[0]", line: line, expected: "integer", found: found))
+        #expect(error.description.contains("'layers[0]' expected a value of type integer, found \(found)"))
+    }
+
+    @Test("a wrong type quotes the value as written, with its line in YAML")
+    func wrongTypeQuotesValue() throws {
+        let yaml = "alg_name: ROME\nlayers: 5\nlearning_rate: '5e-1'\n"
+        #expect(throws: ModelIOError.configTypeMismatch(
+            file: "hparams", keyPath: "layers", line: 2, expected: "list", found: "5")
+        ) { try Self.decode(yaml, .yaml) }
+        let quoted = "alg_name: ROME\nlayers: [5]\nlearning_rate: \"5e-1\"\n"
+        #expect(throws: ModelIOError.configTypeMismatch(
+            file: "hparams", keyPath: "learning_rate", line: 3, expected: "number", found: "\"5e-1\"")
+        ) { try Self.decode(quoted, .yaml) }
+        let json = #"{"alg_name": "ROME", "layers": {"a": true}, "learning_rate": null}"#
+        #expect(throws: ModelIOError.configTypeMismatch(
+            file: "hparams", keyPath: "layers", line: nil, expected: "list", found: "{a: true}")
+        ) { try Self.decode(json, .json) }
+    }
+
+    /// Rejects a negative width inside `init(from:)`, as hparams types validate their values.
+    struct Validated: Decodable {
+        let widths: [Int]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            widths = try container.decode([Int].self, forKey: .widths)
+            guard widths.allSatisfy({ $0 >= 0 }) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .widths, in: container, debugDescription: "a list of integers ≥ 0")
+            }
+        }
+
+        enum CodingKeys: String, CodingKey { case widths }
+    }
+
+    @Test("a value rejected by the type's own validation is reported with what was found",
+          arguments: [StrictConfigDecoder.Format.json, .yaml])
+    func invalidValue(format: StrictConfigDecoder.Format) throws {
+        let text = format == .json ? #"{"widths": [4, -1]}"# : "# widths\nwidths: [4, -1]\n"
+        let error = try #require(throws: ModelIOError.self) {
+            try StrictConfigDecoder.decode(
+                Validated.self, from: Data(text.utf8), format: format, file: "c", allowedKeys: ["widths"])
+        }
+        #expect(error == .invalidConfigValue(
+            file: "c", keyPath: "widths", line: format == .json ? nil : 2, expected: "a list of integers ≥ 0",
+            found: "[4, -1]"))
+    }
+
+    @Test("top-level keys come with their lines in YAML and sorted without lines in JSON")
+    func topLevelKeys() throws {
+        let yaml = "# comment\nlayers: [1]\nalg_name: ROME\n"
+        #expect(try StrictConfigDecoder.topLevelKeys(in: Data(yaml.utf8), format: .yaml, file: "h") == [
+            ConfigKey(name: "layers", line: 2), ConfigKey(name: "alg_name", line: 3),
+        ])
+        let json = #"{"layers": [1], "alg_name": "ROME"}"#
+        #expect(try StrictConfigDecoder.topLevelKeys(in: Data(json.utf8), format: .json, file: "h") == [
+            ConfigKey(name: "alg_name", line: nil), ConfigKey(name: "layers", line: nil),
+        ])
+        #expect(throws: ModelIOError.malformedConfig(file: "h", reason: "the top level is not a mapping")) {
+            try StrictConfigDecoder.topLevelKeys(in: Data("- 1\n".utf8), format: .yaml, file: "h")
+        }
     }
 
     @Test("nested key paths are reported", arguments: [StrictConfigDecoder.Format.json, .yaml])

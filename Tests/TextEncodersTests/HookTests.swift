@@ -101,6 +101,21 @@ struct HookTests {
         }
     }
 
+    @Test("resuming at a block from its recorded input reproduces the full pass", arguments: Architecture.allCases)
+    func resume(architecture: Architecture) throws {
+        try withModel(architecture.config) { encoder in
+            let batch = TokenBatch([[1, 2, 3, 4], [5, 6]], padding: .right)
+            var hooks = ForwardHooks()
+            hooks.hiddenStates = [1]
+            let full = try encoder.forward(batch, hooks: hooks)
+            var resumed = ForwardHooks()
+            resumed.resume = (1, full.hiddenStates[1]!)
+            #expect(try encoder.forward(batch, hooks: resumed).logits!.scalars == full.logits!.scalars)
+            resumed.resume = (1, Tensor.zeros([1, 1, 16]))
+            #expect(throws: TextEncoderError.self) { try encoder.forward(batch, hooks: resumed) }
+        }
+    }
+
     @Test("parameters are replaced, read back and restored")
     func parameterReplacement() throws {
         try withModel(TinyCheckpoint.qwen2Config()) { encoder in

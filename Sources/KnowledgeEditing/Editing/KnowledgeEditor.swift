@@ -85,10 +85,13 @@ public struct EditDiagnostics: Sendable, Equatable {
     public var losses: [Float] = []
     /// Named scalar measurements (e.g. `delta_norm`, `target_norm`, `clamped`).
     public var values: [String: Float] = [:]
+    /// Named vectors (e.g. ROME's `layer5.target`, the v* the edited layer now produces).
+    public var vectors: [String: [Float]] = [:]
 
-    public init(losses: [Float] = [], values: [String: Float] = [:]) {
+    public init(losses: [Float] = [], values: [String: Float] = [:], vectors: [String: [Float]] = [:]) {
         self.losses = losses
         self.values = values
+        self.vectors = vectors
     }
 }
 

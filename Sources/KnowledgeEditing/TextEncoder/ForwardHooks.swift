@@ -33,6 +33,11 @@ public struct ForwardHooks {
     public var finalHiddenState = false
     /// Compute `[batch, length, vocabulary]` logits (set false to save the LM-head product).
     public var computeLogits = true
+    /// Start the pass at block `layer` with this residual input (`[batch, length, width]`, the
+    /// hidden state `layer` of an earlier pass over the same batch), skipping the embedding and
+    /// blocks below: an optimisation that only changes things at block `layer` or above need not
+    /// recompute the layers beneath it. Hooks on skipped modules never fire.
+    public var resume: (layer: Int, hiddenState: Tensor)?
 
     public init() {}
 

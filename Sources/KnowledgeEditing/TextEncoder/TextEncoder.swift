@@ -26,6 +26,14 @@ public protocol TextEncoder: AnyObject {
     /// Architecture facts: model type, widths, layer count, vocabulary, module names.
     var info: TextEncoderInfo { get }
 
+    /// A hex digest identifying the model's *base* weights and configuration: two encoders with
+    /// the same fingerprint compute the same function, so anything derived from the model
+    /// (layer statistics, cached keys) may be reused between them. It is fixed when the model is
+    /// loaded and does not follow in-memory parameter replacements (``setParameter(_:_:)``),
+    /// nor the tokenizer. For checkpoints it is derived from the files' headers and sampled
+    /// weights plus `config.json` (see `SafetensorsCheckpoint.fingerprint` in ModelIO).
+    var fingerprint: String { get }
+
     /// Token ids of `text` (no special tokens are added).
     func tokenize(_ text: String) throws -> [Int]
 
@@ -47,6 +55,9 @@ public protocol TextEncoder: AnyObject {
     /// Replaces a parameter's value (for the following forward passes) without touching the
     /// checkpoint on disk; `nil` restores the base weights.
     func setParameter(_ name: String, _ value: Tensor?) throws
+
+    /// Whether a parameter currently has a replacement value.
+    func hasReplacement(_ name: String) -> Bool
 }
 
 extension TextEncoder {

@@ -9,7 +9,7 @@ import Yams
 /// compares them with the allowed ones, then decodes. The unknown-key check runs first because a
 /// misspelling usually also makes a required key "missing", and "unknown key 'layres'; did you mean
 /// 'layers'?" is the more useful message. Decoding errors become ``ModelIOError`` cases naming the
-/// file, the key path and the expected type.
+/// file, the key path, the line (YAML), the expected type and the value found.
 ///
 /// Only the top level is checked; nested objects are the nested types' own business.
 ///
@@ -60,72 +60,85 @@ public enum StrictConfigDecoder {
 
     /// Decodes `data`, whose top level must be a mapping whose keys are all in `allowedKeys`.
     ///
+    /// Validation inside the type's `init(from:)` reports a bad value by throwing
+    /// `DecodingError.dataCorrupted` at the value's coding path (for instance through
+    /// `DecodingError.dataCorruptedError(forKey:in:debugDescription:)`) with a description that
+    /// says what was expected; it becomes ``ModelIOError/invalidConfigValue(file:keyPath:line:expected:found:)``
+    /// quoting the value as the document writes it.
+    ///
     /// - Parameter file: the name used in error messages.
     /// - Throws: ``ModelIOError/malformedConfig(file:reason:)`` for a syntax error or a top level
     ///   that is not a mapping; ``ModelIOError/unknownConfigKey(file:key:line:validKeys:suggestion:)``
     ///   for the first unknown key (document order in YAML, sorted order in JSON);
-    ///   ``ModelIOError/missingConfigKey(file:keyPath:)`` and
-    ///   ``ModelIOError/configTypeMismatch(file:keyPath:expected:)`` from decoding.
+    ///   ``ModelIOError/missingConfigKey(file:keyPath:)``,
+    ///   ``ModelIOError/configTypeMismatch(file:keyPath:line:expected:found:)`` and
+    ///   ``ModelIOError/invalidConfigValue(file:keyPath:line:expected:found:)`` from decoding.
     public static func decode<T: Decodable>(
         _ type: T.Type, from data: Data, format: Format, file: String, allowedKeys: [String]
     ) throws -> T {
+        let document = try ConfigDocument(data: data, format: format, file: file)
+        try check(document.topLevelKeys, allowedKeys: allowedKeys, file: file)
         do {
-            switch format {
-            case .json:
-                let keys = try jsonTopLevelKeys(data, file: file)
-                try check(keys.map { ($0, nil) }, allowedKeys: allowedKeys, file: file)
-                return try JSONDecoder().decode(type, from: data)
-            case .yaml:
-                guard let text = String(data: data, encoding: .utf8) else {
-                    throw ModelIOError.malformedConfig(file: file, reason: "not valid UTF-8")
-                }
-                guard let mapping = try Yams.compose(yaml: text)?.mapping else {
-                    throw ModelIOError.malformedConfig(file: file, reason: "the top level is not a mapping")
-                }
-                let keys = Array(mapping.keys).map { ($0.string ?? "\($0)", $0.mark?.line) }
-                try check(keys, allowedKeys: allowedKeys, file: file)
-                return try YAMLDecoder().decode(type, from: Node.mapping(mapping))
-            }
+            return try document.decode(type)
+        } catch let error as DecodingError {
+            throw translate(error, file: file, document: document)
         } catch let error as ModelIOError {
             throw error
-        } catch let error as DecodingError {
-            throw translate(error, file: file)
         } catch {
             throw ModelIOError.malformedConfig(file: file, reason: "\(error)")
         }
     }
 
-    /// The top-level keys of a JSON object, sorted (JSONSerialization does not keep document order).
-    private static func jsonTopLevelKeys(_ data: Data, file: String) throws -> [String] {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw ModelIOError.malformedConfig(file: file, reason: "invalid JSON: \(error.localizedDescription)")
-        }
-        guard let dictionary = object as? [String: Any] else {
-            throw ModelIOError.malformedConfig(file: file, reason: "the top level is not a JSON object")
-        }
-        return dictionary.keys.sorted()
+    /// The top-level keys of `data` with their lines (YAML: document order; JSON: sorted, no
+    /// lines). Callers that decode a document in phases (a header such as `alg_name` first, then
+    /// the type it selects) read the keys here and allow them all in the first phase.
+    ///
+    /// - Throws: ``ModelIOError/malformedConfig(file:reason:)`` as ``decode(_:from:format:file:allowedKeys:)``.
+    public static func topLevelKeys(in data: Data, format: Format, file: String) throws -> [ConfigKey] {
+        try ConfigDocument(data: data, format: format, file: file).topLevelKeys
     }
 
     /// Throws for the first key (with its line, when known) that is not allowed.
-    private static func check(_ keys: [(String, Int?)], allowedKeys: [String], file: String) throws {
+    private static func check(_ keys: [ConfigKey], allowedKeys: [String], file: String) throws {
         let allowed = Set(allowedKeys)
-        guard let (key, line) = keys.first(where: { !allowed.contains($0.0) }) else { return }
+        guard let key = keys.first(where: { !allowed.contains($0.name) }) else { return }
         throw ModelIOError.unknownConfigKey(
-            file: file, key: key, line: line, validKeys: allowedKeys.sorted(),
-            suggestion: EditDistance.suggestions(for: key, among: allowedKeys, limit: 1).first)
+            file: file, key: key.name, line: key.line, validKeys: allowedKeys.sorted(),
+            suggestion: EditDistance.suggestions(for: key.name, among: allowedKeys, limit: 1).first)
     }
 
-    private static func translate(_ error: DecodingError, file: String) -> ModelIOError {
+    private static func translate(_ error: DecodingError, file: String, document: ConfigDocument) -> ModelIOError {
         switch error {
         case .keyNotFound:
-            .missingConfigKey(file: file, keyPath: error.keyPath)
-        case let .typeMismatch(type, _), let .valueNotFound(type, _):
-            .configTypeMismatch(file: file, keyPath: error.keyPath, expected: "\(type)")
+            return .missingConfigKey(file: file, keyPath: error.keyPath)
+        case let .typeMismatch(type, context), let .valueNotFound(type, context):
+            let value = document.value(at: context.codingPath)
+            return .configTypeMismatch(
+                file: file, keyPath: error.keyPath, line: value?.line, expected: typeDescription(type),
+                found: value?.text ?? "nothing")
+        case let .dataCorrupted(context) where !context.codingPath.isEmpty:
+            let value = document.value(at: context.codingPath)
+            return .invalidConfigValue(
+                file: file, keyPath: error.keyPath, line: value?.line, expected: context.debugDescription,
+                found: value?.text ?? "nothing")
         default:
-            .malformedConfig(file: file, reason: error.summary)
+            return .malformedConfig(file: file, reason: error.summary)
+        }
+    }
+
+    /// A type as a configuration author thinks of it: `integer`, `number`, `list`, … (the YAML
+    /// decoder names its node types `Sequence` and `Mapping`, the JSON decoder `Array<Any>`).
+    static func typeDescription(_ type: Any.Type) -> String {
+        let name = "\(type)"
+        switch name {
+        case "Int", "Int8", "Int16", "Int32", "Int64", "UInt", "UInt8", "UInt16", "UInt32", "UInt64": return "integer"
+        case "Double", "Float", "Float16", "Decimal": return "number"
+        case "String": return "string"
+        case "Bool": return "boolean"
+        default:
+            if name == "Sequence" || name.hasPrefix("Array") { return "list" }
+            if name == "Mapping" || name.hasPrefix("Dictionary") { return "mapping" }
+            return name
         }
     }
 }

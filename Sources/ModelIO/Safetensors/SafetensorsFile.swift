@@ -33,7 +33,8 @@ public final class SafetensorsFile: Sendable {
     /// File offset of the first data byte (8 + header length).
     public let dataStart: Int
 
-    private let mapping: MappedFile
+    /// The whole file, mapped (internal: the fingerprint reads the header and sampled data).
+    let mapping: MappedFile
     private let infos: [String: SafetensorsTensorInfo]
 
     /// Maps and validates the file at `url`.

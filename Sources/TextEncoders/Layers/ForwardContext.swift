@@ -57,6 +57,21 @@ final class ForwardContext {
         output.captures[point] = rows.map { flat.indexSelect(axis: 0, $0) } ?? flat
     }
 
+    /// The block the pass starts at (0 unless ``ForwardHooks/resume`` is set).
+    var firstLayer: Int { hooks.resume?.layer ?? 0 }
+
+    /// The validated resume point, or nil for a full pass.
+    /// - Throws: when the layer is out of range or the hidden state does not fit the batch.
+    func resume(width: Int, layers: Int) throws -> (layer: Int, hiddenState: Tensor)? {
+        guard let resume = hooks.resume else { return nil }
+        let expected = [batch.batchSize, batch.length, width]
+        guard (0..<layers).contains(resume.layer), resume.hiddenState.shape == expected else {
+            throw TextEncoderError.invalidHook(
+                module: "resume", reason: "layer \(resume.layer) of \(layers) with hidden state \(resume.hiddenState.shape), expected \(expected)")
+        }
+        return resume
+    }
+
     /// Records residual state `index` when requested.
     func hiddenState(_ index: Int, _ value: Tensor) {
         if hooks.hiddenStates.contains(index) { output.hiddenStates[index] = value }

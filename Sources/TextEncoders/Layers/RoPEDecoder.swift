@@ -92,15 +92,20 @@ struct RoPEDecoder: LanguageModelArchitecture {
 
     func hiddenStates(ids: [Int], batch: TokenBatch, weights: CheckpointWeights, context: ForwardContext) throws -> Tensor {
         let (b, length) = (batch.batchSize, batch.length)
-        // The embedding's input is the ids (as floats, `[batch, length, 1]`), as in nn.Embedding.
-        let idsInput = Tensor(shape: [b, length, 1], scalars: ids.map(Float.init))
-        var h = try context.module("\(c.prefix).embed_tokens", idsInput) { _ in
-            try weights.rows("\(c.prefix).embed_tokens.weight", ids).reshaped([b, length, c.hiddenSize])
+        var h: Tensor
+        if let resume = try context.resume(width: c.hiddenSize, layers: c.layerCount) {
+            h = resume.hiddenState
+        } else {
+            // The embedding's input is the ids (as floats, `[batch, length, 1]`), as in nn.Embedding.
+            let idsInput = Tensor(shape: [b, length, 1], scalars: ids.map(Float.init))
+            h = try context.module("\(c.prefix).embed_tokens", idsInput) { _ in
+                try weights.rows("\(c.prefix).embed_tokens.weight", ids).reshaped([b, length, c.hiddenSize])
+            }
+            context.hiddenState(0, h)
         }
-        context.hiddenState(0, h)
         let (cos, sin) = c.rotary.tables(length: length)
         let keyPadding = batch.isPadded ? batch.attentionMask : nil
-        for i in 0..<c.layerCount {
+        for i in context.firstLayer..<c.layerCount {
             let l = layer(i)
             h = try context.module(l, h) { x in
                 let normed = try context.module("\(l).input_layernorm", x) {

@@ -8,14 +8,23 @@ struct ConfigFile {
     let values: [String: Any]
 
     init(url: URL) throws {
-        path = url.path(percentEncoded: false)
-        let data: Data
+        try self.init(path: url.path(percentEncoded: false), data: try Self.contents(of: url))
+    }
+
+    /// The bytes of the config file at `url` (kept by the loader for the model's fingerprint).
+    static func contents(of url: URL) throws -> Data {
+        let path = url.path(percentEncoded: false)
         guard FileManager.default.fileExists(atPath: path) else {
             throw TextEncoderError.unreadableFile(file: path, reason: "no such file (is this a checkpoint directory?)")
         }
-        do { data = try Data(contentsOf: url) } catch {
+        do { return try Data(contentsOf: url) } catch {
             throw TextEncoderError.unreadableFile(file: path, reason: error.localizedDescription)
         }
+    }
+
+    /// Parses `data`, the bytes of the file at `path`.
+    init(path: String, data: Data) throws {
+        self.path = path
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw TextEncoderError.unreadableFile(file: path, reason: "not a JSON object")
         }

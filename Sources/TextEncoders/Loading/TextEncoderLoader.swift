@@ -29,7 +29,9 @@ public enum TextEncoderLoader {
     ///   missing, unexpected or mis-shaped tensors; `ModelIOError` for broken safetensors files;
     ///   `TokenizerError` for a broken tokenizer.json.
     public static func load(directory: URL, tokenizer: (any TextTokenizer)? = nil) throws -> TransformerTextEncoder {
-        let config = try ConfigFile(url: directory.appending(path: "config.json"))
+        let configURL = directory.appending(path: "config.json")
+        let configBytes = try ConfigFile.contents(of: configURL)
+        let config = try ConfigFile(path: configURL.path(percentEncoded: false), data: configBytes)
         let make = try architectureMaker(config)
         let checkpoint = try SafetensorsCheckpoint(directory: directory)
         let (architecture, alternativeKey) = try make(config, checkpoint.names)
@@ -37,7 +39,9 @@ public enum TextEncoderLoader {
             checkpoint: checkpoint, declared: architecture.declaredParameters, tied: architecture.tiedParameters,
             ignored: architecture.isIgnored, alternativeKey: alternativeKey)
         let tokenizer = try tokenizer ?? BPETextTokenizer(directory: directory)
-        return TransformerTextEncoder(directory: directory, architecture: architecture, weights: weights, tokenizer: tokenizer)
+        return TransformerTextEncoder(
+            directory: directory, architecture: architecture, weights: weights, tokenizer: tokenizer,
+            fingerprint: TransformerTextEncoder.fingerprint(checkpoint: checkpoint, configBytes: configBytes))
     }
 
 

@@ -78,19 +78,24 @@ struct GPT2: LanguageModelArchitecture {
         guard length <= c.positionCount else {
             throw TextEncoderError.invalidHook(module: "transformer.wpe", reason: "sequence length \(length) exceeds n_positions \(c.positionCount)")
         }
-        let idsInput = Tensor(shape: [b, length, 1], scalars: ids.map(Float.init))
-        let tokens = try context.module("transformer.wte", idsInput) { _ in
-            try weights.rows("transformer.wte.weight", ids).reshaped([b, length, c.hiddenSize])
+        var h: Tensor
+        if let resume = try context.resume(width: c.hiddenSize, layers: c.layerCount) {
+            h = resume.hiddenState
+        } else {
+            let idsInput = Tensor(shape: [b, length, 1], scalars: ids.map(Float.init))
+            let tokens = try context.module("transformer.wte", idsInput) { _ in
+                try weights.rows("transformer.wte.weight", ids).reshaped([b, length, c.hiddenSize])
+            }
+            // Positions 0..<length for every row, as transformers' forward without position_ids.
+            let positionInput = Tensor(shape: [1, length, 1], scalars: (0..<length).map(Float.init))
+            let positions = try context.module("transformer.wpe", positionInput) { _ in
+                try weights.rows("transformer.wpe.weight", Array(0..<length)).reshaped([1, length, c.hiddenSize])
+            }
+            h = tokens + positions
+            context.hiddenState(0, h)
         }
-        // Positions 0..<length for every row, as transformers' forward without position_ids.
-        let positionInput = Tensor(shape: [1, length, 1], scalars: (0..<length).map(Float.init))
-        let positions = try context.module("transformer.wpe", positionInput) { _ in
-            try weights.rows("transformer.wpe.weight", Array(0..<length)).reshaped([1, length, c.hiddenSize])
-        }
-        var h = tokens + positions
-        context.hiddenState(0, h)
         let keyPadding = batch.isPadded ? batch.attentionMask : nil
-        for i in 0..<c.layerCount {
+        for i in context.firstLayer..<c.layerCount {
             let l = "transformer.h.\(i)"
             h = try context.module(l, h) { x in
                 let a = try layerNorm(x, "\(l).ln_1", weights: weights, context: context)

@@ -1,0 +1,80 @@
+import Foundation
+import ModelIO
+import Tensors
+
+/// Saved edits: a small safetensors file holding every edit's deltas (low-rank ones as their two
+/// factors), with the requests, the hyper-parameters text and the base checkpoint's fingerprint
+/// in its metadata, so the edits can be re-applied to the same base model later.
+///
+/// Layout: tensors `edits.<i>.<j>.dense`, or `edits.<i>.<j>.left` and `.right`, for delta j of
+/// edit i; metadata `format` = `mokus-edits/1`, `base_fingerprint`, `hyperparameters` (the YAML
+/// text, when given) and `edits` (JSON: per edit its algorithm, requests, and the parameter of
+/// each delta). Written atomically.
+public enum EditFile {
+    public static let format = "mokus-edits/1"
+
+    public enum Error: Swift.Error, CustomStringConvertible, Equatable {
+        case notAnEditFile(file: String, reason: String)
+        case differentBaseModel(file: String, expected: String, found: String)
+
+        public var description: String {
+            switch self {
+            case let .notAnEditFile(file, reason): "\(file): not a mokus edits file (\(reason))"
+            case let .differentBaseModel(file, expected, found):
+                "\(file): edits were made on base model \(found), but this model is \(expected)"
+            }
+        }
+    }
+
+    private struct EditEntry: Codable {
+        var algorithm: String
+        var requests: [EditRequest]
+        var parameters: [String]
+    }
+
+    /// Writes the session's edits.
+    public static func save(_ session: EditSession, to url: URL, hyperparameters: String? = nil) throws {
+        var entries: [SafetensorsEntry] = []
+        var described: [EditEntry] = []
+        for (i, record) in session.records.enumerated() {
+            for (j, delta) in record.deltas.enumerated() {
+                switch delta.value {
+                case .dense(let d): entries.append(SafetensorsEntry("edits.\(i).\(j).dense", d))
+                case .lowRank(let left, let right):
+                    entries.append(SafetensorsEntry("edits.\(i).\(j).left", left))
+                    entries.append(SafetensorsEntry("edits.\(i).\(j).right", right))
+                }
+            }
+            described.append(EditEntry(algorithm: record.algorithm, requests: record.requests, parameters: record.deltas.map(\.parameter)))
+        }
+        var metadata = ["format": format, "base_fingerprint": session.state.modelFingerprint,
+                        "edits": String(decoding: try JSONEncoder().encode(described), as: UTF8.self)]
+        if let hyperparameters { metadata["hyperparameters"] = hyperparameters }
+        try SafetensorsWriter.write(entries, to: url, metadata: metadata)
+    }
+
+    /// Reads the edits of `url` as session records, checking they were made on `fingerprint`.
+    public static func load(_ url: URL, expectedFingerprint fingerprint: String) throws -> [EditSession.Record] {
+        let path = url.path(percentEncoded: false)
+        let file = try SafetensorsFile(url: url)
+        guard file.metadata["format"] == format else {
+            throw Error.notAnEditFile(file: path, reason: "metadata format is \(file.metadata["format"] ?? "missing"), expected \(format)")
+        }
+        guard let base = file.metadata["base_fingerprint"], let editsJSON = file.metadata["edits"],
+              let described = try? JSONDecoder().decode([EditEntry].self, from: Data(editsJSON.utf8)) else {
+            throw Error.notAnEditFile(file: path, reason: "metadata base_fingerprint or edits missing or malformed")
+        }
+        guard base == fingerprint else { throw Error.differentBaseModel(file: path, expected: fingerprint, found: base) }
+        return try described.enumerated().map { i, entry in
+            let deltas = try entry.parameters.enumerated().map { j, parameter -> WeightDelta in
+                let prefix = "edits.\(i).\(j)"
+                if file.contains("\(prefix).dense") {
+                    return WeightDelta(parameter: parameter, value: .dense(try file.tensor(named: "\(prefix).dense")))
+                }
+                return WeightDelta(parameter: parameter, value: .lowRank(left: try file.tensor(named: "\(prefix).left"),
+                                                                         right: try file.tensor(named: "\(prefix).right")))
+            }
+            return EditSession.Record(algorithm: entry.algorithm, requests: entry.requests, deltas: deltas, diagnostics: [])
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Tensors
+
+/// Applies, records, undoes and saves the edits made to one ``TextEncoder``.
+///
+/// Every edit's ``WeightDelta``s are kept in order; a parameter's current value is always
+/// `base + Δ₁ + Δ₂ + …` added in that order, so undoing the last N edits recomputes the sum
+/// without them and gives **bit-identical** weights to those before (no subtraction, no
+/// rounding drift), while memory holds only the (usually low-rank) deltas.
+///
+/// Single edits with restore (EasyEdit's default) are ``apply(_:requests:progress:)`` followed
+/// by ``undo(_:)``; sequential (lifelong) editing keeps applying.
+public final class EditSession {
+    /// One applied edit.
+    public struct Record {
+        public var algorithm: String
+        public var requests: [EditRequest]
+        public var deltas: [WeightDelta]
+        public var diagnostics: [EditDiagnostics]
+    }
+
+    public let encoder: any TextEncoder
+    public let state: EditState
+    public private(set) var records: [Record] = []
+
+    public init(encoder: any TextEncoder) {
+        self.encoder = encoder
+        self.state = EditState(modelFingerprint: encoder.fingerprint)
+    }
+
+    /// Runs `editor` on `requests` against the current weights and applies its deltas.
+    @discardableResult
+    public func apply(_ editor: any KnowledgeEditor, requests: [EditRequest], progress: (any ProgressReporter)? = nil) throws -> EditResult {
+        let result = try editor.edit(requests, encoder: encoder, state: state, progress: progress)
+        try apply(Record(algorithm: type(of: editor).algorithmName, requests: requests, deltas: result.deltas, diagnostics: result.diagnostics))
+        return result
+    }
+
+    /// Applies a record's deltas (e.g. one loaded from an edits file).
+    /// - Throws: when a delta names an unknown parameter or has the wrong shape; nothing is
+    ///   applied then.
+    public func apply(_ record: Record) throws {
+        for delta in record.deltas {
+            let shape = try encoder.parameter(delta.parameter).shape
+            guard shape == delta.shape else {
+                throw TextEncoderError.tensorShapeMismatch(name: delta.parameter, expected: shape, found: delta.shape)
+            }
+        }
+        for delta in record.deltas { try encoder.setParameter(delta.parameter, try encoder.parameter(delta.parameter) + delta.dense) }
+        records.append(record)
+    }
+
+    /// Undoes the last `count` edits (all of them when `count` exceeds the history).
+    public func undo(_ count: Int = 1) throws {
+        let removed = records.suffix(count)
+        records.removeLast(min(count, records.count))
+        let touched = Set(removed.flatMap { $0.deltas.map(\.parameter) })
+        for parameter in touched.sorted() {
+            try encoder.setParameter(parameter, nil)
+            let remaining = records.flatMap { $0.deltas.filter { $0.parameter == parameter } }
+            guard !remaining.isEmpty else { continue }
+            var value = try encoder.parameter(parameter)
+            for delta in remaining { value = value + delta.dense }
+            try encoder.setParameter(parameter, value)
+        }
+    }
+
+    /// Undoes every edit: the encoder is back to its base weights.
+    public func reset() throws { try undo(records.count) }
+}

@@ -1,0 +1,124 @@
+/// Errors of layer statistics: reading corpora, computing, loading, merging and importing second
+/// moments. Every message names the file (and the line, key or array where there is one) and
+/// says what was expected and what was found.
+public enum StatisticsError: Error, CustomStringConvertible, Equatable, Sendable {
+    // MARK: Corpus
+
+    /// The corpus file cannot be opened or read (`reason` is the system's message).
+    case unreadableCorpus(file: String, reason: String)
+    /// A line of the corpus is not valid UTF-8.
+    case invalidUTF8(file: String, line: Int)
+    /// A JSONL line does not parse as a JSON object.
+    case malformedJSONLine(file: String, line: Int, reason: String)
+    /// A JSONL object lacks the text field.
+    case missingTextField(file: String, line: Int, field: String)
+    /// A JSONL object's text field is not a string.
+    case textFieldNotString(file: String, line: Int, field: String, found: String)
+
+    // MARK: Computing
+
+    /// A budget, batching or shard value outside its range.
+    case invalidParameter(name: String, value: String, expected: String)
+    /// The module's captured input has an unexpected shape (the encoder broke its contract).
+    case unexpectedCapture(module: String, expected: [Int], found: [Int])
+
+    // MARK: Statistics files
+
+    /// The file is a readable safetensors file but not a statistics file of this format.
+    case notAStatisticsFile(file: String, reason: String)
+    /// The file was computed for another model.
+    case fingerprintMismatch(file: String, expected: String, found: String)
+    /// The file holds the statistics of another module.
+    case moduleMismatch(file: String, expected: String, found: String)
+    /// The file's matrix is d×d for another d than the module's input width.
+    case dimensionMismatch(file: String, expected: Int, found: Int)
+    /// A shard's partial sum was given where complete statistics are needed (merge first).
+    case partialStatistics(file: String, shard: String)
+    /// The statistics were computed over no token at all, so C = sum/count is undefined.
+    case emptyStatistics(file: String)
+
+    // MARK: Merging shards
+
+    /// `merge` was given no file.
+    case nothingToMerge
+    /// A file given to `merge` holds complete statistics, not a shard's partial sum.
+    case notAPartial(file: String)
+    /// Two partials disagree on a property they must share (model, module, corpus, budget, n).
+    case partialsDisagree(key: String, file: String, value: String, otherFile: String, otherValue: String)
+    /// The partials do not cover every shard `0..<count`.
+    case missingShards(missing: [Int], count: Int)
+    /// Two files hold the same shard.
+    case duplicateShard(shard: String, files: [String])
+
+    // MARK: EasyEdit .npz import
+
+    /// The file is not a readable zip archive (or an entry fails its checksum).
+    case unreadableArchive(file: String, reason: String)
+    /// The archive has no `<key>.npy` entry.
+    case missingArray(file: String, key: String, available: [String])
+    /// An `.npy` header does not follow the format (magic, version, length, dictionary).
+    case malformedArray(file: String, key: String, reason: String)
+    /// An array's element type is not one of those accepted for it.
+    case unsupportedArrayType(file: String, key: String, expected: [String], found: String)
+    /// An array's shape is not the one required.
+    case wrongArrayShape(file: String, key: String, expected: String, found: [Int])
+    /// An array's data ends before (or runs past) the size its header declares.
+    case arrayDataSize(file: String, key: String, expectedBytes: Int, foundBytes: Int)
+    /// The token count is not a positive whole number.
+    case invalidCount(file: String, key: String, value: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadableCorpus(file, reason):
+            "\(file): cannot read corpus: \(reason)"
+        case let .invalidUTF8(file, line):
+            "\(file):\(line): line is not valid UTF-8"
+        case let .malformedJSONLine(file, line, reason):
+            "\(file):\(line): expected a JSON object on the line: \(reason)"
+        case let .missingTextField(file, line, field):
+            "\(file):\(line): JSON object has no \"\(field)\" field"
+        case let .textFieldNotString(file, line, field, found):
+            "\(file):\(line): field \"\(field)\" should be a string, found \(found)"
+        case let .invalidParameter(name, value, expected):
+            "\(name) = \(value): expected \(expected)"
+        case let .unexpectedCapture(module, expected, found):
+            "input of \"\(module)\": expected a capture of shape \(expected), found \(found)"
+        case let .notAStatisticsFile(file, reason):
+            "\(file): not a layer-statistics file: \(reason)"
+        case let .fingerprintMismatch(file, expected, found):
+            "\(file): statistics of model \(found), expected model \(expected)"
+        case let .moduleMismatch(file, expected, found):
+            "\(file): statistics of module \"\(found)\", expected \"\(expected)\""
+        case let .dimensionMismatch(file, expected, found):
+            "\(file): statistics matrix is \(found)×\(found), expected \(expected)×\(expected)"
+        case let .partialStatistics(file, shard):
+            "\(file): holds only shard \(shard); merge all shards first"
+        case let .emptyStatistics(file):
+            "\(file): statistics over 0 tokens (C = sum/count is undefined)"
+        case .nothingToMerge:
+            "merge: no statistics files given"
+        case let .notAPartial(file):
+            "\(file): holds complete statistics (shard \"all\"), not a shard's partial sum"
+        case let .partialsDisagree(key, file, value, otherFile, otherValue):
+            "\(file): \(key) is \(value), but \(otherFile) has \(otherValue)"
+        case let .missingShards(missing, count):
+            "merge: shards \(missing.map { "\($0)/\(count)" }.joined(separator: ", ")) are missing"
+        case let .duplicateShard(shard, files):
+            "merge: shard \(shard) appears in several files: \(files.joined(separator: ", "))"
+        case let .unreadableArchive(file, reason):
+            "\(file): not a readable .npz (zip) archive: \(reason)"
+        case let .missingArray(file, key, available):
+            "\(file): no array \"\(key)\" (archive holds: \(available.joined(separator: ", ")))"
+        case let .malformedArray(file, key, reason):
+            "\(file): array \"\(key)\": malformed .npy data: \(reason)"
+        case let .unsupportedArrayType(file, key, expected, found):
+            "\(file): array \"\(key)\" has dtype '\(found)', expected \(expected.map { "'\($0)'" }.joined(separator: " or "))"
+        case let .wrongArrayShape(file, key, expected, found):
+            "\(file): array \"\(key)\" has shape \(found), expected \(expected)"
+        case let .arrayDataSize(file, key, expectedBytes, foundBytes):
+            "\(file): array \"\(key)\" needs \(expectedBytes) data bytes, found \(foundBytes)"
+        case let .invalidCount(file, key, value):
+            "\(file): array \"\(key)\" should hold a positive whole token count, found \(value)"
+        }
+    }
+}

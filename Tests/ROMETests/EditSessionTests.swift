@@ -1,0 +1,64 @@
+import Foundation
+import KnowledgeEditing
+import Tensors
+import Testing
+import TextEncoders
+@testable import ROME
+
+/// Applying, undoing, saving and re-applying edits (with ROME producing them).
+@Suite("Edit sessions")
+struct EditSessionTests {
+    static let requests = [
+        EditRequest(prompt: "The red apple is on the", targetNew: "table", subject: "The red apple"),
+        EditRequest(prompt: "Zürich is a city in", targetNew: "Japan", subject: "Zürich"),
+    ]
+
+    func rome() -> ROMEEditor {
+        ROMEEditor(configuration: .init(
+            layers: [0], rewriteModuleTemplate: "model.layers.{}.mlp.down_proj", mlpModuleTemplate: "model.layers.{}.mlp",
+            contextTemplates: ["{}", "The. {}"],
+            optimisation: .init(steps: 8, learningRate: 0.5, weightDecay: 1e-3, clampNormFactor: 4, klFactor: 0.0625)))
+    }
+
+    func load() throws -> TransformerTextEncoder {
+        try TextEncoderLoader.load(directory: ROMETests.fixtures.appending(path: "qwen2"))
+    }
+
+    @Test("undo restores the weights bit-exactly, one edit or all")
+    func undo() throws {
+        let encoder = try load()
+        let session = EditSession(encoder: encoder)
+        let name = "model.layers.0.mlp.down_proj.weight"
+        let base = try encoder.parameter(name).scalars
+        try session.apply(rome(), requests: [Self.requests[0]])
+        let afterFirst = try encoder.parameter(name).scalars
+        try session.apply(rome(), requests: [Self.requests[1]])
+        #expect(try encoder.parameter(name).scalars != afterFirst)
+        try session.undo()
+        #expect(try encoder.parameter(name).scalars == afterFirst)
+        try session.reset()
+        #expect(try encoder.parameter(name).scalars == base)
+        #expect(encoder.replacedParameters.isEmpty && session.records.isEmpty)
+    }
+
+    @Test("saved edits re-applied to the base model give identical logits; another base is refused")
+    func saveAndReapply() throws {
+        let encoder = try load()
+        let session = EditSession(encoder: encoder)
+        for request in Self.requests { try session.apply(rome(), requests: [request]) }
+        let batch = TokenBatch([try encoder.tokenize(Self.requests[0].prompt)])
+        let edited = try encoder.forward(batch).logits!.scalars
+        let file = FileManager.default.temporaryDirectory.appending(path: "mokus-edits-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try EditFile.save(session, to: file, hyperparameters: "alg_name: ROME\n")
+
+        let fresh = try load()
+        let replay = EditSession(encoder: fresh)
+        for record in try EditFile.load(file, expectedFingerprint: fresh.fingerprint) { try replay.apply(record) }
+        #expect(try fresh.forward(batch).logits!.scalars == edited)
+        #expect(replay.records.map(\.requests) == session.records.map(\.requests))
+        #expect(throws: EditFile.Error.differentBaseModel(file: file.path(percentEncoded: false), expected: "other", found: fresh.fingerprint)) {
+            try EditFile.load(file, expectedFingerprint: "other")
+        }
+    }
+}
