@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "KnowledgeEditing", targets: ["KnowledgeEditing"]),
         .library(name: "TextEncoders", targets: ["TextEncoders"]),
         .library(name: "ROME", targets: ["ROME"]),
+        .library(name: "MEMIT", targets: ["MEMIT"]),
         .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
     ],
@@ -89,6 +90,8 @@ let package = Package(
         // Editors: runtime plugins (ordinary library targets), registered by alg_name in the CLI.
         // ROME: the core's locate-then-edit machinery (KnowledgeEditing); the C⁻¹k̄ solve (Linalg).
         .target(name: "ROME", dependencies: ["KnowledgeEditing", "Linalg", "Tensors"], path: "Plugins/ROME"),
+        // MEMIT: the same machinery; the Float64 covariance-regularised solve (Linalg).
+        .target(name: "MEMIT", dependencies: ["KnowledgeEditing", "Linalg", "Tensors"], path: "Plugins/MEMIT"),
 
         // mokus: the CLI and composition root.
         .executableTarget(
@@ -108,6 +111,8 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         // ROME on the committed tiny fixtures (TextEncoders loads them).
         .testTarget(name: "ROMETests", dependencies: ["ROME", "KnowledgeEditing", "TextEncoders", "Tensors"]),
+        // MEMIT on the committed tiny Qwen2 fixture.
+        .testTarget(name: "MEMITTests", dependencies: ["MEMIT", "KnowledgeEditing", "TextEncoders", "Tensors"]),
         // The CLI's commands, parsed and run in-process.
         .testTarget(name: "mokusTests", dependencies: ["mokus", "KnowledgeEditing", "Tokenizers"]),
         .testTarget(
@@ -123,9 +128,10 @@ let package = Package(
         // TokenizersTests reads its fixtures (Qwen tokenizer.json, corpus, tiktoken ids) via #filePath.
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
         // KnowledgeEditingTests: hparams, registry, templates, request files; ModelIO for the config
-        // errors it checks and the fixture checkpoint's tensor names; Tensors for fake editors' results.
+        // errors it checks and the fixture checkpoint's tensor names; Tensors for fake editors' results;
+        // TextEncoders for the tiny random models that layer statistics are computed on.
         .testTarget(
-            name: "KnowledgeEditingTests", dependencies: ["KnowledgeEditing", "ModelIO", "Tensors"],
+            name: "KnowledgeEditingTests", dependencies: ["KnowledgeEditing", "ModelIO", "Tensors", "TextEncoders"],
             exclude: ["Fixtures"]),
     ]
 )

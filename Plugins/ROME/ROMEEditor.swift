@@ -59,8 +59,8 @@ public struct ROMEEditor: KnowledgeEditor {
         guard requests.count == 1 else { throw EditRequestError.tooManyRequests(algorithm: Self.algorithmName, count: requests.count, maximum: 1) }
         let prompt = try SubjectPrompt(requests[0], index: 0, encoder: encoder)
         let modules = try configuration.layers.sorted().map { layer in
-            (layer, try Self.module(configuration.rewriteModuleTemplate, layer: layer, encoder),
-             try Self.module(configuration.mlpModuleTemplate, layer: layer, encoder))
+            (layer, try SubjectKeys.module(configuration.rewriteModuleTemplate, layer: layer, in: encoder),
+             try SubjectKeys.module(configuration.mlpModuleTemplate, layer: layer, in: encoder))
         }
         var restore: [(String, Tensor?)] = []
         defer { for (name, value) in restore.reversed() { try? encoder.setParameter(name, value) } }
@@ -70,11 +70,13 @@ public struct ROMEEditor: KnowledgeEditor {
             let optimised = try TargetOptimization.run(prompt, templates: configuration.contextTemplates, layer: layer,
                                                        module: mlp, encoder: encoder, settings: configuration.optimisation,
                                                        progress: progress)
-            let (k0, output0) = try keyAndOutput(prompt, module: rewrite, encoder: encoder)
+            let bare = try SubjectKeys.bareKeysAndOutputs([prompt], module: rewrite, encoder: encoder)
+            let (k0, output0) = (bare.keys.reshaped([-1]), bare.outputs.reshaped([-1]))
             let w = (optimised.target - output0) / (k0 * u).sum()
             let parameter = rewrite + ".weight"
             let weight = try encoder.parameter(parameter)
-            let delta = try Self.rankOne(w: w, u: u, weightShape: weight.shape, parameter: parameter)
+            let delta = try SubjectKeys.update(parameter: parameter, weightShape: weight.shape,
+                                               values: w.reshaped([-1, 1]), keys: u.reshaped([-1, 1]))
             deltas.append(delta)
             restore.append((parameter, encoder.hasReplacement(parameter) ? weight : nil))
             try encoder.setParameter(parameter, weight + delta.dense)
@@ -86,26 +88,9 @@ public struct ROMEEditor: KnowledgeEditor {
         return EditResult(deltas: deltas, diagnostics: [diagnostics])
     }
 
-    /// The module a template names at `layer`, checked against the encoder's modules.
-    static func module(_ template: String, layer: Int, _ encoder: any TextEncoder) throws -> String {
-        let name = template.replacingOccurrences(of: "{}", with: String(layer))
-        guard encoder.info.moduleNames.contains(name) else { throw TextEncoderError.unknownModule(name: name, suggestion: nil) }
-        return name
-    }
-
     /// u = normalise(C⁻¹ k̄) (or normalise(k̄)), k̄ the mean key over the context templates.
     func leftVector(_ prompt: SubjectPrompt, layer: Int, module: String, encoder: any TextEncoder) throws -> Tensor {
-        var sequences: [[Int]] = [], ends: [Int] = []
-        for template in configuration.contextTemplates {
-            let (ids, end) = try prompt.tokens(in: template, encoder: encoder)
-            sequences.append(ids)
-            ends.append(end)
-        }
-        let batch = TokenBatch(sequences, padding: .right)
-        var hooks = ForwardHooks()
-        hooks.capture(module, .input, at: ends.enumerated().map { batch.row($0.offset, $0.element) })
-        hooks.stopAfter = module
-        let keys = try encoder.forward(batch, hooks: hooks).captures[ModulePoint(module, .input)]!
+        let keys = try SubjectKeys.keys([prompt], templates: configuration.contextTemplates, module: module, encoder: encoder)
         var u = keys.mean(axes: [0])
         if let secondMoment = configuration.secondMoment {
             let c = Matrix<Double>(try Matrix<Float>(try secondMoment(layer)))
@@ -113,28 +98,5 @@ public struct ROMEEditor: KnowledgeEditor {
             u = Tensor(Matrix<Float>(solved)).reshaped([-1])
         }
         return u / u.squared().sum().sqrt()
-    }
-
-    /// k₀ and W k₀ + b at the bare prompt's subject token.
-    func keyAndOutput(_ prompt: SubjectPrompt, module: String, encoder: any TextEncoder) throws -> (Tensor, Tensor) {
-        let (ids, end) = try prompt.tokens(in: "{}", encoder: encoder)
-        var hooks = ForwardHooks()
-        hooks.capture(module, .input, at: [end])
-        hooks.capture(module, .output, at: [end])
-        hooks.stopAfter = module
-        let out = try encoder.forward(TokenBatch([ids]), hooks: hooks)
-        return (out.captures[ModulePoint(module, .input)]!.reshaped([-1]), out.captures[ModulePoint(module, .output)]!.reshaped([-1]))
-    }
-
-    /// w uᵀ in the weight's layout: `[out, in]` (Linear) → left w, right uᵀ; `[in, out]`
-    /// (GPT-2 Conv1D) → left u, right wᵀ.
-    static func rankOne(w: Tensor, u: Tensor, weightShape: [Int], parameter: String) throws -> WeightDelta {
-        if weightShape == [w.count, u.count] {
-            return WeightDelta(parameter: parameter, value: .lowRank(left: w.reshaped([-1, 1]), right: u.reshaped([1, -1])))
-        }
-        if weightShape == [u.count, w.count] {
-            return WeightDelta(parameter: parameter, value: .lowRank(left: u.reshaped([-1, 1]), right: w.reshaped([1, -1])))
-        }
-        throw EditRequestError.incompatibleWeight(parameter: parameter, shape: weightShape, keyWidth: u.count, valueWidth: w.count)
     }
 }

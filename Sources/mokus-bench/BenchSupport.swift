@@ -9,8 +9,9 @@ enum Measure {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    /// Median wall seconds of `repeats` calls.
-    static func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+    /// Median wall seconds of `repeats` calls, after `warmUp` untimed calls.
+    static func medianSeconds(repeats: Int, warmUp: Int = 0, _ body: () throws -> Void) rethrows -> Double {
+        for _ in 0..<warmUp { try body() }
         var times: [Double] = []
         for _ in 0..<repeats { times.append(try seconds(body)) }
         return times.sorted()[times.count / 2]

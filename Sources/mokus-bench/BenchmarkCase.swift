@@ -28,7 +28,6 @@ struct BenchmarkCase {
 
     /// Median wall time of `repeats` runs after one warm-up run.
     func measure() -> Double {
-        run()
-        return Measure.medianSeconds(repeats: repeats, run)
+        Measure.medianSeconds(repeats: repeats, warmUp: 1, run)
     }
 }

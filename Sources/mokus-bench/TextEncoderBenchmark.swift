@@ -49,10 +49,10 @@ enum TextEncoderBenchmark {
         let sequences = (0..<batchSize).map { _ in rng.integers(length, in: 0..<encoder.info.vocabularySize) }
         let batch = TokenBatch(sequences)
         let tokens = Double(batchSize * length)
-        let forward = try Measure.medianSeconds(repeats: 3) { _ = try encoder.forward(batch) }
+        let forward = try Measure.medianSeconds(repeats: 3, warmUp: 1) { _ = try encoder.forward(batch) }
         let embedding = "model.embed_tokens"
         let targets = sequences.flatMap { Array($0.dropFirst()) + [-100] }
-        let backward = try Measure.medianSeconds(repeats: 3) {
+        let backward = try Measure.medianSeconds(repeats: 3, warmUp: 1) {
             let tape = Tape()
             let delta = tape.variable(Tensor.zeros([batchSize * length, encoder.info.hiddenSize]))
             var hooks = ForwardHooks()

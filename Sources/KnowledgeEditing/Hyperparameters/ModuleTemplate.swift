@@ -43,8 +43,9 @@ public struct ModuleTemplate: Sendable, Equatable, CustomStringConvertible {
     /// The module name for `layer`, checked against `info`.
     ///
     /// - Throws: ``HyperparameterError/layerOutOfRange(key:template:layer:layerCount:)`` when
-    ///   `layer` is outside `0..<info.layerCount`; ``HyperparameterError/moduleNotFound(key:template:layer:module:nearest:)``
-    ///   when the filled-in name is not one of `info.moduleNames`.
+    ///   `layer` is outside `0..<info.layerCount`;
+    ///   ``HyperparameterError/moduleNotFound(key:template:layer:module:nearest:)`` when the
+    ///   filled-in name is not one of `info.moduleNames`.
     public func resolve(layer: Int, in info: TextEncoderInfo) throws -> String {
         guard (0..<info.layerCount).contains(layer) else {
             throw HyperparameterError.layerOutOfRange(

@@ -123,7 +123,8 @@ struct ConfigDocument {
         case let array as [Any]:
             return "[" + array.map { render(json: $0) }.joined(separator: ", ") + "]"
         case let object as [String: Any]:
-            return "{" + object.keys.sorted().map { "\($0): \(render(json: object[$0]!))" }.joined(separator: ", ") + "}"
+            let entries = object.sorted { $0.key < $1.key }.map { "\($0.key): \(render(json: $0.value))" }
+            return "{" + entries.joined(separator: ", ") + "}"
         default:
             return "null"
         }
@@ -140,7 +141,8 @@ struct ConfigDocument {
         case .sequence(let sequence):
             return "[" + sequence.map { render(yaml: $0) }.joined(separator: ", ") + "]"
         case .mapping(let mapping):
-            return "{" + mapping.map { "\(render(yaml: $0.key)): \(render(yaml: $0.value))" }.joined(separator: ", ") + "}"
+            let entries = mapping.map { "\(render(yaml: $0.key)): \(render(yaml: $0.value))" }
+            return "{" + entries.joined(separator: ", ") + "}"
         case .alias:
             return "an alias"
         }

@@ -1,0 +1,129 @@
+import Foundation
+import KnowledgeEditing
+import Linalg
+import Tensors
+
+/// MEMIT, Mass-Editing Memory in a Transformer (Meng et al., ICLR 2023; EasyEdit
+/// `easyeditor/models/memit`): writes a batch of n facts into the MLP output projections of
+/// several layers R = `layers` at once.
+///
+/// 1. For each request i, z_i = v₀ + δ_i is found by ``TargetOptimization`` with δ added to the
+///    output of the last layer's block L = max R (`layer_module_tmp`), the residual stream.
+/// 2. For each layer l ∈ R in ascending order (position i in R), with the earlier layers'
+///    updates already in place:
+///
+///        K   = keys at the subject's last token (input of `rewrite_module_tmp` at l), averaged
+///              within and then across the template groups ({"{}"} and the other templates),
+///              `[d_ff, n]`
+///        R_l = (Z − Z_cur) / (|R| − i)   (Z_cur: block L's output at the bare prompts now)
+///        Δ_l = R_l · [(λ C_l + K Kᵀ)⁻¹ K]ᵀ        (solved in Float64 by Cholesky)
+///
+///    the least-squares update min ‖Δ K − R_l‖² + λ tr(Δ C_l Δᵀ), with C_l = E[k kᵀ] the layer's
+///    key second moment and λ = `mom2_update_weight`.
+///
+/// Updates come back rank-n (`left` R_l, `right` Aᵀ). Symbols: `layers` → R,
+/// `mom2_update_weight` → λ, `v_*`, `clamp_norm_factor`, `kl_factor` → the z optimisation.
+/// The loss is computed from the model's logits, so `v_loss_layer` must be the last layer (as in
+/// every EasyEdit yaml); the hparams loader checks it.
+public struct MEMITEditor: KnowledgeEditor {
+    public static let algorithmName = "MEMIT"
+
+    public struct Configuration: Sendable {
+        public var layers: [Int]
+        public var rewriteModuleTemplate: String
+        /// e.g. `model.layers.{}`: the block whose output z is written into.
+        public var layerModuleTemplate: String
+        public var contextTemplates: [String]
+        public var optimisation: TargetOptimization.Settings
+        /// λ.
+        public var covarianceWeight: Float
+        /// C_l = E[k kᵀ] of the rewrite module's input at layer l.
+        public var secondMoment: @Sendable (Int) throws -> Tensor
+
+        public init(layers: [Int], rewriteModuleTemplate: String, layerModuleTemplate: String, contextTemplates: [String],
+                    optimisation: TargetOptimization.Settings, covarianceWeight: Float,
+                    secondMoment: @escaping @Sendable (Int) throws -> Tensor) {
+            self.layers = layers
+            self.rewriteModuleTemplate = rewriteModuleTemplate
+            self.layerModuleTemplate = layerModuleTemplate
+            self.contextTemplates = contextTemplates
+            self.optimisation = optimisation
+            self.covarianceWeight = covarianceWeight
+            self.secondMoment = secondMoment
+        }
+    }
+
+    public let configuration: Configuration
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    public func edit(
+        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
+    ) throws -> EditResult {
+        let prompts = try requests.enumerated().map { try SubjectPrompt($0.element, index: $0.offset, encoder: encoder) }
+        let layers = configuration.layers.sorted()
+        guard let last = layers.last else { return EditResult(deltas: [], diagnostics: []) }
+        let zModule = try SubjectKeys.module(configuration.layerModuleTemplate, layer: last, in: encoder)
+        let rewrites = try layers.map { try SubjectKeys.module(configuration.rewriteModuleTemplate, layer: $0, in: encoder) }
+
+        var diagnostics: [EditDiagnostics] = []
+        var targets: [Tensor] = []
+        for prompt in prompts {
+            let z = try TargetOptimization.run(prompt, templates: configuration.contextTemplates, layer: last, module: zModule,
+                                               encoder: encoder, settings: configuration.optimisation, progress: progress)
+            targets.append(z.target)
+            var zDiagnostics = z.diagnostics
+            zDiagnostics.vectors["target"] = z.target.scalars
+            diagnostics.append(zDiagnostics)
+        }
+        let goal = Tensor.concat(targets.map { $0.reshaped([1, -1]) }, axis: 0)   // [n, d]
+
+        var restore: [(String, Tensor?)] = []
+        defer { for (name, value) in restore.reversed() { try? encoder.setParameter(name, value) } }
+        var deltas: [WeightDelta] = []
+        for (i, (layer, rewrite)) in zip(layers, rewrites).enumerated() {
+            progress?.begin("layer \(layer): solving the update", total: nil)
+            defer { progress?.end() }
+            let keys = try groupedKeys(prompts, module: rewrite, encoder: encoder)                       // [n, d_ff]
+            let current = try SubjectKeys.bareKeysAndOutputs(prompts, module: zModule, encoder: encoder).outputs // [n, d]
+            let residual = (goal - current) / Float(layers.count - i)                                     // [n, d]
+            let solved = try Self.solve(keys: keys, secondMoment: try configuration.secondMoment(layer),
+                                        weight: configuration.covarianceWeight)                           // A: [d_ff, n]
+            let parameter = rewrite + ".weight"
+            let weight = try encoder.parameter(parameter)
+            let delta = try SubjectKeys.update(parameter: parameter, weightShape: weight.shape,
+                                               values: residual.transposedLast, keys: solved)
+            deltas.append(delta)
+            restore.append((parameter, encoder.hasReplacement(parameter) ? weight : nil))
+            try encoder.setParameter(parameter, weight + delta.dense)
+        }
+        return EditResult(deltas: deltas, diagnostics: diagnostics)
+    }
+
+    /// Per request, the mean over template groups of the mean key within each group; the groups
+    /// are the bare `"{}"` template and the other templates (EasyEdit's `[["{}"], [samples]]`).
+    func groupedKeys(_ prompts: [SubjectPrompt], module: String, encoder: any TextEncoder) throws -> Tensor {
+        let templates = configuration.contextTemplates
+        let groups = [templates.indices.filter { templates[$0] == "{}" }, templates.indices.filter { templates[$0] != "{}" }]
+            .filter { !$0.isEmpty }
+        let all = try SubjectKeys.keys(prompts, templates: templates, module: module, encoder: encoder)
+            .reshaped([prompts.count, templates.count, -1])
+        let means = groups.map { all.indexSelect(axis: 1, $0).mean(axes: [1]) }   // each [n, d_ff]
+        return means.dropFirst().reduce(means[0], +) / Float(means.count)
+    }
+
+    /// A = (λ C + Kᵀ K)⁻¹ Kᵀ for keys K `[n, d_ff]`, in Float64 by Cholesky: `[d_ff, n]`.
+    static func solve(keys: Tensor, secondMoment: Tensor, weight: Float) throws -> Tensor {
+        let k = Matrix<Double>(try Matrix<Float>(keys))
+        let c = Matrix<Double>(try Matrix<Float>(secondMoment))
+        var system = try matmul(k, k, transposeA: true)
+        for row in 0..<system.rows {
+            for column in 0..<system.columns { system[row, column] += Double(weight) * c[row, column] }
+        }
+        let factor = try cholesky(system)
+        let solution = try choleskySolve(factor: factor, k.transposed)
+        return Tensor(Matrix<Float>(solution))
+    }
+}

@@ -1,0 +1,66 @@
+import Tensors
+
+/// Keys (inputs of the edited weight) at the subject's last token, and the module lookups that
+/// locate-then-edit methods share.
+public enum SubjectKeys {
+    /// The module a template (`model.layers.{}.mlp.down_proj`) names at `layer`, checked against
+    /// the encoder's modules.
+    public static func module(_ template: String, layer: Int, in encoder: any TextEncoder) throws -> String {
+        let name = template.replacingOccurrences(of: "{}", with: String(layer))
+        guard encoder.info.moduleNames.contains(name) else {
+            throw TextEncoderError.unknownModule(name: name, suggestion: nil)
+        }
+        return name
+    }
+
+    /// The input of `module` at the subject's last token of every prompt in every template, in
+    /// one batched pass that stops after `module`: `[prompts.count × templates.count, width]`,
+    /// prompt-major.
+    public static func keys(
+        _ prompts: [SubjectPrompt], templates: [String], module: String, encoder: any TextEncoder
+    ) throws -> Tensor {
+        var sequences: [[Int]] = [], ends: [Int] = []
+        for prompt in prompts {
+            for template in templates {
+                let (ids, end) = try prompt.tokens(in: template, encoder: encoder)
+                sequences.append(ids)
+                ends.append(end)
+            }
+        }
+        let batch = TokenBatch(sequences, padding: .right)
+        var hooks = ForwardHooks()
+        hooks.capture(module, .input, at: ends.enumerated().map { batch.row($0.offset, $0.element) })
+        hooks.stopAfter = module
+        return try encoder.forward(batch, hooks: hooks).captures[ModulePoint(module, .input)]!
+    }
+
+    /// Input and output of `module` at the subject's last token of each bare prompt:
+    /// `([n, key width], [n, output width])`.
+    public static func bareKeysAndOutputs(
+        _ prompts: [SubjectPrompt], module: String, encoder: any TextEncoder
+    ) throws -> (keys: Tensor, outputs: Tensor) {
+        let tokens = try prompts.map { try $0.tokens(in: "{}", encoder: encoder) }
+        let batch = TokenBatch(tokens.map(\.ids), padding: .right)
+        let rows = tokens.enumerated().map { batch.row($0.offset, $0.element.subjectEnd) }
+        var hooks = ForwardHooks()
+        hooks.capture(module, .input, at: rows)
+        hooks.capture(module, .output, at: rows)
+        hooks.stopAfter = module
+        let out = try encoder.forward(batch, hooks: hooks)
+        return (out.captures[ModulePoint(module, .input)]!, out.captures[ModulePoint(module, .output)]!)
+    }
+
+    /// Δ = V Kᵀ (values `[valueWidth, r]`, keys `[keyWidth, r]`) stored low-rank in the layout of
+    /// a weight of shape `weightShape`: `[value, key]` (Hugging Face Linear) → left V, right Kᵀ;
+    /// `[key, value]` (GPT-2 Conv1D) → left K, right Vᵀ.
+    public static func update(parameter: String, weightShape: [Int], values: Tensor, keys: Tensor) throws -> WeightDelta {
+        let (valueWidth, keyWidth) = (values.shape[0], keys.shape[0])
+        if weightShape == [valueWidth, keyWidth] {
+            return WeightDelta(parameter: parameter, value: .lowRank(left: values, right: keys.transposedLast))
+        }
+        if weightShape == [keyWidth, valueWidth] {
+            return WeightDelta(parameter: parameter, value: .lowRank(left: keys, right: values.transposedLast))
+        }
+        throw EditRequestError.incompatibleWeight(parameter: parameter, shape: weightShape, keyWidth: keyWidth, valueWidth: valueWidth)
+    }
+}
