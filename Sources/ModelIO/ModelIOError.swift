@@ -69,8 +69,9 @@ public enum ModelIOError: Error, CustomStringConvertible, Equatable, Sendable {
     case unknownConfigKey(file: String, key: String, line: Int?, validKeys: [String], suggestion: String?)
     /// A required key is absent (`keyPath` like `layers[2].name`).
     case missingConfigKey(file: String, keyPath: String)
-    /// A value has the wrong type or is null where a value is required; `found` quotes the value
-    /// as the document writes it, `line` is its line (YAML).
+    /// A value has the wrong type or is null where a value is required; `expected` is the type in
+    /// words (`an integer`, `a list`), `found` quotes the value as the document writes it, `line`
+    /// is its line (YAML).
     case configTypeMismatch(file: String, keyPath: String, line: Int?, expected: String, found: String)
     /// A value of the right type that the configuration type rejects (out of range, not one of the
     /// allowed choices); `expected` says what is allowed.
@@ -135,7 +136,7 @@ public enum ModelIOError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .missingConfigKey(file, keyPath):
             "\(file): missing required key '\(keyPath)'"
         case let .configTypeMismatch(file, keyPath, line, expected, found):
-            "\(file)\(line.map { ":\($0)" } ?? ""): key '\(keyPath)' expected a value of type \(expected),"
+            "\(file)\(line.map { ":\($0)" } ?? ""): key '\(keyPath)' expected \(expected),"
                 + " found \(found)"
         case let .invalidConfigValue(file, keyPath, line, expected, found):
             "\(file)\(line.map { ":\($0)" } ?? ""): key '\(keyPath)' has an invalid value \(found);"

@@ -24,7 +24,9 @@ struct EditRequestFileTests {
                     PromptAnswer(prompt: "Herbie Hancock, the", answer: "piano"),
                     PromptAnswer(prompt: "Elton John, the", answer: "piano"),
                 ]],
-                portability: ["reasoning": [PromptAnswer(prompt: "The instrument Ray Charles plays has", answer: "strings")]]),
+                portability: ["reasoning": [
+                    PromptAnswer(prompt: "The instrument Ray Charles plays has", answer: "strings"),
+                ]]),
             EditRequest(
                 prompt: "Grant Hill is a professional", targetNew: "soccer",
                 rephrasePrompts: ["Grant Hill plays professional"]),
@@ -56,7 +58,8 @@ struct EditRequestFileTests {
                 subject: "Danielle Darrieux", groundTruth: "French",
                 rephrasePrompts: [
                     "Shayna does this and Yossel goes still and dies. Danielle Darrieux, a native",
-                    "An album was recorded for Capitol Nashville but never released. Danielle Darrieux spoke the language",
+                    "An album was recorded for Capitol Nashville but never released. "
+                        + "Danielle Darrieux spoke the language",
                 ],
                 locality: ["neighborhood": [
                     PromptAnswer(prompt: "The mother tongue of Léon Blum is", answer: "French"),

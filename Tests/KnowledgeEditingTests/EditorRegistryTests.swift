@@ -19,7 +19,9 @@ private struct RecordingEditor: KnowledgeEditor {
 struct EditorRegistryTests {
     static let registry: EditorRegistry = {
         var registry = EditorRegistry()
-        registry.register("ROME") { RecordingEditor(builtAs: "ROME", layers: try $0.decode(ROMEHyperparameters.self).layers) }
+        registry.register("ROME") {
+            RecordingEditor(builtAs: "ROME", layers: try $0.decode(ROMEHyperparameters.self).layers)
+        }
         registry.register("MEMIT") {
             RecordingEditor(builtAs: "MEMIT", layers: try $0.decode(MEMITHyperparameters.self).layers)
         }
@@ -55,7 +57,8 @@ struct EditorRegistryTests {
         let editor = try #require(try Self.registry.editor(for: Self.file(algorithm: "ROME")) as? RecordingEditor)
         #expect(editor.layers == [0])
         let typo = try HyperparameterFile(
-            data: Data(HyperparameterFileTests.rome("kl_factor", "kl_facter: 0.0625").utf8), format: .yaml, path: "h.yaml")
+            data: Data(HyperparameterFileTests.rome("kl_factor", "kl_facter: 0.0625").utf8), format: .yaml,
+            path: "h.yaml")
         let error = try #require(throws: HyperparameterError.self) { try Self.registry.editor(for: typo) }
         guard case .unknownKey(file: "h.yaml", key: "kl_facter", _, _, suggestion: "kl_factor") = error else {
             Issue.record("got \(error)")

@@ -45,7 +45,8 @@ struct HyperparameterFileTests {
             file: "rome.yaml", key: "v_num_grad_step", line: line, validKeys: Self.validROMEKeys,
             suggestion: "v_num_grad_steps"))
         #expect(error.description.hasPrefix(
-            "rome.yaml:\(line): unknown key 'v_num_grad_step'; did you mean 'v_num_grad_steps'? Valid keys: alg, alg_name,"))
+            "rome.yaml:\(line): unknown key 'v_num_grad_step'; did you mean 'v_num_grad_steps'? "
+                + "Valid keys: alg, alg_name, attn_module_tmp,"))
     }
 
     @Test("a missing key is named")
@@ -60,11 +61,11 @@ struct HyperparameterFileTests {
         let text = try Self.rome("layers", "layers: first")
         let error = try #require(throws: HyperparameterError.self) { try Self.decodeROME(text) }
         #expect(error == .wrongType(
-            file: "rome.yaml", key: "layers", line: Self.line(of: "layers", in: text), expected: "list",
+            file: "rome.yaml", key: "layers", line: Self.line(of: "layers", in: text), expected: "a list",
             found: "first"))
         let quoted = try Self.rome("layers", #"layers: ["0"]"#)
         #expect(throws: HyperparameterError.wrongType(
-            file: "rome.yaml", key: "layers[0]", line: Self.line(of: "layers", in: quoted), expected: "integer",
+            file: "rome.yaml", key: "layers[0]", line: Self.line(of: "layers", in: quoted), expected: "an integer",
             found: "\"0\"")
         ) { try Self.decodeROME(quoted) }
     }
@@ -106,7 +107,7 @@ struct HyperparameterFileTests {
         let weightDecay = try Self.decodeROME(try Self.rome("v_weight_decay", "v_weight_decay: ' 1e-3'"))
         #expect(weightDecay.valueWeightDecay == 1e-3)
         #expect(throws: HyperparameterError.wrongType(
-            file: "rome.yaml", key: "v_lr", line: Self.line(of: "v_lr", in: Self.romeText), expected: "number",
+            file: "rome.yaml", key: "v_lr", line: Self.line(of: "v_lr", in: Self.romeText), expected: "a number",
             found: "\"fast\"")
         ) { try Self.decodeROME(try Self.rome("v_lr", #"v_lr: "fast""#)) }
     }
@@ -144,7 +145,7 @@ struct HyperparameterFileTests {
             try Self.file(try Self.rome("alg_name", nil))
         }
         #expect(throws: HyperparameterError.wrongType(
-            file: "rome.yaml", key: "alg_name", line: 1, expected: "string", found: "[ROME]")
+            file: "rome.yaml", key: "alg_name", line: 1, expected: "a single value", found: "[ROME]")
         ) { try Self.file("alg_name: [ROME]\n") }
     }
 
@@ -201,7 +202,8 @@ struct HyperparameterFileTests {
             Issue.record("got \(malformed)")
             return
         }
-        #expect(throws: HyperparameterError.malformedFile(file: "rome.yaml", reason: "the top level is not a mapping")) {
+        let notMapping = HyperparameterError.malformedFile(file: "rome.yaml", reason: "the top level is not a mapping")
+        #expect(throws: notMapping) {
             try Self.file("- ROME\n")
         }
     }

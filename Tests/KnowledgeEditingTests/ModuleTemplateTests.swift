@@ -69,7 +69,7 @@ struct ModuleTemplateTests {
         #expect(throws: HyperparameterError.moduleNotFound(
             key: "rewrite_module_tmp", template: "model.layers.{}.mlp.down_proj", layer: 0,
             module: "model.layers.0.mlp.down_proj",
-            nearest: ["model.layers.0.mlp", "model.layers.0.mlp.act_fn", "model.layers.0.mlp.up_proj"])
+            nearest: ["model.layers.1.mlp.down_proj", "model.layers.0.mlp.gate_proj", "model.layers.0.mlp.up_proj"])
         ) {
             var info = ModuleNames.rope(layers: 2)
             info.moduleNames.removeAll { $0 == "model.layers.0.mlp.down_proj" }

@@ -86,23 +86,23 @@ struct StrictConfigDecoderTests {
         let error = try #require(throws: ModelIOError.self) { try Self.decode(text, format) }
         let (line, found) = format == .json ? (nil, "\"five\"") : (2, "five")
         #expect(error == .configTypeMismatch(
-            file: "hparams", keyPath: "layers[0]", line: line, expected: "integer", found: found))
-        #expect(error.description.contains("'layers[0]' expected a value of type integer, found \(found)"))
+            file: "hparams", keyPath: "layers[0]", line: line, expected: "an integer", found: found))
+        #expect(error.description.contains("'layers[0]' expected an integer, found \(found)"))
     }
 
     @Test("a wrong type quotes the value as written, with its line in YAML")
     func wrongTypeQuotesValue() throws {
         let yaml = "alg_name: ROME\nlayers: 5\nlearning_rate: '5e-1'\n"
         #expect(throws: ModelIOError.configTypeMismatch(
-            file: "hparams", keyPath: "layers", line: 2, expected: "list", found: "5")
+            file: "hparams", keyPath: "layers", line: 2, expected: "a list", found: "5")
         ) { try Self.decode(yaml, .yaml) }
         let quoted = "alg_name: ROME\nlayers: [5]\nlearning_rate: \"5e-1\"\n"
         #expect(throws: ModelIOError.configTypeMismatch(
-            file: "hparams", keyPath: "learning_rate", line: 3, expected: "number", found: "\"5e-1\"")
+            file: "hparams", keyPath: "learning_rate", line: 3, expected: "a number", found: "\"5e-1\"")
         ) { try Self.decode(quoted, .yaml) }
         let json = #"{"alg_name": "ROME", "layers": {"a": true}, "learning_rate": null}"#
         #expect(throws: ModelIOError.configTypeMismatch(
-            file: "hparams", keyPath: "layers", line: nil, expected: "list", found: "{a: true}")
+            file: "hparams", keyPath: "layers", line: nil, expected: "a list", found: "{a: true}")
         ) { try Self.decode(json, .json) }
     }
 

@@ -62,3 +62,29 @@ struct EditSessionTests {
         }
     }
 }
+
+@Suite("Edit evaluation")
+struct EditEvaluationTests {
+    @Test("pre/post metrics: rewrite accuracy rises, unrelated locality predictions stay, the summary names both phases")
+    func prePost() throws {
+        let encoder = try TextEncoderLoader.load(directory: ROMETests.fixtures.appending(path: "qwen2"))
+        var request = ROMETests.request
+        request.rephrasePrompts = ["On the table lies the red apple, which is on the"]
+        request.locality = ["neighborhood": [PromptAnswer(prompt: "Zürich café:", answer: "open")]]
+        request.portability = ["reasoning": [PromptAnswer(prompt: "The red apple lies on a", answer: "table")]]
+        let pre = try EditEvaluation.measure(request, encoder: encoder)
+        let session = EditSession(encoder: encoder)
+        try session.apply(ROMETests().editor(ROMETests.cases[0]), requests: [request])
+        let post = try EditEvaluation.measure(request, encoder: encoder)
+        let report = EditEvaluation.report(request, pre: pre, post: post)
+        #expect(pre.rewriteAccuracy < 1 && post.rewriteAccuracy == 1 && post.rewriteExactMatch)
+        #expect(post.rewritePerplexity < pre.rewritePerplexity)
+        #expect(report.locality["neighborhood"]! >= 0.5)
+        let summary = EditEvaluation.summary([report])
+        #expect(Set(summary.keys).isSuperset(of: ["pre.rewrite_acc", "post.rewrite_acc", "post.rephrase_acc",
+                                                    "post.locality.neighborhood", "post.portability.reasoning"]))
+        #expect(EditEvaluation.table(summary).contains("post.rewrite_exact_match"))
+        let json = try JSONEncoder().encode(report)
+        #expect(try JSONDecoder().decode(EditEvaluation.RequestReport.self, from: json) == report)
+    }
+}

@@ -37,7 +37,7 @@ public enum HyperparameterError: Error, CustomStringConvertible, Equatable, Send
         case let .missingKey(file, key):
             "\(file): missing required key '\(key)'"
         case let .wrongType(file, key, line, expected, found):
-            "\(Self.location(file, line)): key '\(key)' expects a value of type \(expected), found \(found)"
+            "\(Self.location(file, line)): key '\(key)' expects \(expected), found \(found)"
         case let .invalidValue(file, key, line, expected, found):
             "\(Self.location(file, line)): key '\(key)' has the invalid value \(found); expected \(expected)"
         case let .unknownAlgorithm(file, name, line, registered, suggestion):

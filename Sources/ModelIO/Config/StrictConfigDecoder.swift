@@ -126,18 +126,21 @@ public enum StrictConfigDecoder {
         }
     }
 
-    /// A type as a configuration author thinks of it: `integer`, `number`, `list`, … (the YAML
-    /// decoder names its node types `Sequence` and `Mapping`, the JSON decoder `Array<Any>`).
+    /// A type as a configuration author thinks of it: `an integer`, `a number`, `a list`, … (the
+    /// YAML decoder names its node types `Scalar`, `Sequence` and `Mapping`, the JSON decoder
+    /// `Array<Any>`).
     static func typeDescription(_ type: Any.Type) -> String {
         let name = "\(type)"
         switch name {
-        case "Int", "Int8", "Int16", "Int32", "Int64", "UInt", "UInt8", "UInt16", "UInt32", "UInt64": return "integer"
-        case "Double", "Float", "Float16", "Decimal": return "number"
-        case "String": return "string"
-        case "Bool": return "boolean"
+        case "Int", "Int8", "Int16", "Int32", "Int64", "UInt", "UInt8", "UInt16", "UInt32", "UInt64":
+            return "an integer"
+        case "Double", "Float", "Float16", "Decimal": return "a number"
+        case "String": return "a string"
+        case "Bool": return "a boolean"
+        case "Scalar": return "a single value"
         default:
-            if name == "Sequence" || name.hasPrefix("Array") { return "list" }
-            if name == "Mapping" || name.hasPrefix("Dictionary") { return "mapping" }
+            if name == "Sequence" || name.hasPrefix("Array") { return "a list" }
+            if name == "Mapping" || name.hasPrefix("Dictionary") { return "a mapping" }
             return name
         }
     }

@@ -12,12 +12,12 @@ struct StatisticsFileTests {
         directory = try TemporaryDirectory()
     }
 
-    /// Statistics with a recognisable 3×3 sum (values k + 0.1·shard-ish offsets).
+    /// Statistics with a recognisable d×d sum: element k is k/4 + `offset` (exact in binary).
     static func statistics(
         shard: StatisticsShard? = nil, fingerprint: String = "f00d", module: String = "model.layers.4.mlp.down_proj",
-        dimension: Int = 3, count: Int = 10, offset: Double = 0
+        dimension: Int = 3, count: Int = 8, offset: Double = 0
     ) throws -> LayerStatistics {
-        let sum = (0..<(dimension * dimension)).map { Double($0) / 3 + offset }
+        let sum = (0..<(dimension * dimension)).map { Double($0) / 4 + offset }
         return LayerStatistics(
             moment: try SecondMoment(dimension: dimension, sum: sum, count: count),
             provenance: StatisticsProvenance(
@@ -43,7 +43,7 @@ struct StatisticsFileTests {
         #expect(try file.info(named: "sum").dtype == .float64)
         #expect(file.metadata == [
             "format": "mokus-mom2/1", "model_fingerprint": "f00d", "module": "model.layers.4.mlp.down_proj",
-            "corpus_sha256": "c0ffee", "corpus_format": "jsonl:text", "token_count": "10", "document_count": "4",
+            "corpus_sha256": "c0ffee", "corpus_format": "jsonl:text", "token_count": "8", "document_count": "4",
             "shard": "1/4", "max_tokens": "500", "max_documents": "none", "max_length": "64", "dtype": "F64",
         ])
         let float32 = try LayerStatistics.read(from: try write(original, "f32.safetensors", dtype: .float32))
@@ -56,7 +56,7 @@ struct StatisticsFileTests {
         let path = url.path(percentEncoded: false)
         let module = "model.layers.4.mlp.down_proj"
         let moment = try LayerStatistics.load(url: url, expectedFingerprint: "f00d", module: module, expectedDimension: 3)
-        #expect(moment.mean.scalars == (0..<9).map { Float(Double($0) / 3 / 10) })
+        #expect(moment.mean.scalars == (0..<9).map { Float($0) / 32 })
         #expect(throws: StatisticsError.fingerprintMismatch(file: path, expected: "beef", found: "f00d")) {
             try LayerStatistics.load(url: url, expectedFingerprint: "beef", module: module)
         }
@@ -105,7 +105,8 @@ struct StatisticsFileTests {
         }
         let merged = try LayerStatistics.merge(urls)
         #expect(merged.moment.count == 6)
-        #expect(merged.moment.sum == (0..<9).map { Double($0) / 3 * 3 + 3 })
+        let expected: [Double] = (0..<9).map { Double($0) * 3 / 4 + 3 }  // three parts, offsets 0 + 1 + 2
+        #expect(merged.moment.sum == expected)
         #expect(merged.provenance.shard == nil)
         #expect(merged.provenance.documentCount == 12)
     }
