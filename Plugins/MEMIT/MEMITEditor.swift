@@ -28,51 +28,35 @@ import Tensors
 public struct MEMITEditor: KnowledgeEditor {
     public static let algorithmName = "MEMIT"
 
-    public struct Configuration: Sendable {
-        public var layers: [Int]
-        public var rewriteModuleTemplate: String
-        /// e.g. `model.layers.{}`: the block whose output z is written into.
-        public var layerModuleTemplate: String
-        public var contextTemplates: [String]
-        public var optimisation: TargetOptimization.Settings
-        /// λ.
-        public var covarianceWeight: Float
-        /// C_l = E[k kᵀ] of the rewrite module's input at layer l.
-        public var secondMoment: @Sendable (Int) throws -> Tensor
+    public let hyperparameters: MEMITHyperparameters
+    /// C_l = E[k kᵀ] of the rewrite module's input at layer l.
+    public let secondMoment: @Sendable (Int) throws -> Tensor
 
-        public init(layers: [Int], rewriteModuleTemplate: String, layerModuleTemplate: String, contextTemplates: [String],
-                    optimisation: TargetOptimization.Settings, covarianceWeight: Float,
-                    secondMoment: @escaping @Sendable (Int) throws -> Tensor) {
-            self.layers = layers
-            self.rewriteModuleTemplate = rewriteModuleTemplate
-            self.layerModuleTemplate = layerModuleTemplate
-            self.contextTemplates = contextTemplates
-            self.optimisation = optimisation
-            self.covarianceWeight = covarianceWeight
-            self.secondMoment = secondMoment
-        }
+    public init(_ hyperparameters: MEMITHyperparameters, secondMoment: @escaping @Sendable (Int) throws -> Tensor) {
+        self.hyperparameters = hyperparameters
+        self.secondMoment = secondMoment
     }
 
-    public let configuration: Configuration
-
-    public init(configuration: Configuration) {
-        self.configuration = configuration
-    }
+    /// EasyEdit's MEMIT templates: "{}" and five samples of 10 tokens (one per seed word).
+    static let templateLengths = [(tokenCount: 10, count: 5)]
 
     public func edit(
         _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
     ) throws -> EditResult {
-        let prompts = try requests.enumerated().map { try SubjectPrompt($0.element, index: $0.offset, encoder: encoder) }
-        let layers = configuration.layers.sorted()
+        let h = hyperparameters
+        try h.common.checkSupported(by: encoder.info)
+        let layers = h.layers.sorted()
         guard let last = layers.last else { return EditResult(deltas: [], diagnostics: []) }
-        let zModule = try SubjectKeys.module(configuration.layerModuleTemplate, layer: last, in: encoder)
-        let rewrites = try layers.map { try SubjectKeys.module(configuration.rewriteModuleTemplate, layer: $0, in: encoder) }
+        let zModule = try h.layerModule.resolve(layer: last, in: encoder.info)
+        let rewrites = try h.rewriteModule.resolve(layers: layers, in: encoder.info)
+        let prompts = try requests.enumerated().map { try SubjectPrompt($0.element, index: $0.offset, encoder: encoder) }
+        let templates = try h.common.contextTemplates(lengths: Self.templateLengths, encoder: encoder, state: state)
 
         var diagnostics: [EditDiagnostics] = []
         var targets: [Tensor] = []
         for prompt in prompts {
-            let z = try TargetOptimization.run(prompt, templates: configuration.contextTemplates, layer: last, module: zModule,
-                                               encoder: encoder, settings: configuration.optimisation, progress: progress)
+            let z = try TargetOptimization.run(prompt, templates: templates, layer: last, module: zModule,
+                                               encoder: encoder, settings: h.common.optimisation, progress: progress)
             targets.append(z.target)
             var zDiagnostics = z.diagnostics
             zDiagnostics.vectors["target"] = z.target.scalars
@@ -86,12 +70,12 @@ public struct MEMITEditor: KnowledgeEditor {
         for (i, (layer, rewrite)) in zip(layers, rewrites).enumerated() {
             progress?.begin("layer \(layer): solving the update", total: nil)
             defer { progress?.end() }
-            let keys = try groupedKeys(prompts, module: rewrite, encoder: encoder)                       // [n, d_ff]
+            let keys = try Self.groupedKeys(prompts, templates: templates, module: rewrite, encoder: encoder) // [n, d_ff]
             let current = try SubjectKeys.bareKeysAndOutputs(prompts, module: zModule, encoder: encoder).outputs // [n, d]
             let residual = (goal - current) / Float(layers.count - i)                                     // [n, d]
-            let solved = try Self.solve(keys: keys, secondMoment: try configuration.secondMoment(layer),
-                                        weight: configuration.covarianceWeight)                           // A: [d_ff, n]
-            let parameter = rewrite + ".weight"
+            let solved = try Self.solve(keys: keys, secondMoment: try secondMoment(layer),
+                                        weight: Float(h.covarianceUpdateWeight))                          // A: [d_ff, n]
+            let parameter = ModuleTemplate.weightName(ofModule: rewrite)
             let weight = try encoder.parameter(parameter)
             let delta = try SubjectKeys.update(parameter: parameter, weightShape: weight.shape,
                                                values: residual.transposedLast, keys: solved)
@@ -104,8 +88,8 @@ public struct MEMITEditor: KnowledgeEditor {
 
     /// Per request, the mean over template groups of the mean key within each group; the groups
     /// are the bare `"{}"` template and the other templates (EasyEdit's `[["{}"], [samples]]`).
-    func groupedKeys(_ prompts: [SubjectPrompt], module: String, encoder: any TextEncoder) throws -> Tensor {
-        let templates = configuration.contextTemplates
+    static func groupedKeys(_ prompts: [SubjectPrompt], templates: [String], module: String,
+                            encoder: any TextEncoder) throws -> Tensor {
         let groups = [templates.indices.filter { templates[$0] == "{}" }, templates.indices.filter { templates[$0] != "{}" }]
             .filter { !$0.isEmpty }
         let all = try SubjectKeys.keys(prompts, templates: templates, module: module, encoder: encoder)

@@ -18,62 +18,50 @@ import Tensors
 ///
 /// so that the edited layer maps k₀ exactly to v*. Hparams symbols: `layers` → ℓ,
 /// `v_num_grad_steps`, `v_lr`, `v_weight_decay`, `clamp_norm_factor`, `kl_factor` → the
-/// optimisation settings; `context_templates` (ours) or sampled templates → the prompts k̄ and v*
-/// average over. Layers are processed in ascending order, each seeing the previous layers'
-/// updates; the encoder is restored before returning and the updates come back as rank-one
-/// ``WeightDelta``s.
+/// optimisation settings; `context_templates` (ours) or templates sampled per
+/// `context_template_length_params` → the prompts k̄ and v* average over. Layers are processed
+/// in ascending order, each seeing the previous layers' updates; the encoder is restored before
+/// returning and the updates come back as rank-one ``WeightDelta``s.
 public struct ROMEEditor: KnowledgeEditor {
     public static let algorithmName = "ROME"
 
-    public struct Configuration: Sendable {
-        public var layers: [Int]
-        /// e.g. `model.layers.{}.mlp.down_proj`.
-        public var rewriteModuleTemplate: String
-        /// e.g. `model.layers.{}.mlp`.
-        public var mlpModuleTemplate: String
-        public var contextTemplates: [String]
-        public var optimisation: TargetOptimization.Settings
-        /// C = E[k kᵀ] of the rewrite module's input at a layer, when `mom2_adjustment` is on.
-        public var secondMoment: (@Sendable (Int) throws -> Tensor)?
+    public let hyperparameters: ROMEHyperparameters
+    /// C = E[k kᵀ] of the rewrite module's input at a layer; used when `mom2_adjustment` is on.
+    public let secondMoment: (@Sendable (Int) throws -> Tensor)?
 
-        public init(layers: [Int], rewriteModuleTemplate: String, mlpModuleTemplate: String, contextTemplates: [String],
-                    optimisation: TargetOptimization.Settings, secondMoment: (@Sendable (Int) throws -> Tensor)? = nil) {
-            self.layers = layers
-            self.rewriteModuleTemplate = rewriteModuleTemplate
-            self.mlpModuleTemplate = mlpModuleTemplate
-            self.contextTemplates = contextTemplates
-            self.optimisation = optimisation
-            self.secondMoment = secondMoment
-        }
-    }
-
-    public let configuration: Configuration
-
-    public init(configuration: Configuration) {
-        self.configuration = configuration
+    public init(_ hyperparameters: ROMEHyperparameters, secondMoment: (@Sendable (Int) throws -> Tensor)? = nil) {
+        self.hyperparameters = hyperparameters
+        self.secondMoment = secondMoment
     }
 
     public func edit(
         _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
     ) throws -> EditResult {
+        let h = hyperparameters
         guard requests.count == 1 else { throw EditRequestError.tooManyRequests(algorithm: Self.algorithmName, count: requests.count, maximum: 1) }
-        let prompt = try SubjectPrompt(requests[0], index: 0, encoder: encoder)
-        let modules = try configuration.layers.sorted().map { layer in
-            (layer, try SubjectKeys.module(configuration.rewriteModuleTemplate, layer: layer, in: encoder),
-             try SubjectKeys.module(configuration.mlpModuleTemplate, layer: layer, in: encoder))
+        try h.common.checkSupported(by: encoder.info)
+        if h.usesCovariance && secondMoment == nil {
+            throw EditRequestError.unsupportedHyperparameter(key: "mom2_adjustment", reason: "true, but no layer statistics were provided")
         }
+        let layers = h.layers.sorted()
+        let rewrites = try h.rewriteModule.resolve(layers: layers, in: encoder.info)
+        let mlps = try h.mlpModule.resolve(layers: layers, in: encoder.info)
+        let prompt = try SubjectPrompt(requests[0], index: 0, encoder: encoder)
+        let templates = try h.common.contextTemplates(
+            lengths: h.contextTemplateLengths.map { ($0.tokenCount, $0.count) }, encoder: encoder, state: state)
+
         var restore: [(String, Tensor?)] = []
         defer { for (name, value) in restore.reversed() { try? encoder.setParameter(name, value) } }
         var deltas: [WeightDelta] = [], diagnostics = EditDiagnostics()
-        for (layer, rewrite, mlp) in modules {
-            let u = try leftVector(prompt, layer: layer, module: rewrite, encoder: encoder)
-            let optimised = try TargetOptimization.run(prompt, templates: configuration.contextTemplates, layer: layer,
-                                                       module: mlp, encoder: encoder, settings: configuration.optimisation,
-                                                       progress: progress)
+        for (layer, (rewrite, mlp)) in zip(layers, zip(rewrites, mlps)) {
+            let keys = try SubjectKeys.keys([prompt], templates: templates, module: rewrite, encoder: encoder)
+            let u = try leftVector(meanKey: keys.mean(axes: [0]), layer: layer)
+            let optimised = try TargetOptimization.run(prompt, templates: templates, layer: layer, module: mlp,
+                                                       encoder: encoder, settings: h.common.optimisation, progress: progress)
             let bare = try SubjectKeys.bareKeysAndOutputs([prompt], module: rewrite, encoder: encoder)
             let (k0, output0) = (bare.keys.reshaped([-1]), bare.outputs.reshaped([-1]))
             let w = (optimised.target - output0) / (k0 * u).sum()
-            let parameter = rewrite + ".weight"
+            let parameter = ModuleTemplate.weightName(ofModule: rewrite)
             let weight = try encoder.parameter(parameter)
             let delta = try SubjectKeys.update(parameter: parameter, weightShape: weight.shape,
                                                values: w.reshaped([-1, 1]), keys: u.reshaped([-1, 1]))
@@ -88,11 +76,10 @@ public struct ROMEEditor: KnowledgeEditor {
         return EditResult(deltas: deltas, diagnostics: [diagnostics])
     }
 
-    /// u = normalise(C⁻¹ k̄) (or normalise(k̄)), k̄ the mean key over the context templates.
-    func leftVector(_ prompt: SubjectPrompt, layer: Int, module: String, encoder: any TextEncoder) throws -> Tensor {
-        let keys = try SubjectKeys.keys([prompt], templates: configuration.contextTemplates, module: module, encoder: encoder)
-        var u = keys.mean(axes: [0])
-        if let secondMoment = configuration.secondMoment {
+    /// u = normalise(C⁻¹ k̄) with `mom2_adjustment`, else normalise(k̄).
+    func leftVector(meanKey: Tensor, layer: Int) throws -> Tensor {
+        var u = meanKey
+        if hyperparameters.usesCovariance, let secondMoment {
             let c = Matrix<Double>(try Matrix<Float>(try secondMoment(layer)))
             let solved = try solve(c, Matrix<Double>(try Matrix<Float>(u.reshaped([-1, 1]))))
             u = Tensor(Matrix<Float>(solved)).reshaped([-1])

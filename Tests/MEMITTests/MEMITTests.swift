@@ -29,13 +29,15 @@ struct MEMITTests {
         return keys.matmul(keys, transposeSelf: true) / Float(keys.shape[0])
     }
 
-    func editor(_ encoder: any TextEncoder, covarianceWeight: Float) throws -> MEMITEditor {
+    /// hparams/MEMIT/tiny-qwen2.yaml with λ = `covarianceWeight`.
+    func editor(_ encoder: any TextEncoder, covarianceWeight: Double) throws -> MEMITEditor {
         let c = try Self.secondMoment(encoder, module: "model.layers.0.mlp.down_proj")
-        return MEMITEditor(configuration: .init(
-            layers: [0], rewriteModuleTemplate: "model.layers.{}.mlp.down_proj", layerModuleTemplate: "model.layers.{}",
-            contextTemplates: ["{}", "The. {}", "Therefore. {}"],
-            optimisation: .init(steps: 25, learningRate: 0.5, weightDecay: 1e-3, clampNormFactor: 4, klFactor: 0.0625),
-            covarianceWeight: covarianceWeight, secondMoment: { _ in c }))
+        let repository = Self.fixture.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        var h = try HyperparameterFile(contentsOf: repository.appending(path: "hparams/MEMIT/tiny-qwen2.yaml"))
+            .decode(MEMITHyperparameters.self)
+        h.covarianceUpdateWeight = covarianceWeight
+        return MEMITEditor(h, secondMoment: { _ in c })
     }
 
     /// MEMIT's guarantee: with a small λ the update maps each request's (template-averaged) key
@@ -50,7 +52,8 @@ struct MEMITTests {
         let prompts = try Self.requests.enumerated().map { try SubjectPrompt($0.element, index: $0.offset, encoder: encoder) }
         let before = try TeacherForcing.score(pairs, encoder: encoder)
         let memit = try editor(encoder, covarianceWeight: 1e-3)
-        let keys = try memit.groupedKeys(prompts, module: "model.layers.0.mlp.down_proj", encoder: encoder)   // [8, 128]
+        let keys = try MEMITEditor.groupedKeys(prompts, templates: memit.hyperparameters.contextTemplates!,
+                                               module: "model.layers.0.mlp.down_proj", encoder: encoder)   // [8, 128]
         let current = try SubjectKeys.bareKeysAndOutputs(prompts, module: "model.layers.0", encoder: encoder).outputs
         let session = EditSession(encoder: encoder)
         let result = try session.apply(memit, requests: Self.requests)

@@ -29,7 +29,7 @@ struct CheckpointFingerprintTests {
         let directory = try TemporaryDirectory()
         try Self.writeCheckpoint(in: directory)
         let bytes = try Data(contentsOf: directory.file("model.safetensors"))
-        let headerLength = Int(bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * $1.offset) })
+        let headerLength = bytes.prefix(8).reversed().reduce(0) { $0 << 8 | Int($1) }  // little-endian
         let data = bytes.dropFirst(8 + headerLength)
         let sample = 64 << 10
         let middle = (data.count - sample) / 2

@@ -13,11 +13,8 @@ struct EditSessionTests {
         EditRequest(prompt: "Zürich is a city in", targetNew: "Japan", subject: "Zürich"),
     ]
 
-    func rome() -> ROMEEditor {
-        ROMEEditor(configuration: .init(
-            layers: [0], rewriteModuleTemplate: "model.layers.{}.mlp.down_proj", mlpModuleTemplate: "model.layers.{}.mlp",
-            contextTemplates: ["{}", "The. {}"],
-            optimisation: .init(steps: 8, learningRate: 0.5, weightDecay: 1e-3, clampNormFactor: 4, klFactor: 0.0625)))
+    func rome() throws -> ROMEEditor {
+        ROMEEditor(try ROMETests.hyperparameters(ROMETests.cases[0], steps: 8))
     }
 
     func load() throws -> TransformerTextEncoder {
@@ -30,9 +27,9 @@ struct EditSessionTests {
         let session = EditSession(encoder: encoder)
         let name = "model.layers.0.mlp.down_proj.weight"
         let base = try encoder.parameter(name).scalars
-        try session.apply(rome(), requests: [Self.requests[0]])
+        try session.apply(try rome(), requests: [Self.requests[0]])
         let afterFirst = try encoder.parameter(name).scalars
-        try session.apply(rome(), requests: [Self.requests[1]])
+        try session.apply(try rome(), requests: [Self.requests[1]])
         #expect(try encoder.parameter(name).scalars != afterFirst)
         try session.undo()
         #expect(try encoder.parameter(name).scalars == afterFirst)
@@ -45,7 +42,7 @@ struct EditSessionTests {
     func saveAndReapply() throws {
         let encoder = try load()
         let session = EditSession(encoder: encoder)
-        for request in Self.requests { try session.apply(rome(), requests: [request]) }
+        for request in Self.requests { try session.apply(try rome(), requests: [request]) }
         let batch = TokenBatch([try encoder.tokenize(Self.requests[0].prompt)])
         let edited = try encoder.forward(batch).logits!.scalars
         let file = FileManager.default.temporaryDirectory.appending(path: "mokus-edits-\(UUID().uuidString).safetensors")
@@ -74,7 +71,7 @@ struct EditEvaluationTests {
         request.portability = ["reasoning": [PromptAnswer(prompt: "The red apple lies on a", answer: "table")]]
         let pre = try EditEvaluation.measure(request, encoder: encoder)
         let session = EditSession(encoder: encoder)
-        try session.apply(ROMETests().editor(ROMETests.cases[0]), requests: [request])
+        try session.apply(try ROMETests().editor(ROMETests.cases[0]), requests: [request])
         let post = try EditEvaluation.measure(request, encoder: encoder)
         let report = EditEvaluation.report(request, pre: pre, post: post)
         #expect(pre.rewriteAccuracy < 1 && post.rewriteAccuracy == 1 && post.rewriteExactMatch)

@@ -12,23 +12,35 @@ struct ROMETests {
         .deletingLastPathComponent().appending(path: "TextEncodersTests/Fixtures")
 
     struct Case: Sendable, CustomStringConvertible {
-        let model: String, rewrite: String, mlp: String, layer: Int
+        let model: String, rewrite: String, mlp: String, layer: Int, lastLayer: Int
         var description: String { model }
     }
 
     static let cases = [
-        Case(model: "qwen2", rewrite: "model.layers.{}.mlp.down_proj", mlp: "model.layers.{}.mlp", layer: 0),
-        Case(model: "gpt2", rewrite: "transformer.h.{}.mlp.c_proj", mlp: "transformer.h.{}.mlp", layer: 0),
-        Case(model: "llama", rewrite: "model.layers.{}.mlp.down_proj", mlp: "model.layers.{}.mlp", layer: 0),
+        Case(model: "qwen2", rewrite: "model.layers.{}.mlp.down_proj", mlp: "model.layers.{}.mlp", layer: 0, lastLayer: 1),
+        Case(model: "gpt2", rewrite: "transformer.h.{}.mlp.c_proj", mlp: "transformer.h.{}.mlp", layer: 0, lastLayer: 1),
+        Case(model: "llama", rewrite: "model.layers.{}.mlp.down_proj", mlp: "model.layers.{}.mlp", layer: 0, lastLayer: 2),
     ]
+
+    static let repository = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// hparams/ROME/tiny-qwen2.yaml, adapted to the case's model.
+    static func hyperparameters(_ c: Case, layers: [Int]? = nil, steps: Int = 25) throws -> ROMEHyperparameters {
+        var h = try HyperparameterFile(contentsOf: repository.appending(path: "hparams/ROME/tiny-qwen2.yaml"))
+            .decode(ROMEHyperparameters.self)
+        h.layers = layers ?? [c.layer]
+        h.rewriteModule = ModuleTemplate(key: "rewrite_module_tmp", pattern: c.rewrite)
+        h.mlpModule = ModuleTemplate(key: "mlp_module_tmp", pattern: c.mlp)
+        h.valueLossLayer = c.lastLayer
+        h.valueStepCount = steps
+        h.contextTemplates = ["{}", "The. {}", "Therefore, {}", "I think that {}"]
+        return h
+    }
 
     static let request = EditRequest(prompt: "The red apple is on the", targetNew: "table", subject: "The red apple")
 
-    func editor(_ c: Case, steps: Int = 25) -> ROMEEditor {
-        ROMEEditor(configuration: .init(
-            layers: [c.layer], rewriteModuleTemplate: c.rewrite, mlpModuleTemplate: c.mlp,
-            contextTemplates: ["{}", "The. {}", "Therefore, {}", "I think that {}"],
-            optimisation: .init(steps: steps, learningRate: 0.5, weightDecay: 1e-3, clampNormFactor: 4, klFactor: 0.0625)))
+    func editor(_ c: Case, steps: Int = 25) throws -> ROMEEditor {
+        ROMEEditor(try Self.hyperparameters(c, steps: steps))
     }
 
     func load(_ c: Case) throws -> TransformerTextEncoder {
@@ -85,7 +97,7 @@ struct ROMETests {
     func badRequests() throws {
         let c = Self.cases[0]
         let encoder = try load(c)
-        let rome = editor(c)
+        let rome = try editor(c)
         let state = EditState(modelFingerprint: "test")
         #expect(throws: EditRequestError.subjectNotInPrompt(request: 0, subject: "pear", prompt: Self.request.prompt)) {
             try rome.edit([EditRequest(prompt: Self.request.prompt, targetNew: "x", subject: "pear")], encoder: encoder, state: state, progress: nil)
@@ -96,10 +108,13 @@ struct ROMETests {
         #expect(throws: EditRequestError.tooManyRequests(algorithm: "ROME", count: 2, maximum: 1)) {
             try rome.edit([Self.request, Self.request], encoder: encoder, state: state, progress: nil)
         }
-        let wrongLayer = ROMEEditor(configuration: .init(
-            layers: [7], rewriteModuleTemplate: c.rewrite, mlpModuleTemplate: c.mlp, contextTemplates: ["{}"],
-            optimisation: .init(steps: 2, learningRate: 0.5, weightDecay: 1e-3, clampNormFactor: 4, klFactor: 0.0625)))
-        #expect(throws: TextEncoderError.self) { try wrongLayer.edit([Self.request], encoder: encoder, state: state, progress: nil) }
+        let wrongLayer = ROMEEditor(try Self.hyperparameters(c, layers: [7], steps: 2))
+        #expect(throws: HyperparameterError.self) { try wrongLayer.edit([Self.request], encoder: encoder, state: state, progress: nil) }
+        var wrongLossLayer = try Self.hyperparameters(c, steps: 2)
+        wrongLossLayer.valueLossLayer = 0
+        #expect(throws: EditRequestError.unsupportedHyperparameter(key: "v_loss_layer", reason: "0 given; only the last block (1) is supported")) {
+            try ROMEEditor(wrongLossLayer).edit([Self.request], encoder: encoder, state: state, progress: nil)
+        }
         #expect(encoder.replacedParameters.isEmpty)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Decoding with validation for hparams types.
 ///
 /// A rejected value is reported by throwing `DecodingError.dataCorrupted` at the value's own
@@ -50,18 +52,16 @@ extension KeyedDecodingContainer {
         return choice
     }
 
-    /// A list whose elements must each satisfy `isValid` (the error points at the element), and
-    /// that must satisfy `isValidList` as a whole.
+    /// A list whose elements must each satisfy `isValid`; the error points at the first element
+    /// that does not (`layers[1]`).
     func decodeList<Element: Decodable>(
-        _ type: Element.Type, forKey key: Key, expected: String, where isValid: (Element) -> Bool,
-        list listExpected: String, where isValidList: ([Element]) -> Bool
+        _ type: Element.Type, forKey key: Key, expected: String, where isValid: (Element) -> Bool
     ) throws -> [Element] {
         let list = try decode([Element].self, forKey: key)
         if let index = list.firstIndex(where: { !isValid($0) }) {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: codingPath + [key, ListIndex(index)], debugDescription: expected))
         }
-        guard isValidList(list) else { throw invalid(key, expected: listExpected) }
         return list
     }
 

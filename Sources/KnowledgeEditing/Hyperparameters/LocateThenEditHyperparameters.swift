@@ -1,3 +1,5 @@
+import Foundation
+
 /// The hparams that ROME, MEMIT and AlphaEdit share (EasyEdit `rome_hparams.py`,
 /// `memit_hparams.py`, `AlphaEdit_hparams.py`): where to edit, how to optimise the target value,
 /// which layer statistics to use, and the module templates.
@@ -120,9 +122,10 @@ extension LocateThenEditHyperparameters: Decodable {
         modelParallel = try c.decodeIfPresent(Bool.self, forKey: .modelParallel) ?? false
         maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength, expected: "an integer ≥ 1") { $0 >= 1 } ?? 40
 
-        layers = try c.decodeList(
-            Int.self, forKey: .layers, expected: "a layer index ≥ 0", where: { $0 >= 0 },
-            list: "a non-empty list of distinct layer indices", where: { !$0.isEmpty && Set($0).count == $0.count })
+        layers = try c.decodeList(Int.self, forKey: .layers, expected: "a layer index ≥ 0") { $0 >= 0 }
+        guard !layers.isEmpty, Set(layers).count == layers.count else {
+            throw c.invalid(.layers, expected: "a non-empty list of distinct layer indices")
+        }
         factToken = try c.decodeChoice(FactTokenStrategy.self, forKey: .factToken)
 
         valueStepCount = try c.decode(Int.self, forKey: .valueStepCount, expected: "an integer ≥ 1") { $0 >= 1 }
@@ -153,9 +156,11 @@ extension LocateThenEditHyperparameters: Decodable {
         lmHeadModule = try c.decodeTemplate(forKey: .lmHeadModule, placeholders: 0)
 
         contextTemplates = try c.decodeNilOrAbsent(.contextTemplates) ? nil : try c.decodeList(
-            String.self, forKey: .contextTemplates, expected: "a template with exactly one '{}'",
-            where: { $0.components(separatedBy: ModuleTemplate.placeholder).count == 2 },
-            list: "a non-empty list of templates", where: { !$0.isEmpty })
+            String.self, forKey: .contextTemplates, expected: "a template with exactly one '{}'"
+        ) { $0.components(separatedBy: ModuleTemplate.placeholder).count == 2 }
+        if contextTemplates?.isEmpty == true {
+            throw c.invalid(.contextTemplates, expected: "a non-empty list of templates, or no context_templates key")
+        }
         seed = try c.decodeIfPresent(Int.self, forKey: .seed, expected: "an integer ≥ 0") { $0 >= 0 }.map(UInt64.init)
     }
 }

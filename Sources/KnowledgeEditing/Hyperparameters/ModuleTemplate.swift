@@ -1,3 +1,4 @@
+import Foundation
 import ModelIO
 
 /// An EasyEdit module-name template such as `model.layers.{}.mlp.down_proj` (`rewrite_module_tmp`),

@@ -44,10 +44,8 @@ public struct ROMEHyperparameters: HyperparameterSet, Equatable {
         common = try LocateThenEditHyperparameters(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         contextTemplateLengths = try c.decodeList(
-            [Int].self, forKey: .contextTemplateLengths, expected: "a pair [length ≥ 1, count ≥ 0]",
-            where: { $0.count == 2 && $0[0] >= 1 && $0[1] >= 0 }, list: "a list of [length, count] pairs",
-            where: { _ in true }
-        ).map { ContextTemplateLength(tokenCount: $0[0], count: $0[1]) }
+            [Int].self, forKey: .contextTemplateLengths, expected: "a pair [length ≥ 1, count ≥ 0]"
+        ) { $0.count == 2 && $0[0] >= 1 && $0[1] >= 0 }.map { ContextTemplateLength(tokenCount: $0[0], count: $0[1]) }
         usesHalfPrecision = try c.decodeIfPresent(Bool.self, forKey: .usesHalfPrecision) ?? false
     }
 }

@@ -1,18 +1,8 @@
 import Tensors
 
-/// Keys (inputs of the edited weight) at the subject's last token, and the module lookups that
-/// locate-then-edit methods share.
+/// Keys (inputs of the edited weight) at the subject's last token, and the key→value update
+/// layout that locate-then-edit methods share.
 public enum SubjectKeys {
-    /// The module a template (`model.layers.{}.mlp.down_proj`) names at `layer`, checked against
-    /// the encoder's modules.
-    public static func module(_ template: String, layer: Int, in encoder: any TextEncoder) throws -> String {
-        let name = template.replacingOccurrences(of: "{}", with: String(layer))
-        guard encoder.info.moduleNames.contains(name) else {
-            throw TextEncoderError.unknownModule(name: name, suggestion: nil)
-        }
-        return name
-    }
-
     /// The input of `module` at the subject's last token of every prompt in every template, in
     /// one batched pass that stops after `module`: `[prompts.count × templates.count, width]`,
     /// prompt-major.

@@ -7,6 +7,8 @@ public enum EditRequestError: Error, CustomStringConvertible, Equatable, Sendabl
     case subjectNotInPrompt(request: Int, subject: String, prompt: String)
     case emptyTarget(request: Int)
     case tooManyRequests(algorithm: String, count: Int, maximum: Int)
+    /// A hyper-parameter value this implementation does not support.
+    case unsupportedHyperparameter(key: String, reason: String)
     /// The edited weight's shape is neither `[value, key]` nor `[key, value]`.
     case incompatibleWeight(parameter: String, shape: [Int], keyWidth: Int, valueWidth: Int)
 
@@ -20,6 +22,8 @@ public enum EditRequestError: Error, CustomStringConvertible, Equatable, Sendabl
             "request \(request): target_new is empty"
         case let .tooManyRequests(algorithm, count, maximum):
             "\(algorithm) edits at most \(maximum) request(s) per call, got \(count); use sequential editing"
+        case let .unsupportedHyperparameter(key, reason):
+            "hyper-parameter \(key): \(reason)"
         case let .incompatibleWeight(parameter, shape, keyWidth, valueWidth):
             "\(parameter): shape \(shape) is neither [\(valueWidth), \(keyWidth)] nor [\(keyWidth), \(valueWidth)] (value × key widths)"
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The conversion of one record of each layout into an ``EditRequest``, and the checks every
 /// request must pass.
 extension EditRequestFile.Layout {

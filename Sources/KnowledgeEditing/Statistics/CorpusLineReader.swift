@@ -13,7 +13,9 @@ final class CorpusByteStream {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw StatisticsError.unreadableCorpus(file: path, reason: "no such file")
         }
-        guard !isDirectory.boolValue else { throw StatisticsError.unreadableCorpus(file: path, reason: "is a directory") }
+        guard !isDirectory.boolValue else {
+            throw StatisticsError.unreadableCorpus(file: path, reason: "is a directory")
+        }
         do { handle = try FileHandle(forReadingFrom: url) } catch {
             throw StatisticsError.unreadableCorpus(file: path, reason: error.localizedDescription)
         }

@@ -125,8 +125,8 @@ struct StatisticsPass {
             tokensTaken += kept
             guard isMine, kept > 0 else { continue }
             documentsUsed += 1
-            let longest = max(pendingLongest, kept)
-            if !pending.isEmpty && (pending.count == batching.documents || (pending.count + 1) * longest > batching.tokens) {
+            let paddedTokens = (pending.count + 1) * max(pendingLongest, kept)
+            if !pending.isEmpty && (pending.count == batching.documents || paddedTokens > batching.tokens) {
                 try runPending()
                 report(documentsRead, tokensTaken)
             }

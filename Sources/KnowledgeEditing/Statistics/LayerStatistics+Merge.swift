@@ -16,38 +16,41 @@ extension LayerStatistics {
     ///   ``StatisticsError/duplicateShard(shard:files:)``; ``StatisticsError/missingShards(missing:count:)``.
     /// - Complexity: O(n·d²).
     public static func merge(_ urls: [URL]) throws -> LayerStatistics {
-        guard let firstURL = urls.first else { throw StatisticsError.nothingToMerge }
-        let first = try read(from: firstURL)
-        let firstPath = firstURL.path(percentEncoded: false)
-        guard let firstShard = first.provenance.shard else { throw StatisticsError.notAPartial(file: firstPath) }
-        let reference = MergeReference(first, path: firstPath)
-        var sum = first.moment.sum
-        var tokenCount = first.moment.count
-        var documentCount = first.provenance.documentCount
-        var shardFiles = [firstShard.index: firstPath]
-        for url in urls.dropFirst() {
+        var reference: MergeReference?
+        var sum: [Double] = []
+        var tokenCount = 0
+        var documentCount: Int? = 0
+        var shardFiles: [Int: String] = [:]
+        for url in urls {
             let path = url.path(percentEncoded: false)
+            // `part` ends with the iteration, so `sum` owns its buffer again before the next one.
             let part = try read(from: url)
             guard let shard = part.provenance.shard else { throw StatisticsError.notAPartial(file: path) }
-            try reference.check(part, path: path)
+            if let reference {
+                try reference.check(part, path: path)
+                part.moment.sum.withUnsafeBufferPointer { partSum in
+                    sum.withUnsafeMutableBufferPointer { total in
+                        for i in 0..<total.count { total[i] += partSum[i] }
+                    }
+                }
+            } else {
+                reference = MergeReference(part, path: path)
+                sum = part.moment.sum
+            }
             if let earlier = shardFiles[shard.index] {
                 throw StatisticsError.duplicateShard(shard: shard.description, files: [earlier, path])
             }
             shardFiles[shard.index] = path
-            part.moment.sum.withUnsafeBufferPointer { partSum in
-                sum.withUnsafeMutableBufferPointer { total in
-                    for i in 0..<total.count { total[i] += partSum[i] }
-                }
-            }
             tokenCount += part.moment.count
             documentCount = documentCount.flatMap { total in part.provenance.documentCount.map { total + $0 } }
         }
-        let missing = (0..<firstShard.count).filter { shardFiles[$0] == nil }
-        guard missing.isEmpty else { throw StatisticsError.missingShards(missing: missing, count: firstShard.count) }
+        guard let first = reference else { throw StatisticsError.nothingToMerge }
+        let missing = (0..<first.shardCount).filter { shardFiles[$0] == nil }
+        guard missing.isEmpty else { throw StatisticsError.missingShards(missing: missing, count: first.shardCount) }
         var provenance = first.provenance
         provenance.shard = nil
         provenance.documentCount = documentCount
-        let moment = SecondMoment(validatedDimension: first.moment.dimension, sum: sum, count: tokenCount)
+        let moment = SecondMoment(validatedDimension: first.dimension, sum: sum, count: tokenCount)
         return LayerStatistics(moment: moment, provenance: provenance)
     }
 }
@@ -55,10 +58,17 @@ extension LayerStatistics {
 /// What every partial of one merge must share with the first.
 private struct MergeReference {
     let path: String
+    let provenance: StatisticsProvenance
+    let dimension: Int
+    /// n, the shard count (the reference is always a partial).
+    let shardCount: Int
     let fields: [(String, String)]
 
     init(_ statistics: LayerStatistics, path: String) {
         self.path = path
+        provenance = statistics.provenance
+        dimension = statistics.moment.dimension
+        shardCount = statistics.provenance.shard?.count ?? 1
         fields = Self.fields(of: statistics)
     }
 
@@ -73,7 +83,8 @@ private struct MergeReference {
     ///   first field that differs.
     func check(_ statistics: LayerStatistics, path otherPath: String) throws {
         for ((key, value), (_, other)) in zip(fields, Self.fields(of: statistics)) where value != other {
-            throw StatisticsError.partialsDisagree(key: key, file: otherPath, value: other, otherFile: path, otherValue: value)
+            throw StatisticsError.partialsDisagree(
+                key: key, file: otherPath, value: other, otherFile: path, otherValue: value)
         }
     }
 }

@@ -56,7 +56,8 @@ extension LayerStatistics {
             throw StatisticsError.missingArray(file: path, key: key, available: available)
         }
         guard let declaredSize = Int(exactly: entry.uncompressedSize) else {
-            throw StatisticsError.unreadableArchive(file: path, reason: "entry \(key).npy declares \(entry.uncompressedSize) bytes")
+            throw StatisticsError.unreadableArchive(
+                file: path, reason: "entry \(key).npy declares \(entry.uncompressedSize) bytes")
         }
         var reader = NPYArrayReader(
             file: path, key: key, acceptedTypes: types, declaredSize: declaredSize, shapeProblem: shapeProblem)

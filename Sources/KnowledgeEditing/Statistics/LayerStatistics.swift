@@ -85,7 +85,8 @@ public struct LayerStatistics: Sendable {
         }
         let info = try file.info(named: "sum")
         guard info.shape.count == 2, info.shape[0] == info.shape[1] else {
-            throw StatisticsError.notAStatisticsFile(file: path, reason: "tensor \"sum\" has shape \(info.shape), expected [d, d]")
+            throw StatisticsError.notAStatisticsFile(
+                file: path, reason: "tensor \"sum\" has shape \(info.shape), expected [d, d]")
         }
         let bytes = try file.rawBytes(named: "sum")
         let sum: [Double]
@@ -96,7 +97,8 @@ public struct LayerStatistics: Sendable {
             }
         case .float32:
             sum = (0..<info.elementCount).map {
-                Double(Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))))
+                let bits = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))
+                return Double(Float(bitPattern: bits))
             }
         default:
             throw StatisticsError.notAStatisticsFile(
@@ -137,7 +139,9 @@ public struct LayerStatistics: Sendable {
         if let expectedDimension, expectedDimension != moment.dimension {
             throw StatisticsError.dimensionMismatch(file: path, expected: expectedDimension, found: moment.dimension)
         }
-        if let shard = provenance.shard { throw StatisticsError.partialStatistics(file: path, shard: shard.description) }
+        if let shard = provenance.shard {
+            throw StatisticsError.partialStatistics(file: path, shard: shard.description)
+        }
         guard moment.count > 0 else { throw StatisticsError.emptyStatistics(file: path) }
     }
 }

@@ -41,7 +41,8 @@ struct NPYArrayReader {
     private var carry: [UInt8] = []
     private var dataBytes = 0
 
-    init(file: String, key: String, acceptedTypes: [String], declaredSize: Int, shapeProblem: @escaping ([Int]) -> String?) {
+    init(file: String, key: String, acceptedTypes: [String], declaredSize: Int,
+         shapeProblem: @escaping ([Int]) -> String?) {
         self.file = file
         self.key = key
         self.acceptedTypes = acceptedTypes
@@ -65,10 +66,13 @@ struct NPYArrayReader {
     ///   the header; ``StatisticsError/arrayDataSize(file:key:expectedBytes:foundBytes:)`` when it
     ///   ended before the data did.
     func finish() throws -> NPYArray {
-        guard let header else { throw StatisticsError.malformedArray(file: file, key: key, reason: "ends inside the header") }
+        guard let header else {
+            throw StatisticsError.malformedArray(file: file, key: key, reason: "ends inside the header")
+        }
         let expectedBytes = expectedCount * elementSize
         guard values.count == expectedCount else {
-            throw StatisticsError.arrayDataSize(file: file, key: key, expectedBytes: expectedBytes, foundBytes: dataBytes)
+            throw StatisticsError.arrayDataSize(
+                file: file, key: key, expectedBytes: expectedBytes, foundBytes: dataBytes)
         }
         let ordered = header.fortranOrder ? Self.rowMajor(fromColumnMajor: values, shape: header.shape) : values
         return NPYArray(descr: header.descr, shape: header.shape, values: ordered)
@@ -81,7 +85,8 @@ struct NPYArrayReader {
         }
         guard let parsed else { return }
         guard acceptedTypes.contains(parsed.descr), let type = ElementType(rawValue: parsed.descr) else {
-            throw StatisticsError.unsupportedArrayType(file: file, key: key, expected: acceptedTypes, found: parsed.descr)
+            throw StatisticsError.unsupportedArrayType(
+                file: file, key: key, expected: acceptedTypes, found: parsed.descr)
         }
         if let expected = shapeProblem(parsed.shape) {
             throw StatisticsError.wrongArrayShape(file: file, key: key, expected: expected, found: parsed.shape)
@@ -98,7 +103,8 @@ struct NPYArrayReader {
         // The archive declares the entry's size: check it before allocating anything.
         let available = declaredSize - parsed.preludeLength
         guard available == count * size else {
-            throw StatisticsError.arrayDataSize(file: file, key: key, expectedBytes: count * size, foundBytes: available)
+            throw StatisticsError.arrayDataSize(
+                file: file, key: key, expectedBytes: count * size, foundBytes: available)
         }
         header = parsed
         elementType = type
@@ -140,7 +146,8 @@ struct NPYArrayReader {
             }
         case .float64:
             for i in 0..<count {
-                values.append(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+                let bits = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))
+                values.append(Double(bitPattern: bits))
             }
         case .int64:
             for i in 0..<count {

@@ -29,7 +29,9 @@ struct NPYHeader: Equatable {
     /// - Throws: ``FormatError`` describing the first violation.
     static func parse(_ bytes: [UInt8]) throws(FormatError) -> NPYHeader? {
         guard bytes.count >= 10 else {
-            guard bytes.starts(with: magic.prefix(bytes.count)) else { throw FormatError(reason: "no \\x93NUMPY magic") }
+            guard bytes.starts(with: magic.prefix(bytes.count)) else {
+                throw FormatError(reason: "no \\x93NUMPY magic")
+            }
             return nil
         }
         guard bytes.starts(with: magic) else { throw FormatError(reason: "no \\x93NUMPY magic") }
@@ -43,7 +45,9 @@ struct NPYHeader: Equatable {
         let preludeLength = 8 + lengthBytes + headerLength
         guard bytes.count >= preludeLength else { return nil }
         let headerBytes = bytes[(8 + lengthBytes)..<preludeLength]
-        guard headerBytes.last == UInt8(ascii: "\n") else { throw FormatError(reason: "header does not end with a line feed") }
+        guard headerBytes.last == UInt8(ascii: "\n") else {
+            throw FormatError(reason: "header does not end with a line feed")
+        }
         let text: String
         if major == 3 {
             guard let utf8 = String(validating: headerBytes, as: UTF8.self) else {
@@ -64,7 +68,9 @@ struct NPYHeader: Equatable {
         guard keys == ["descr", "fortran_order", "shape"] else {
             throw FormatError(reason: "header keys \(keys), expected ['descr', 'fortran_order', 'shape']")
         }
-        guard case .string(let descr) = dictionary["descr"] else { throw FormatError(reason: "'descr' is not a string") }
+        guard case .string(let descr) = dictionary["descr"] else {
+            throw FormatError(reason: "'descr' is not a string")
+        }
         guard case .bool(let fortranOrder) = dictionary["fortran_order"] else {
             throw FormatError(reason: "'fortran_order' is not True or False")
         }
@@ -168,7 +174,9 @@ struct PythonLiteralParser {
         position += 1
         var text = String.UnicodeScalarView()
         while position < scalars.count, scalars[position] != quote {
-            guard scalars[position] != "\\", scalars[position] != "\n" else { throw failure("unsupported character in a string") }
+            guard scalars[position] != "\\", scalars[position] != "\n" else {
+                throw failure("unsupported character in a string")
+            }
             text.append(scalars[position])
             position += 1
         }

@@ -50,10 +50,13 @@ public struct StatisticsCache: Sendable {
     public func store(_ statistics: LayerStatistics) throws -> URL {
         let url = url(for: statistics.provenance.key)
         let path = url.path(percentEncoded: false)
-        if let shard = statistics.provenance.shard { throw StatisticsError.partialStatistics(file: path, shard: shard.description) }
+        if let shard = statistics.provenance.shard {
+            throw StatisticsError.partialStatistics(file: path, shard: shard.description)
+        }
         guard statistics.moment.count > 0 else { throw StatisticsError.emptyStatistics(file: path) }
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let folder = url.deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
             throw ModelIOError.writeFailed(file: path, reason: error.localizedDescription)
         }

@@ -112,7 +112,8 @@ public enum StatisticsError: Error, CustomStringConvertible, Equatable, Sendable
         case let .malformedArray(file, key, reason):
             "\(file): array \"\(key)\": malformed .npy data: \(reason)"
         case let .unsupportedArrayType(file, key, expected, found):
-            "\(file): array \"\(key)\" has dtype '\(found)', expected \(expected.map { "'\($0)'" }.joined(separator: " or "))"
+            "\(file): array \"\(key)\" has dtype '\(found)', expected "
+                + expected.map { "'\($0)'" }.joined(separator: " or ")
         case let .wrongArrayShape(file, key, expected, found):
             "\(file): array \"\(key)\" has shape \(found), expected \(expected)"
         case let .arrayDataSize(file, key, expectedBytes, foundBytes):

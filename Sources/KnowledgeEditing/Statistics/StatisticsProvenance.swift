@@ -115,7 +115,9 @@ enum StatisticsMetadata {
             case unknown: return .none
             case unlimited: return .some(.none)
             case let text:
-                guard let number = Int(text), number >= 1 else { try invalid(key, "a positive number, none or unknown") }
+                guard let number = Int(text), number >= 1 else {
+                    try invalid(key, "a positive number, none or unknown")
+                }
                 return .some(number)
             }
         }

@@ -43,7 +43,8 @@ struct LayerStatisticsComputeTests {
 
     @Test("a plain-text corpus (one document per line) gives the same statistics as JSONL")
     func plainText() throws {
-        let lines = TextCorpus(url: try directory.write(documents.joined(separator: "\n"), to: "corpus.txt"), format: .lines)
+        let text = documents.joined(separator: "\n")
+        let lines = TextCorpus(url: try directory.write(text, to: "corpus.txt"), format: .lines)
         let jsonl = try StatisticsTestModel.jsonl(documents, in: directory)
         let fromLines = try LayerStatistics.compute(encoder: encoder, module: StatisticsTestModel.module, corpus: lines)
         let fromJSONL = try LayerStatistics.compute(encoder: encoder, module: StatisticsTestModel.module, corpus: jsonl)
@@ -101,7 +102,8 @@ struct LayerStatisticsComputeTests {
         #expect(StatisticsTestModel.relativeError(merged.moment, whole.moment) <= 1e-6)
     }
 
-    @Test("batch grouping changes rounding only", arguments: [StatisticsBatching(documents: 1), StatisticsBatching(tokens: 1)])
+    @Test("batch grouping changes rounding only",
+          arguments: [StatisticsBatching(documents: 1), StatisticsBatching(tokens: 1)])
     func batchingInvariance(batching: StatisticsBatching) throws {
         let corpus = try StatisticsTestModel.jsonl(documents, in: directory)
         let module = StatisticsTestModel.module
@@ -117,8 +119,10 @@ struct LayerStatisticsComputeTests {
         let progress = RecordingProgress()
         _ = try LayerStatistics.compute(
             encoder: encoder, module: StatisticsTestModel.module, corpus: corpus,
-            batching: StatisticsBatching(documents: 10), shard: try StatisticsShard(index: 1, count: 2), progress: progress)
-        #expect(progress.phases == ["hashing corpus \(corpus.path)", "statistics of \(StatisticsTestModel.module) (shard 1/2)"])
+            batching: StatisticsBatching(documents: 10), shard: try StatisticsShard(index: 1, count: 2),
+            progress: progress)
+        let phases = ["hashing corpus \(corpus.path)", "statistics of \(StatisticsTestModel.module) (shard 1/2)"]
+        #expect(progress.phases == phases)
         #expect(progress.ended == 2)
         #expect(progress.updates.map(\.0) == [22, 23])  // shard 1 has 10 documents among the first 21, then 1 more
     }
@@ -133,11 +137,13 @@ struct LayerStatisticsComputeTests {
             Issue.record("expected unknownModule, got \(String(describing: unknown))")
             return
         }
-        #expect(throws: StatisticsError.invalidParameter(name: "max_tokens", value: "0", expected: "a positive number")) {
+        let positive = "a positive number"
+        #expect(throws: StatisticsError.invalidParameter(name: "max_tokens", value: "0", expected: positive)) {
             try LayerStatistics.compute(
-                encoder: encoder, module: StatisticsTestModel.module, corpus: corpus, budget: StatisticsBudget(maxTokens: 0))
+                encoder: encoder, module: StatisticsTestModel.module, corpus: corpus,
+                budget: StatisticsBudget(maxTokens: 0))
         }
-        #expect(throws: StatisticsError.invalidParameter(name: "batch_documents", value: "0", expected: "a positive number")) {
+        #expect(throws: StatisticsError.invalidParameter(name: "batch_documents", value: "0", expected: positive)) {
             try LayerStatistics.compute(
                 encoder: encoder, module: StatisticsTestModel.module, corpus: corpus,
                 batching: StatisticsBatching(documents: 0))

@@ -55,13 +55,15 @@ struct StatisticsFileTests {
         let url = try write(try Self.statistics(), "complete.safetensors")
         let path = url.path(percentEncoded: false)
         let module = "model.layers.4.mlp.down_proj"
-        let moment = try LayerStatistics.load(url: url, expectedFingerprint: "f00d", module: module, expectedDimension: 3)
+        let moment = try LayerStatistics.load(
+            url: url, expectedFingerprint: "f00d", module: module, expectedDimension: 3)
         #expect(moment.mean.scalars == (0..<9).map { Float($0) / 32 })
         #expect(throws: StatisticsError.fingerprintMismatch(file: path, expected: "beef", found: "f00d")) {
             try LayerStatistics.load(url: url, expectedFingerprint: "beef", module: module)
         }
-        #expect(throws: StatisticsError.moduleMismatch(file: path, expected: "model.layers.5.mlp.down_proj", found: module)) {
-            try LayerStatistics.load(url: url, expectedFingerprint: "f00d", module: "model.layers.5.mlp.down_proj")
+        let other = "model.layers.5.mlp.down_proj"
+        #expect(throws: StatisticsError.moduleMismatch(file: path, expected: other, found: module)) {
+            try LayerStatistics.load(url: url, expectedFingerprint: "f00d", module: other)
         }
         #expect(throws: StatisticsError.dimensionMismatch(file: path, expected: 4, found: 3)) {
             try LayerStatistics.load(url: url, expectedFingerprint: "f00d", module: module, expectedDimension: 4)
@@ -78,20 +80,32 @@ struct StatisticsFileTests {
 
     @Test("files that are not statistics files are rejected with the reason", arguments: [
         (["format": "pt"], [("sum", [3, 3])], "metadata \"format\" is \"pt\", expected \"mokus-mom2/1\""),
-        ([:], [("sum", [3, 3])], "metadata has no \"format\""),
+        (["format": nil], [("sum", [3, 3])], "metadata has no \"format\""),
         (["token_count": "-1"], [("sum", [3, 3])], "metadata \"token_count\" is \"-1\", expected a count ≥ 0"),
         (["shard": "2/2"], [("sum", [3, 3])], "metadata \"shard\" is \"2/2\", expected \"i/n\" or \"all\""),
         (["max_length": "unknown"], [("sum", [3, 3])],
-         "metadata \"max_length\" is \"unknown\", expected a number, with max_tokens and max_documents known (or all three unknown)"),
+         "metadata \"max_length\" is \"unknown\", expected a number, with max_tokens and max_documents known "
+            + "(or all three unknown)"),
         ([:], [("sum", [3, 2])], "tensor \"sum\" has shape [3, 2], expected [d, d]"),
         ([:], [("sum", [3, 3]), ("extra", [1])], "expected exactly one tensor \"sum\", found [\"extra\", \"sum\"]"),
-    ] as [([String: String], [(String, [Int])], String)])
-    func notStatistics(metadataChanges: [String: String], tensors: [(String, [Int])], reason: String) throws {
+    ] as [([String: String?], [(String, [Int])], String)])
+    func notStatistics(metadataChanges: [String: String?], tensors: [(String, [Int])], reason: String) throws {
         var metadata = try SafetensorsFile(url: try write(try Self.statistics(), "good.safetensors")).metadata
-        if metadataChanges.isEmpty && reason.contains("format") { metadata["format"] = nil }
-        metadata.merge(metadataChanges) { $1 }
+        for (key, value) in metadataChanges { metadata[key] = value }
         let url = directory.url.appending(path: "bad.safetensors")
         try SafetensorsWriter.write(tensors.map { ($0.0, Tensor.zeros($0.1)) }, to: url, metadata: metadata)
+        #expect(throws: StatisticsError.notAStatisticsFile(file: url.path(percentEncoded: false), reason: reason)) {
+            try LayerStatistics.read(from: url)
+        }
+    }
+
+    @Test("a sum stored as an integer type is rejected")
+    func integerSum() throws {
+        let metadata = try SafetensorsFile(url: try write(try Self.statistics(), "good.safetensors")).metadata
+        let url = directory.url.appending(path: "int.safetensors")
+        let entry = try SafetensorsEntry("sum", dtype: .int64, shape: [3, 3], bytes: Data(count: 72))
+        try SafetensorsWriter.write([entry], to: url, metadata: metadata)
+        let reason = "tensor \"sum\" is stored as I64, expected F64 or F32"
         #expect(throws: StatisticsError.notAStatisticsFile(file: url.path(percentEncoded: false), reason: reason)) {
             try LayerStatistics.read(from: url)
         }
@@ -125,9 +139,11 @@ struct StatisticsFileTests {
             key: "d", file: wider.path(percentEncoded: false), value: "4", otherFile: paths[0], otherValue: "3")) {
             try LayerStatistics.merge([parts[0], parts[1], wider])
         }
-        let ofFour = try write(try Self.statistics(shard: try StatisticsShard(index: 2, count: 4)), "of-four.safetensors")
+        let ofFour = try write(
+            try Self.statistics(shard: try StatisticsShard(index: 2, count: 4)), "of-four.safetensors")
         #expect(throws: StatisticsError.partialsDisagree(
-            key: "shard count", file: ofFour.path(percentEncoded: false), value: "4", otherFile: paths[0], otherValue: "3")) {
+            key: "shard count", file: ofFour.path(percentEncoded: false), value: "4", otherFile: paths[0],
+            otherValue: "3")) {
             try LayerStatistics.merge([parts[0], parts[1], ofFour])
         }
         #expect(throws: StatisticsError.missingShards(missing: [1], count: 3)) {

@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeEditing
 import Tensors
+import Testing
 import TextEncoders
 
 /// A tiny random Qwen2 model, a tokenizer for it, and corpora, for layer-statistics tests.
@@ -18,7 +19,9 @@ enum StatisticsTestModel {
     }
 
     /// Writes a random checkpoint into `directory` and loads it.
-    static func encoder(in directory: URL, seed: UInt64 = 7, ropeTheta: Double = 10000) throws -> TransformerTextEncoder {
+    static func encoder(
+        in directory: URL, seed: UInt64 = 7, ropeTheta: Double = 10000
+    ) throws -> TransformerTextEncoder {
         let checkpoint = directory.appending(path: "model-\(seed)-\(Int(ropeTheta))")
         try RandomCheckpoint.write(config: config(ropeTheta: ropeTheta), to: checkpoint, scale: 0.3, seed: seed)
         return try TextEncoderLoader.load(directory: checkpoint, tokenizer: ScalarTokenizer())
@@ -41,14 +44,22 @@ enum StatisticsTestModel {
     }
 
     /// Writes `documents` as JSONL objects `{"text": …}` to `name` in `directory`.
-    static func jsonl(_ documents: [String], in directory: TemporaryDirectory, name: String = "corpus.jsonl") throws -> TextCorpus {
-        let lines = try documents.map { String(decoding: try JSONSerialization.data(withJSONObject: ["text": $0]), as: UTF8.self) }
-        return TextCorpus(url: try directory.write(lines.joined(separator: "\n") + "\n", to: name), format: .jsonl(field: "text"))
+    static func jsonl(
+        _ documents: [String], in directory: TemporaryDirectory, name: String = "corpus.jsonl"
+    ) throws -> TextCorpus {
+        let lines = try documents.map {
+            String(decoding: try JSONSerialization.data(withJSONObject: ["text": $0]), as: UTF8.self)
+        }
+        let url = try directory.write(lines.joined(separator: "\n") + "\n", to: name)
+        return TextCorpus(url: url, format: .jsonl(field: "text"))
     }
 
     /// Σ k kᵀ and the token count computed directly in Float64: one unpadded forward pass per
     /// document (cut to its first `lengths[i]` tokens), capturing the module's input at every row.
-    static func reference(_ encoder: any TextEncoder, _ documents: [String], lengths: [Int]? = nil) throws -> SecondMoment {
+    static func reference(
+        _ encoder: any TextEncoder, _ documents: [String], lengths: [Int]? = nil
+    ) throws -> SecondMoment {
+        let d = moduleWidth
         var sum = [Double](repeating: 0, count: moduleWidth * moduleWidth)
         var count = 0
         for (index, document) in documents.enumerated() {
@@ -56,11 +67,12 @@ enum StatisticsTestModel {
             guard !ids.isEmpty else { continue }
             var hooks = ForwardHooks()
             hooks.capture(module, .input)
-            let keys = try encoder.forward(TokenBatch([ids]), hooks: hooks).captures[ModulePoint(module, .input)]!.scalars
+            let output = try encoder.forward(TokenBatch([ids]), hooks: hooks)
+            let keys = try #require(output.captures[ModulePoint(module, .input)]).scalars
             for row in 0..<ids.count {
-                for i in 0..<moduleWidth {
-                    for j in 0..<moduleWidth {
-                        sum[i * moduleWidth + j] += Double(keys[row * moduleWidth + i]) * Double(keys[row * moduleWidth + j])
+                for i in 0..<d {
+                    for j in 0..<d {
+                        sum[i * d + j] += Double(keys[row * d + i]) * Double(keys[row * d + j])
                     }
                 }
             }

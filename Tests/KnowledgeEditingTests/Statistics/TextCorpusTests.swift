@@ -80,12 +80,15 @@ struct TextCorpusTests {
         ("{\"title\": \"x\"}", StatisticsError.missingTextField(file: "", line: 2, field: "text")),
         ("{\"text\": 42}", StatisticsError.textFieldNotString(file: "", line: 2, field: "text", found: "42")),
         ("{\"text\": null}", StatisticsError.textFieldNotString(file: "", line: 2, field: "text", found: "null")),
-        ("{\"text\": {\"a\": 1}}", StatisticsError.textFieldNotString(file: "", line: 2, field: "text", found: "an object")),
+        ("{\"text\": {\"a\": 1}}",
+         StatisticsError.textFieldNotString(file: "", line: 2, field: "text", found: "an object")),
     ])
     func malformedJSONL(line: String, expected: StatisticsError) throws {
         let url = try directory.write("{\"text\": \"fine\"}\n\(line)\n", to: "bad.jsonl")
         let path = url.path(percentEncoded: false)
-        let error = #expect(throws: StatisticsError.self) { try documents(TextCorpus(url: url, format: .jsonl(field: "text"))) }
+        let error = #expect(throws: StatisticsError.self) {
+            try documents(TextCorpus(url: url, format: .jsonl(field: "text")))
+        }
         #expect(error == expected.withFile(path))
         #expect(error?.description.hasPrefix("\(path):2: ") == true)
     }
@@ -93,10 +96,12 @@ struct TextCorpusTests {
     @Test("a missing file or a directory is unreadable")
     func unreadable() throws {
         let missing = directory.url.appending(path: "absent.txt")
-        #expect(throws: StatisticsError.unreadableCorpus(file: missing.path(percentEncoded: false), reason: "no such file")) {
+        let missingPath = missing.path(percentEncoded: false)
+        #expect(throws: StatisticsError.unreadableCorpus(file: missingPath, reason: "no such file")) {
             try TextCorpus(url: missing, format: .lines).sha256()
         }
-        #expect(throws: StatisticsError.unreadableCorpus(file: directory.url.path(percentEncoded: false), reason: "is a directory")) {
+        let folder = directory.url.path(percentEncoded: false)
+        #expect(throws: StatisticsError.unreadableCorpus(file: folder, reason: "is a directory")) {
             try TextCorpus(url: directory.url, format: .lines).documents()
         }
     }
@@ -108,7 +113,8 @@ extension StatisticsError {
         switch self {
         case let .malformedJSONLine(_, line, reason): .malformedJSONLine(file: file, line: line, reason: reason)
         case let .missingTextField(_, line, field): .missingTextField(file: file, line: line, field: field)
-        case let .textFieldNotString(_, line, field, found): .textFieldNotString(file: file, line: line, field: field, found: found)
+        case let .textFieldNotString(_, line, field, found):
+            .textFieldNotString(file: file, line: line, field: field, found: found)
         default: self
         }
     }

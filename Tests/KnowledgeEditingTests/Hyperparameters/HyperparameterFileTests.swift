@@ -87,6 +87,8 @@ struct HyperparameterFileTests {
          "a module name without '{}' (e.g. 'model.norm')", "model.layers.{}.norm"),
         ("context_templates", "context_templates: [\"{}\", \"The.\"]", "context_templates[1]",
          "a template with exactly one '{}'", "\"The.\""),
+        ("context_templates", "context_templates: []", "context_templates",
+         "a non-empty list of templates, or no context_templates key", "[]"),
         ("context_template_length_params", "context_template_length_params: [[5, 10], [10]]",
          "context_template_length_params[1]", "a pair [length ≥ 1, count ≥ 0]", "[10]"),
         ("seed", "seed: -1", "seed", "an integer ≥ 0", "-1"),
