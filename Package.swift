@@ -96,7 +96,7 @@ let package = Package(
         // mokus: the CLI and composition root.
         .executableTarget(
             name: "mokus",
-            dependencies: ["KnowledgeEditing", "TextEncoders", "Tensors", "Tokenizers",
+            dependencies: ["KnowledgeEditing", "TextEncoders", "Tensors", "Tokenizers", "ROME", "MEMIT",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: a separate executable, never timed assertions in tests.
@@ -114,7 +114,7 @@ let package = Package(
         // MEMIT on the committed tiny Qwen2 fixture.
         .testTarget(name: "MEMITTests", dependencies: ["MEMIT", "KnowledgeEditing", "TextEncoders", "Tensors"]),
         // The CLI's commands, parsed and run in-process.
-        .testTarget(name: "mokusTests", dependencies: ["mokus", "KnowledgeEditing", "Tokenizers"]),
+        .testTarget(name: "mokusTests", dependencies: ["mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers"]),
         .testTarget(
             name: "TextEncodersTests",
             dependencies: ["TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport"],

@@ -30,9 +30,9 @@ public struct MEMITEditor: KnowledgeEditor {
 
     public let hyperparameters: MEMITHyperparameters
     /// C_l = E[k kᵀ] of the rewrite module's input at layer l.
-    public let secondMoment: @Sendable (Int) throws -> Tensor
+    public let secondMoment: (Int) throws -> Tensor
 
-    public init(_ hyperparameters: MEMITHyperparameters, secondMoment: @escaping @Sendable (Int) throws -> Tensor) {
+    public init(_ hyperparameters: MEMITHyperparameters, secondMoment: @escaping (Int) throws -> Tensor) {
         self.hyperparameters = hyperparameters
         self.secondMoment = secondMoment
     }

@@ -27,9 +27,9 @@ public struct ROMEEditor: KnowledgeEditor {
 
     public let hyperparameters: ROMEHyperparameters
     /// C = E[k kᵀ] of the rewrite module's input at a layer; used when `mom2_adjustment` is on.
-    public let secondMoment: (@Sendable (Int) throws -> Tensor)?
+    public let secondMoment: ((Int) throws -> Tensor)?
 
-    public init(_ hyperparameters: ROMEHyperparameters, secondMoment: (@Sendable (Int) throws -> Tensor)? = nil) {
+    public init(_ hyperparameters: ROMEHyperparameters, secondMoment: ((Int) throws -> Tensor)? = nil) {
         self.hyperparameters = hyperparameters
         self.secondMoment = secondMoment
     }

@@ -10,8 +10,10 @@ struct Mokus: ParsableCommand {
             Inspect a Hugging Face checkpoint before choosing layers to edit:
               mokus info --model DIR          modules and parameter shapes
               mokus encode --model DIR --text "The Eiffel Tower is in"
+            then edit it with any editor an EasyEdit hparams file names:
+              mokus edit --hparams hparams/ROME/tiny-qwen2.yaml --requests FILE --eval
             """,
-        subcommands: [Info.self, Encode.self])
+        subcommands: [Info.self, Encode.self, Edit.self])
 }
 
 /// Options naming a model directory (config.json, safetensors, tokenizer.json).

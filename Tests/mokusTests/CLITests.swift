@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeEditing
 import Testing
+import TextEncoders
 import Tokenizers
 @testable import mokus
 
@@ -50,5 +51,33 @@ struct CLITests {
             guard case .unreadableFile(let path, _)? = error as? TextEncoderError else { return false }
             return path.hasSuffix("config.json")
         }
+    }
+}
+
+@Suite("mokus edit")
+struct EditCommandTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("ROME from the tiny hparams, sequential, saved edits and model reload to the same logits")
+    func romeEndToEnd() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-edit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let requests = directory.appending(path: "requests.json")
+        try Data(#"[{"prompt": "The red apple is on the", "subject": "The red apple", "target_new": "table"}]"#.utf8).write(to: requests)
+        let edits = directory.appending(path: "edits.safetensors"), model = directory.appending(path: "model")
+        let fixture = Self.repository.appending(path: "Tests/TextEncodersTests/Fixtures/qwen2").path(percentEncoded: false)
+        var command = try Mokus.Edit.parse([
+            "--hparams", Self.repository.appending(path: "hparams/ROME/tiny-qwen2.yaml").path(percentEncoded: false),
+            "--requests", requests.path(percentEncoded: false), "--model", fixture, "--sequential", "--quiet",
+            "--save-edits", edits.path(percentEncoded: false), "--save-model", model.path(percentEncoded: false)])
+        try command.run()
+        let saved = try TextEncoderLoader.load(directory: model)
+        let base = try TextEncoderLoader.load(directory: URL(fileURLWithPath: fixture))
+        let replay = EditSession(encoder: base)
+        for record in try EditFile.load(edits, expectedFingerprint: base.fingerprint) { try replay.apply(record) }
+        let batch = TokenBatch([try base.tokenize("The red apple is on the")])
+        #expect(try saved.forward(batch).logits!.scalars == (try base.forward(batch).logits!.scalars))
+        #expect(throws: (any Error).self) { try Mokus.Edit.parse(["--hparams", "h", "--requests", "r", "--save-edits", "e"]) }
     }
 }

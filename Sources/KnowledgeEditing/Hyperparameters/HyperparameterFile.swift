@@ -42,6 +42,9 @@ public struct HyperparameterFile: Sendable {
     private let data: Data
     private let format: StrictConfigDecoder.Format
 
+    /// The file's text, as written (saved beside edits for provenance).
+    public var text: String { String(decoding: data, as: UTF8.self) }
+
     /// Reads the file and its header. As EasyEdit does, `.yaml` is appended to a path that ends in
     /// none of `.yaml`, `.yml` and `.json` (`hparams/ROME/gpt2-xl` reads `hparams/ROME/gpt2-xl.yaml`).
     ///

@@ -18,7 +18,7 @@ struct StatisticsCacheTests {
     func keyedLookup() throws {
         let statistics = try StatisticsFileTests.statistics()
         let url = try cache.store(statistics)
-        #expect(url.deletingLastPathComponent() == cache.directory.appending(path: "f00d"))
+        #expect(url.deletingLastPathComponent().lastPathComponent == "f00d")
         #expect(url.lastPathComponent.hasPrefix("model.layers.4.mlp.down_proj-"))
         #expect(try cache.statistics(for: statistics.provenance.key)?.moment == statistics.moment)
         var otherBudget = statistics.provenance.key

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import KnowledgeEditing
+import TextEncoders
+
+extension Mokus {
+    /// `mokus edit`: apply an editor (chosen by the hparams file's `alg_name`) to requests.
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Edit a model's knowledge with the method an EasyEdit hparams file names.",
+            discussion: """
+                Without --sequential every request (or batch, for batched editors) is edited on the \
+                base model and restored afterwards, as EasyEdit's default; with --sequential edits \
+                accumulate (lifelong editing). --eval measures EasyEdit's metrics before and after, \
+                on the schedule given by --eval-schedule.
+                """)
+
+        @Option(help: ArgumentHelp("EasyEdit hparams YAML (alg_name selects the editor).", valueName: "file"))
+        var hparams: String
+        @Option(help: ArgumentHelp("Requests JSON (EasyEdit, ZsRE or CounterFact layout).", valueName: "file"))
+        var requests: String
+        @Option(help: ArgumentHelp("Checkpoint directory; default: the hparams file's model_name.", valueName: "dir"))
+        var model: String?
+        @Flag(help: "Keep every edit (lifelong editing) instead of restoring after each.") var sequential = false
+        @Flag(help: "Measure EasyEdit's metrics before and after editing.") var eval = false
+        @Option(help: "When sequential edits are evaluated: after-each or after-all.")
+        var evalSchedule: EditEvaluation.Schedule = .afterAll
+        @Option(help: ArgumentHelp("Text corpus (plain text or JSONL with a text field) for layer statistics.", valueName: "file"))
+        var corpus: String?
+        @Option(help: ArgumentHelp("Statistics cache directory; default: the hparams file's stats_dir.", valueName: "dir"))
+        var statsDir: String?
+        @Option(help: ArgumentHelp("Write the edits (deltas, requests, hparams) to this file.", valueName: "file"))
+        var saveEdits: String?
+        @Option(help: ArgumentHelp("Write the edited model as a checkpoint directory.", valueName: "dir"))
+        var saveModel: String?
+        @Flag(help: "Print machine-readable JSON on stdout.") var json = false
+        @OptionGroup var progress: ProgressOptions
+
+        func validate() throws {
+            if (saveEdits != nil || saveModel != nil) && !sequential {
+                throw ValidationError("--save-edits and --save-model keep edits: use them with --sequential.")
+            }
+        }
+
+        func run() throws {
+            let file = try HyperparameterFile(contentsOf: URL(fileURLWithPath: hparams))
+            let header = try file.decode(ModelHeader.self, keys: file.keys.map(\.name))
+            let encoder = try TextEncoderLoader.load(directory: URL(fileURLWithPath: model ?? header.modelName, isDirectory: true))
+            let requestList = try EditRequestFile(contentsOf: URL(fileURLWithPath: requests)).requests
+            let reporter = progress.reporter
+            let statistics = StatisticsSource(
+                encoder: encoder, cacheDirectory: URL(fileURLWithPath: statsDir ?? header.statisticsDirectory ?? "data/stats"),
+                corpus: corpus.map { TextCorpus(url: URL(fileURLWithPath: $0), jsonField: "text") },
+                budget: StatisticsBudget(maxDocuments: header.sampleCount), progress: reporter)
+            let editor = try Editors.registry(statistics: statistics).editor(for: file)
+            let session = EditSession(encoder: encoder)
+            let batches = stride(from: 0, to: requestList.count, by: header.batchSize ?? 1).map {
+                Array(requestList[$0..<min($0 + (header.batchSize ?? 1), requestList.count)])
+            }
+
+            var pre: [EditEvaluation.Measurement] = []
+            if eval { pre = try requestList.map { try EditEvaluation.measure($0, encoder: encoder) } }
+            var post: [EditEvaluation.Measurement?] = Array(repeating: nil, count: requestList.count)
+            var seconds: [Double] = []
+            var index = 0
+            for batch in batches {
+                let start = Date()
+                try session.apply(editor, requests: batch, progress: reporter)
+                seconds.append(Date().timeIntervalSince(start))
+                if eval && (!sequential || evalSchedule == .afterEach) {
+                    for (offset, request) in batch.enumerated() { post[index + offset] = try EditEvaluation.measure(request, encoder: encoder) }
+                }
+                if !sequential { try session.undo() }
+                index += batch.count
+            }
+            if eval && sequential && evalSchedule == .afterAll {
+                post = try requestList.map { try EditEvaluation.measure($0, encoder: encoder) }
+            }
+            if let saveEdits { try EditFile.save(session, to: URL(fileURLWithPath: saveEdits), hyperparameters: file.text) }
+            if let saveModel { try CheckpointExporter.save(encoder, to: URL(fileURLWithPath: saveModel, isDirectory: true)) }
+            try report(requestList, pre: pre, post: post.compactMap { $0 }, seconds: seconds, algorithm: file.algorithmName)
+        }
+
+        private func report(_ requests: [EditRequest], pre: [EditEvaluation.Measurement], post: [EditEvaluation.Measurement],
+                            seconds: [Double], algorithm: String) throws {
+            let reports = eval ? zip(requests, zip(pre, post)).map { EditEvaluation.report($0, pre: $1.0, post: $1.1) } : []
+            let summary = EditEvaluation.summary(reports)
+            let mode = sequential ? "sequential" : "single edits with restore"
+            if json {
+                var object: [String: Any] = ["algorithm": algorithm, "requests": requests.count, "mode": mode,
+                                             "edit_seconds": seconds]
+                if eval {
+                    object["eval_schedule"] = sequential ? evalSchedule.rawValue : "after-each"
+                    object["summary"] = summary
+                    object["per_request"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(reports))
+                }
+                try printJSON(object)
+                return
+            }
+            let total = seconds.reduce(0, +)
+            print("\(algorithm): \(requests.count) request(s), \(mode), \(String(format: "%.2f", total)) s editing "
+                  + "(\(String(format: "%.2f", total / Double(max(requests.count, 1)))) s per request)")
+            if eval {
+                print("evaluation: \(sequential ? evalSchedule.rawValue : "after-each") "
+                      + "(teacher-forced accuracy as EasyEdit; exact match = greedy generation)")
+                print(EditEvaluation.table(summary))
+            }
+        }
+    }
+}
+
+/// The hparams keys the CLI itself reads (any editor's file has them), decoded leniently.
+private struct ModelHeader: Decodable {
+    var modelName: String
+    var statisticsDirectory: String?
+    var sampleCount: Int?
+    var batchSize: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case modelName = "model_name", statisticsDirectory = "stats_dir", sampleCount = "mom2_n_samples"
+        case batchSize = "batch_size"
+    }
+}
+
+extension EditEvaluation.Schedule: ExpressibleByArgument {}
