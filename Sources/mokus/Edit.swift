@@ -29,6 +29,8 @@ extension Mokus {
         var corpus: String?
         @Option(help: ArgumentHelp("Statistics cache directory; default: the hparams file's stats_dir.", valueName: "dir"))
         var statsDir: String?
+        @Option(help: ArgumentHelp("A statistics file to use for its module (from `mokus stats`); repeatable.", valueName: "file"))
+        var stats: [String] = []
         @Option(help: ArgumentHelp("Write the edits (deltas, requests, hparams) to this file.", valueName: "file"))
         var saveEdits: String?
         @Option(help: ArgumentHelp("Write the edited model as a checkpoint directory.", valueName: "dir"))
@@ -51,7 +53,8 @@ extension Mokus {
             let statistics = StatisticsSource(
                 encoder: encoder, cacheDirectory: URL(fileURLWithPath: statsDir ?? header.statisticsDirectory ?? "data/stats"),
                 corpus: corpus.map { TextCorpus(url: URL(fileURLWithPath: $0), jsonField: "text") },
-                budget: StatisticsBudget(maxDocuments: header.sampleCount), progress: reporter)
+                budget: StatisticsBudget(maxDocuments: header.sampleCount), files: stats.map { URL(fileURLWithPath: $0) },
+                progress: reporter)
             let editor = try Editors.registry(statistics: statistics).editor(for: file)
             let session = EditSession(encoder: encoder)
             let batches = stride(from: 0, to: requestList.count, by: header.batchSize ?? 1).map {

@@ -31,21 +31,29 @@ final class StatisticsSource: @unchecked Sendable {
     let cache: StatisticsCache
     let corpus: TextCorpus?
     let budget: StatisticsBudget
+    /// Statistics files given explicitly, by module (read on first use).
+    let files: [URL]
     let progress: (any ProgressReporter)?
 
-    init(encoder: any TextEncoder, cacheDirectory: URL, corpus: TextCorpus?, budget: StatisticsBudget,
+    init(encoder: any TextEncoder, cacheDirectory: URL, corpus: TextCorpus?, budget: StatisticsBudget, files: [URL] = [],
          progress: (any ProgressReporter)?) {
         self.encoder = encoder
         self.cache = StatisticsCache(directory: cacheDirectory)
         self.corpus = corpus
         self.budget = budget
+        self.files = files
         self.progress = progress
     }
 
-    /// C for the module a template names at each layer.
+    /// C for the module a template names at each layer: from a given file for that module
+    /// (checked against this model's fingerprint and the module's width), else from the cache,
+    /// else computed from the corpus.
     func secondMoment(_ template: ModuleTemplate) -> (Int) throws -> Tensor {
         { layer in
             let module = try template.resolve(layer: layer, in: self.encoder.info)
+            for url in self.files where try LayerStatistics.read(from: url).provenance.module == module {
+                return try LayerStatistics.load(url: url, expectedFingerprint: self.encoder.fingerprint, module: module).mean
+            }
             guard let corpus = self.corpus else { throw MissingCorpus(module: module) }
             return try self.cache.statistics(encoder: self.encoder, module: module, corpus: corpus, budget: self.budget,
                                              progress: self.progress).moment.mean

@@ -81,3 +81,34 @@ struct EditCommandTests {
         #expect(throws: (any Error).self) { try Mokus.Edit.parse(["--hparams", "h", "--requests", "r", "--save-edits", "e"]) }
     }
 }
+
+@Suite("mokus stats")
+struct StatsCommandTests {
+    @Test("sharded compute + merge equals one pass; statistics of another model are refused by edit")
+    func shardsAndMerge() throws {
+        let root = EditCommandTests.repository
+        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-stats-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = root.appending(path: "Tests/TextEncodersTests/Fixtures/qwen2").path(percentEncoded: false)
+        let corpus = root.appending(path: "Tests/TokenizersTests/Fixtures/qwen_corpus.jsonl").path(percentEncoded: false)
+        func path(_ name: String) -> String { directory.appending(path: name).path(percentEncoded: false) }
+        let common = ["--model", model, "--module", "model.layers.0.mlp.down_proj", "--corpus", corpus, "--max-documents", "60", "--quiet"]
+        try Mokus.Stats.Compute.parse(common + ["--out", path("all.safetensors")]).run()
+        for i in 0..<2 { try Mokus.Stats.Compute.parse(common + ["--shard", "\(i)/2", "--out", path("p\(i).safetensors")]).run() }
+        try Mokus.Stats.Merge.parse(["--out", path("merged.safetensors"), path("p0.safetensors"), path("p1.safetensors")]).run()
+        let whole = try LayerStatistics.read(from: directory.appending(path: "all.safetensors")).moment
+        let merged = try LayerStatistics.read(from: directory.appending(path: "merged.safetensors")).moment
+        #expect(whole.count == merged.count)
+        let error = zip(whole.sum, merged.sum).map { abs($0 - $1) }.max()!, scale = whole.sum.map(abs).max()!
+        #expect(error <= 1e-6 * scale)
+
+        let requests = directory.appending(path: "requests.json")
+        try Data(#"[{"prompt": "The red apple is on the", "subject": "The red apple", "target_new": "table"}]"#.utf8).write(to: requests)
+        let edit = try Mokus.Edit.parse([
+            "--hparams", root.appending(path: "hparams/MEMIT/tiny-qwen2.yaml").path(percentEncoded: false),
+            "--model", root.appending(path: "Tests/TextEncodersTests/Fixtures/qwen2-bf16").path(percentEncoded: false),
+            "--requests", requests.path(percentEncoded: false), "--stats", path("all.safetensors"), "--quiet"])
+        #expect(throws: StatisticsError.self) { try edit.run() }
+    }
+}
