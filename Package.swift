@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "TextEncoders", targets: ["TextEncoders"]),
         .library(name: "ROME", targets: ["ROME"]),
         .library(name: "MEMIT", targets: ["MEMIT"]),
+        .library(name: "AlphaEdit", targets: ["AlphaEdit"]),
         .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
     ],
@@ -92,11 +93,16 @@ let package = Package(
         .target(name: "ROME", dependencies: ["KnowledgeEditing", "Linalg", "Tensors"], path: "Plugins/ROME"),
         // MEMIT: the same machinery; the Float64 covariance-regularised solve (Linalg).
         .target(name: "MEMIT", dependencies: ["KnowledgeEditing", "Linalg", "Tensors"], path: "Plugins/MEMIT"),
+        // AlphaEdit: the same machinery; the null-space eigendecomposition and Float64 solve (Linalg);
+        // SHA-256 of the layer statistics in the projector's cache key (ModelIO).
+        .target(
+            name: "AlphaEdit", dependencies: ["KnowledgeEditing", "Linalg", "ModelIO", "Tensors"],
+            path: "Plugins/AlphaEdit"),
 
         // mokus: the CLI and composition root.
         .executableTarget(
             name: "mokus",
-            dependencies: ["KnowledgeEditing", "TextEncoders", "Tensors", "Tokenizers", "ROME", "MEMIT",
+            dependencies: ["KnowledgeEditing", "TextEncoders", "Tensors", "Tokenizers", "ROME", "MEMIT", "AlphaEdit",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: a separate executable, never timed assertions in tests.
@@ -104,7 +110,8 @@ let package = Package(
         // (It also writes and opens a 2 GB checkpoint through ModelIO: the safetensors open benchmark.)
         // (It also times BPE encoding through Tokenizers, beside tiktoken as the reference.)
         .executableTarget(
-            name: "mokus-bench", dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "TextEncoders"],
+            name: "mokus-bench",
+            dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "TextEncoders", "ROME", "MEMIT"],
             exclude: ["References"]),
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
@@ -113,6 +120,9 @@ let package = Package(
         .testTarget(name: "ROMETests", dependencies: ["ROME", "KnowledgeEditing", "TextEncoders", "Tensors"]),
         // MEMIT on the committed tiny Qwen2 fixture.
         .testTarget(name: "MEMITTests", dependencies: ["MEMIT", "KnowledgeEditing", "TextEncoders", "Tensors"]),
+        // AlphaEdit on the committed tiny Qwen2 fixture; Linalg for the projector's matrix checks.
+        .testTarget(
+            name: "AlphaEditTests", dependencies: ["AlphaEdit", "KnowledgeEditing", "Linalg", "TextEncoders", "Tensors"]),
         // The CLI's commands, parsed and run in-process.
         .testTarget(name: "mokusTests", dependencies: ["mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers"]),
         .testTarget(

@@ -70,7 +70,8 @@ public struct MEMITEditor: KnowledgeEditor {
         for (i, (layer, rewrite)) in zip(layers, rewrites).enumerated() {
             progress?.begin("layer \(layer): solving the update", total: nil)
             defer { progress?.end() }
-            let keys = try Self.groupedKeys(prompts, templates: templates, module: rewrite, encoder: encoder) // [n, d_ff]
+            let keys = try SubjectKeys.groupedKeys(prompts, templates: templates, module: rewrite,
+                                                   encoder: encoder)                                 // [n, d_ff]
             let current = try SubjectKeys.bareKeysAndOutputs(prompts, module: zModule, encoder: encoder).outputs // [n, d]
             let residual = (goal - current) / Float(layers.count - i)                                     // [n, d]
             let solved = try Self.solve(keys: keys, secondMoment: try secondMoment(layer),
@@ -84,18 +85,6 @@ public struct MEMITEditor: KnowledgeEditor {
             try encoder.setParameter(parameter, weight + delta.dense)
         }
         return EditResult(deltas: deltas, diagnostics: diagnostics)
-    }
-
-    /// Per request, the mean over template groups of the mean key within each group; the groups
-    /// are the bare `"{}"` template and the other templates (EasyEdit's `[["{}"], [samples]]`).
-    static func groupedKeys(_ prompts: [SubjectPrompt], templates: [String], module: String,
-                            encoder: any TextEncoder) throws -> Tensor {
-        let groups = [templates.indices.filter { templates[$0] == "{}" }, templates.indices.filter { templates[$0] != "{}" }]
-            .filter { !$0.isEmpty }
-        let all = try SubjectKeys.keys(prompts, templates: templates, module: module, encoder: encoder)
-            .reshaped([prompts.count, templates.count, -1])
-        let means = groups.map { all.indexSelect(axis: 1, $0).mean(axes: [1]) }   // each [n, d_ff]
-        return means.dropFirst().reduce(means[0], +) / Float(means.count)
     }
 
     /// A = (λ C + Kᵀ K)⁻¹ Kᵀ for keys K `[n, d_ff]`, in Float64 by Cholesky: `[d_ff, n]`.

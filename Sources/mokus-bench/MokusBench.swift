@@ -6,11 +6,11 @@ import Tensors
 /// same command when it is installed, as a ratio.
 ///
 /// Usage: `swift run -c release mokus-bench [--quick] [--no-reference] [--only SECTION,...]`
-/// with sections `tensors`, `safetensors`, `tokenizer`, `text-encoder` (default: all; `--quick`
+/// with sections `tensors`, `safetensors`, `tokenizer`, `text-encoder`, `editing` (default: all; `--quick`
 /// runs smaller tensor cases only).
 @main
 struct MokusBench {
-    static let sections = ["tensors", "safetensors", "tokenizer", "text-encoder"]
+    static let sections = ["tensors", "safetensors", "tokenizer", "text-encoder", "editing"]
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
@@ -51,6 +51,11 @@ struct MokusBench {
         if selected.contains("tokenizer") { try tokenizerSection(reference: reference) }
         if selected.contains("text-encoder") {
             try printSection(TextEncoderBenchmark.run(directory: scratch, torchReference: reference))
+        }
+        if selected.contains("editing") {
+            // The FLOP floor uses this machine's GEMM rate, measured at the editing shapes' scale.
+            let gemm = TensorBenchmarks.gemm(sizes: [1024])[0]
+            try printSection(EditingBenchmark.run(directory: scratch, gemmRate: 2 * pow(1024, 3) / gemm.measure()))
         }
     }
 

@@ -1,3 +1,4 @@
+import AlphaEdit
 import Foundation
 import KnowledgeEditing
 import MEMIT
@@ -17,6 +18,10 @@ enum Editors {
         registry.register(MEMITEditor.algorithmName) { file in
             let h = try file.decode(MEMITHyperparameters.self)
             return MEMITEditor(h, secondMoment: statistics.secondMoment(h.rewriteModule))
+        }
+        registry.register(AlphaEditEditor.algorithmName) { file in
+            let h = try file.decode(AlphaEditHyperparameters.self)
+            return AlphaEditEditor(h, secondMoment: statistics.secondMoment(h.rewriteModule))
         }
         return registry
     }

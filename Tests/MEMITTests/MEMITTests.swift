@@ -52,8 +52,8 @@ struct MEMITTests {
         let prompts = try Self.requests.enumerated().map { try SubjectPrompt($0.element, index: $0.offset, encoder: encoder) }
         let before = try TeacherForcing.score(pairs, encoder: encoder)
         let memit = try editor(encoder, covarianceWeight: 1e-3)
-        let keys = try MEMITEditor.groupedKeys(prompts, templates: memit.hyperparameters.contextTemplates!,
-                                               module: "model.layers.0.mlp.down_proj", encoder: encoder)   // [8, 128]
+        let keys = try SubjectKeys.groupedKeys(prompts, templates: memit.hyperparameters.contextTemplates!,
+                                                module: "model.layers.0.mlp.down_proj", encoder: encoder)   // [8, 128]
         let current = try SubjectKeys.bareKeysAndOutputs(prompts, module: "model.layers.0", encoder: encoder).outputs
         let session = EditSession(encoder: encoder)
         let result = try session.apply(memit, requests: Self.requests)

@@ -116,6 +116,19 @@ struct HookTests {
         }
     }
 
+    @Test("logits at chosen rows equal those rows of the full logits", arguments: Architecture.allCases)
+    func logitRows(architecture: Architecture) throws {
+        try withModel(architecture.config) { encoder in
+            let batch = TokenBatch([[1, 2, 3, 4], [5, 6]], padding: .left)
+            let full = try encoder.forward(batch).logits!.reshaped([-1, TinyCheckpoint.vocabulary])
+            var hooks = ForwardHooks()
+            hooks.logitRows = [batch.lastTokenRow(1), batch.row(0, 1)]
+            let selected = try encoder.forward(batch, hooks: hooks).logits!
+            #expect(selected.shape == [2, TinyCheckpoint.vocabulary])
+            #expect(maxDifference(selected, full.indexSelect(axis: 0, hooks.logitRows!)) <= 1e-5)
+        }
+    }
+
     @Test("parameters are replaced, read back and restored")
     func parameterReplacement() throws {
         try withModel(TinyCheckpoint.qwen2Config()) { encoder in

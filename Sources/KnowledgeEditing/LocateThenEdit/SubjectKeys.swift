@@ -24,6 +24,20 @@ public enum SubjectKeys {
         return try encoder.forward(batch, hooks: hooks).captures[ModulePoint(module, .input)]!
     }
 
+    /// The key of each request as MEMIT and AlphaEdit define it (EasyEdit `compute_ks`): the mean
+    /// over template groups of the mean key within each group, the groups being the bare `"{}"`
+    /// template and the other templates (EasyEdit's `[["{}"], [samples]]`): `[prompts.count, width]`.
+    public static func groupedKeys(
+        _ prompts: [SubjectPrompt], templates: [String], module: String, encoder: any TextEncoder
+    ) throws -> Tensor {
+        let groups = [templates.indices.filter { templates[$0] == "{}" }, templates.indices.filter { templates[$0] != "{}" }]
+            .filter { !$0.isEmpty }
+        let all = try keys(prompts, templates: templates, module: module, encoder: encoder)
+            .reshaped([prompts.count, templates.count, -1])
+        let means = groups.map { all.indexSelect(axis: 1, $0).mean(axes: [1]) }   // each [n, width]
+        return means.dropFirst().reduce(means[0], +) / Float(means.count)
+    }
+
     /// Input and output of `module` at the subject's last token of each bare prompt:
     /// `([n, key width], [n, output width])`.
     public static func bareKeysAndOutputs(

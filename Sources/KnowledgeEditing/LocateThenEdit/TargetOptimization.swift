@@ -64,27 +64,33 @@ public struct TargetOptimization {
             sequences.append(ids + target.dropLast())
             subjectEnds.append(end)
         }
-        let essence = try prompt.essenceTokens(encoder: encoder)
-        sequences.append(essence.ids)
-        subjectEnds.append(essence.subjectEnd)
+        let essenceTokens = try prompt.essenceTokens(encoder: encoder)
+        sequences.append(essenceTokens.ids)
+        subjectEnds.append(essenceTokens.subjectEnd)
         let batch = TokenBatch(sequences, padding: .right)
         let lookupRows = subjectEnds.enumerated().map { batch.row($0.offset, $0.element) }
-        // Labels: target token t is predicted at position len − T + t of each rewriting prompt.
-        var labels = [Int](repeating: -100, count: batch.batchSize * batch.length)
+        // Logits are needed only where target token t is predicted (position len − T + t of each
+        // rewriting prompt) and at the KL prompt's subject token: the LM head runs on those rows.
+        var scoredRows: [Int] = [], labels: [Int] = []
         for i in 0..<templates.count {
-            for (t, id) in target.enumerated() { labels[batch.row(i, sequences[i].count - target.count + t)] = id }
+            for (t, id) in target.enumerated() {
+                scoredRows.append(batch.row(i, sequences[i].count - target.count + t))
+                labels.append(id)
+            }
         }
-        let essenceRow = lookupRows[lookupRows.count - 1]
+        scoredRows.append(lookupRows[lookupRows.count - 1])
+        labels.append(-100)
+        let essence = scoredRows.count - 1
 
         // First pass: the residual entering block `layer`, v₀, and the KL reference distribution.
         var hooks = ForwardHooks()
         hooks.hiddenStates = [layer]
         hooks.capture(module, .output, at: lookupRows)
+        hooks.logitRows = [scoredRows[essence]]
         let first = try encoder.forward(batch, hooks: hooks)
         let initial = first.captures[ModulePoint(module, .output)]!.slice(axis: 0, 0..<1).reshaped([-1])
         let resumeState = first.hiddenStates[layer]!
-        let vocabulary = first.logits!.shape[2]
-        let referenceLogProbabilities = Self.row(first.logits!, essenceRow, vocabulary).logSoftmax()
+        let referenceLogProbabilities = first.logits!.logSoftmax()
         let initialNorm = initial.squared().sum().item.squareRoot()
 
         var delta = Tensor.zeros([1, initial.count])
@@ -98,9 +104,10 @@ public struct TargetOptimization {
             var stepHooks = ForwardHooks()
             stepHooks.resume = (layer, resumeState)
             stepHooks.addDelta(module, at: lookupRows, trackedDelta.broadcasted(to: [lookupRows.count, initial.count]))
-            let logits = try encoder.forward(batch, hooks: stepHooks).logits!
-            let nll = logits.reshaped([-1, vocabulary]).crossEntropy(targets: labels)
-            let kl = referenceLogProbabilities.klDivergence(targetLogProbabilities: Self.row(logits, essenceRow, vocabulary).logSoftmax())
+            stepHooks.logitRows = scoredRows
+            let logits = try encoder.forward(batch, hooks: stepHooks).logits!   // [scoredRows, vocabulary]
+            let nll = logits.crossEntropy(targets: labels)
+            let kl = referenceLogProbabilities.klDivergence(targetLogProbabilities: logits.slice(axis: 0, essence..<(essence + 1)).logSoftmax())
             var loss = nll + kl * settings.klFactor
             let squaredNorm = (trackedDelta * trackedDelta).sum()
             if squaredNorm.item > 0 {   // ‖δ‖ is not differentiable at 0, where PyTorch's gradient is 0
@@ -118,10 +125,5 @@ public struct TargetOptimization {
         let deltaNorm = delta.squared().sum().item.squareRoot()
         diagnostics.values = ["delta_norm": deltaNorm, "initial_norm": initialNorm, "steps": Float(diagnostics.losses.count)]
         return Result(target: initial + delta.reshaped([-1]), initial: initial, diagnostics: diagnostics)
-    }
-
-    /// Row `row` of `[batch, length, vocabulary]` logits as a `[1, vocabulary]` tensor.
-    static func row(_ logits: Tensor, _ row: Int, _ vocabulary: Int) -> Tensor {
-        logits.reshaped([-1, vocabulary]).slice(axis: 0, row..<(row + 1))
     }
 }

@@ -33,6 +33,10 @@ public struct ForwardHooks {
     public var finalHiddenState = false
     /// Compute `[batch, length, vocabulary]` logits (set false to save the LM-head product).
     public var computeLogits = true
+    /// Compute logits only at these rows of the `[batch × length]` grid: ``ForwardOutput/logits``
+    /// is then `[rows.count, vocabulary]`. An optimisation that scores a few positions (a target's
+    /// tokens) skips most of the LM head, the largest matrix of a small model.
+    public var logitRows: [Int]?
     /// Start the pass at block `layer` with this residual input (`[batch, length, width]`, the
     /// hidden state `layer` of an earlier pass over the same batch), skipping the embedding and
     /// blocks below: an optimisation that only changes things at block `layer` or above need not
@@ -59,7 +63,8 @@ public struct ForwardHooks {
 
 /// What a forward pass returns.
 public struct ForwardOutput {
-    /// `[batch, length, vocabulary]`, unless skipped or the pass stopped early.
+    /// `[batch, length, vocabulary]` (or `[rows, vocabulary]` with ``ForwardHooks/logitRows``),
+    /// unless skipped or the pass stopped early.
     public var logits: Tensor?
     /// Requested residual states by index (see ``ForwardHooks/hiddenStates``), `[batch, length, width]`.
     public var hiddenStates: [Int: Tensor] = [:]

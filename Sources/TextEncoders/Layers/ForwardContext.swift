@@ -20,6 +20,7 @@ final class ForwardContext {
         }
         let rowCount = batch.batchSize * batch.length
         let rowSets = hooks.captures.map { ($0.key.module, $0.value ?? []) } + hooks.deltas.map { ($0.key, $0.value.rows) }
+            + [("logitRows", hooks.logitRows ?? [])]
         for (module, rows) in rowSets {
             if let bad = rows.first(where: { $0 < 0 || $0 >= rowCount }) {
                 throw TextEncoderError.invalidHook(module: module, reason: "row \(bad) outside the batch's \(rowCount) token rows")

@@ -1,0 +1,151 @@
+import KnowledgeEditing
+import Tensors
+
+/// AlphaEdit, null-space constrained knowledge editing (Fang et al., ICLR 2025; EasyEdit
+/// `easyeditor/models/alphaedit`): MEMIT's multi-layer update, confined to the null space of the
+/// keys the model must preserve, and aware of every earlier edit's keys.
+///
+/// 1. For each request i, z_i is found by ``TargetOptimization`` at the output of the last layer's
+///    block L = max R (`layer_module_tmp`), exactly as in MEMIT.
+/// 2. For each layer l ∈ R = `layers` in ascending order (position i), with the earlier layers'
+///    updates in place, K (d_ff × n) and R_l = (Z − Z_cur) / (|R| − i) are MEMIT's keys and
+///    residual share, and
+///
+///        Δ_lᵀ = [P_l (K Kᵀ + C_p,l) + α I]⁻¹ P_l K R_lᵀ,      i.e.  Δ_l = R_l Bᵀ,
+///
+///    where P_l = U₀ U₀ᵀ projects onto the eigenvectors of C_l = E[k kᵀ] with |λ| below
+///    `nullspace_threshold` (``NullSpaceProjector``), C_p,l = K_p K_pᵀ sums the keys of all
+///    earlier edits at l (the key cache), and α = `L2`. B = P_l B, so Δ_l k₀ ≈ 0 for every key
+///    k₀ the statistics were collected on: the preserved outputs W k₀ stay as they were. The
+///    C_p term keeps earlier edits' outputs nearly unchanged too (to within the α-weighted
+///    residual of the least-squares fit). The solve is ``solve(keys:previousKeys:projector:l2:)``.
+/// 3. After a successful call, C_p,l ← C_p,l + K Kᵀ for every layer. (EasyEdit recomputes K after
+///    all layers are updated; a layer's keys depend only on the layers below it, which are already
+///    updated when it is solved, so they are the same keys.)
+///
+/// Updates come back rank-n (`left` R_l, `right` Bᵀ). State in ``EditState``:
+/// - P_l is cached (``EditState/cached(_:_:)``) under the model fingerprint, the module, the
+///   threshold and a SHA-256 of C_l (never under a file path: `P_loc` is not read);
+/// - C_p,l is the persistent tensor `alphaedit.<module>.cache` (``keyCacheName(module:)``), saved
+///   with the state and cleared by ``EditState/reset()``. Like EasyEdit (without `reset_cache`),
+///   the cache keeps the keys of edits that a session later undoes.
+///
+/// Symbols: `layers` → R, `nullspace_threshold` → the eigenvalue bound of P, `L2` → α,
+/// `v_*`, `clamp_norm_factor`, `kl_factor` → the z optimisation. `mom2_update_weight` is unused
+/// (EasyEdit's solve does not read it either). The loss is computed from the model's logits, so
+/// `v_loss_layer` must be the last layer (as in every EasyEdit yaml).
+public struct AlphaEditEditor: KnowledgeEditor {
+    public static let algorithmName = "AlphaEdit"
+
+    public let hyperparameters: AlphaEditHyperparameters
+    /// C_l = E[k kᵀ] of the rewrite module's input at layer l.
+    public let secondMoment: (Int) throws -> Tensor
+
+    public init(_ hyperparameters: AlphaEditHyperparameters, secondMoment: @escaping (Int) throws -> Tensor) {
+        self.hyperparameters = hyperparameters
+        self.secondMoment = secondMoment
+    }
+
+    /// EasyEdit's AlphaEdit templates, as MEMIT's: "{}" and five samples of 10 tokens.
+    static let templateLengths = [(tokenCount: 10, count: 5)]
+
+    /// The ``EditState/tensors`` entry holding C_p = K_p K_pᵀ for `module`.
+    public static func keyCacheName(module: String) -> String { "alphaedit.\(module).cache" }
+
+    /// What one edited layer needs, checked before any optimisation.
+    struct Layer {
+        var index: Int, module: String, parameter: String
+        var projector: NullSpaceProjector
+        var previousKeys: Tensor?
+    }
+
+    public func edit(
+        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
+    ) throws -> EditResult {
+        let h = hyperparameters
+        try h.common.checkSupported(by: encoder.info)
+        let indices = h.layers.sorted()
+        guard let last = indices.last else { return EditResult(deltas: [], diagnostics: []) }
+        let zModule = try h.layerModule.resolve(layer: last, in: encoder.info)
+        let modules = try h.rewriteModule.resolve(layers: indices, in: encoder.info)
+        let layers = try zip(indices, modules).map { try prepare(layer: $0, module: $1, encoder: encoder, state: state) }
+        let prompts = try requests.enumerated().map { try SubjectPrompt($0.element, index: $0.offset, encoder: encoder) }
+        let templates = try h.common.contextTemplates(lengths: Self.templateLengths, encoder: encoder, state: state)
+
+        var diagnostics: [EditDiagnostics] = []
+        var targets: [Tensor] = []
+        for prompt in prompts {
+            let z = try TargetOptimization.run(prompt, templates: templates, layer: last, module: zModule,
+                                               encoder: encoder, settings: h.common.optimisation, progress: progress)
+            targets.append(z.target)
+            var zDiagnostics = z.diagnostics
+            zDiagnostics.vectors["target"] = z.target.scalars
+            for layer in layers {
+                zDiagnostics.values["layer\(layer.index).null_space_dimension"] = Float(layer.projector.nullSpaceDimension)
+            }
+            diagnostics.append(zDiagnostics)
+        }
+        let goal = Tensor.concat(targets.map { $0.reshaped([1, -1]) }, axis: 0)   // [n, d]
+
+        var restore: [(String, Tensor?)] = []
+        defer { for (name, value) in restore.reversed() { try? encoder.setParameter(name, value) } }
+        var deltas: [WeightDelta] = []
+        var keyCaches: [String: Tensor] = [:]
+        for (i, layer) in layers.enumerated() {
+            progress?.begin("layer \(layer.index): solving the null-space update", total: nil)
+            defer { progress?.end() }
+            let keys = try SubjectKeys.groupedKeys(prompts, templates: templates, module: layer.module,
+                                                   encoder: encoder)                          // [n, d_ff]
+            let current = try SubjectKeys.bareKeysAndOutputs(prompts, module: zModule, encoder: encoder).outputs
+            let residual = (goal - current) / Float(layers.count - i)                         // [n, d]
+            let right = try Self.solve(keys: keys, previousKeys: layer.previousKeys, projector: layer.projector,
+                                       l2: h.l2)                                              // B: [d_ff, n]
+            let weight = try encoder.parameter(layer.parameter)
+            let delta = try SubjectKeys.update(parameter: layer.parameter, weightShape: weight.shape,
+                                               values: residual.transposedLast, keys: right)
+            deltas.append(delta)
+            restore.append((layer.parameter, encoder.hasReplacement(layer.parameter) ? weight : nil))
+            try encoder.setParameter(layer.parameter, weight + delta.dense)
+            let keyGram = keys.matmul(keys, transposeSelf: true)                              // K Kᵀ: [d_ff, d_ff]
+            keyCaches[Self.keyCacheName(module: layer.module)] = layer.previousKeys.map { $0 + keyGram } ?? keyGram
+        }
+        state.tensors.merge(keyCaches) { _, updated in updated }
+        return EditResult(deltas: deltas, diagnostics: diagnostics)
+    }
+
+    /// Reads and checks layer `index`'s statistics, projector and key cache.
+    ///
+    /// - Throws: ``AlphaEditError/statisticsShapeMismatch(module:statisticsShape:weightShape:modelWidth:)``,
+    ///   ``AlphaEditError/projectorShapeMismatch(module:expected:found:)``,
+    ///   ``AlphaEditError/emptyNullSpace(module:threshold:smallestEigenvalue:)``,
+    ///   ``AlphaEditError/keyCacheShapeMismatch(name:expected:found:)``, and the errors of reading
+    ///   the statistics and decomposing them.
+    func prepare(layer index: Int, module: String, encoder: any TextEncoder, state: EditState) throws -> Layer {
+        let parameter = ModuleTemplate.weightName(ofModule: module)
+        let weightShape = try encoder.parameter(parameter).shape
+        let statistics = try secondMoment(index)
+        let width = encoder.info.hiddenSize
+        let keyWidth = statistics.shape.first ?? 0
+        guard statistics.shape == [keyWidth, keyWidth], weightShape == [width, keyWidth] || weightShape == [keyWidth, width]
+        else {
+            throw AlphaEditError.statisticsShapeMismatch(
+                module: module, statisticsShape: statistics.shape, weightShape: weightShape, modelWidth: width)
+        }
+        let projector = try NullSpaceProjector.cached(
+            for: module, fingerprint: encoder.fingerprint, secondMoment: statistics,
+            threshold: hyperparameters.nullspaceThreshold, state: state)
+        guard projector.nullSpaceDimension > 0 else {
+            throw AlphaEditError.emptyNullSpace(
+                module: module, threshold: projector.threshold,
+                smallestEigenvalue: projector.eigenvalues.map(abs).min() ?? 0)
+        }
+        let cacheName = Self.keyCacheName(module: module)
+        let previousKeys = state.tensors[cacheName]
+        if let previousKeys, previousKeys.shape != [keyWidth, keyWidth] {
+            throw AlphaEditError.keyCacheShapeMismatch(name: cacheName, expected: [keyWidth, keyWidth],
+                                                       found: previousKeys.shape)
+        }
+        return Layer(index: index, module: module, parameter: parameter, projector: projector,
+                     previousKeys: previousKeys)
+    }
+}
