@@ -61,7 +61,8 @@ enum EditingBenchmark {
 
     /// Matrix-product flops of the passes an edit runs: keys (forward up to each key layer over
     /// every template), the target optimisation (`steps` forward passes from `layers.max()` and as
-    /// many backward passes, over templates + the KL prompt), per prompt.
+    /// many backward passes, over templates + the KL prompt, the LM head only on the scored rows),
+    /// per prompt.
     static func floor(_ encoder: TransformerTextEncoder, prompts: [EditRequest], templates: [String], layers: [Int],
                       steps: Int, keyLayers: [Int]) throws -> Double {
         let perLayer = Double(encoder.parameters.filter { $0.name.hasPrefix("model.layers.0.") && $0.shape.count == 2 }
@@ -73,8 +74,9 @@ enum EditingBenchmark {
             let lengths = try templates.map { try prompt.tokens(in: $0, encoder: encoder).ids.count + prompt.targetIDs.count - 1 }
             let tokens = Double((lengths.max() ?? 0) * (templates.count + 1))   // padded batch
             for layer in keyLayers { total += 2 * tokens * Double(layer + 1) * perLayer }
-            let above = Double(encoder.info.layerCount - layers.max()!) * perLayer + head
-            total += Double(steps) * 2 * tokens * above * 2                     // forward + backward (∂x only)
+            let blocks = Double(encoder.info.layerCount - layers.max()!) * perLayer
+            let scored = Double(templates.count * prompt.targetIDs.count + 1)
+            total += Double(steps) * 2 * (tokens * blocks + scored * head) * 2   // forward + backward (∂x only)
         }
         return total
     }
