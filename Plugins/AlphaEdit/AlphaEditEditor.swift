@@ -26,9 +26,15 @@ import Tensors
 /// Updates come back rank-n (`left` R_l, `right` Bᵀ). State in ``EditState``:
 /// - P_l is cached (``EditState/cached(_:_:)``) under the model fingerprint, the module, the
 ///   threshold and a SHA-256 of C_l (never under a file path: `P_loc` is not read);
-/// - C_p,l is the persistent tensor `alphaedit.<module>.cache` (``keyCacheName(module:)``), saved
-///   with the state and cleared by ``EditState/reset()``. Like EasyEdit (without `reset_cache`),
-///   the cache keeps the keys of edits that a session later undoes.
+/// - C_p,l is the persistent tensor `alphaedit.<module>.cache` (``keyCacheName(module:)``, Float32
+///   as in EasyEdit), part of the state's ``EditState/tensors`` and cleared by
+///   ``EditState/reset()``. Like EasyEdit (without `reset_cache`), it keeps the keys of edits that
+///   a session later undoes. It is written only when the whole call succeeds.
+///
+/// Precision and cost: P_l comes from a Float64 symmetric eigendecomposition (about 9 d_ff³ flops,
+/// once per model, module, statistics and threshold); each call reads C_l and hashes it (4 d_ff²
+/// bytes) to find P_l, and solves an m × m system in Float64 (m = the null-space dimension; see
+/// ``solve(keys:previousKeys:projector:l2:)``). EasyEdit solves the d_ff × d_ff system in Float32.
 ///
 /// Symbols: `layers` → R, `nullspace_threshold` → the eigenvalue bound of P, `L2` → α,
 /// `v_*`, `clamp_norm_factor`, `kl_factor` → the z optimisation. `mom2_update_weight` is unused
@@ -54,9 +60,9 @@ public struct AlphaEditEditor: KnowledgeEditor {
 
     /// What one edited layer needs, checked before any optimisation.
     struct Layer {
-        var index: Int, module: String, parameter: String
-        var projector: NullSpaceProjector
-        var previousKeys: Tensor?
+        let index: Int, module: String, parameter: String
+        let projector: NullSpaceProjector
+        let previousKeys: Tensor?
     }
 
     public func edit(
@@ -68,8 +74,12 @@ public struct AlphaEditEditor: KnowledgeEditor {
         guard let last = indices.last else { return EditResult(deltas: [], diagnostics: []) }
         let zModule = try h.layerModule.resolve(layer: last, in: encoder.info)
         let modules = try h.rewriteModule.resolve(layers: indices, in: encoder.info)
-        let layers = try zip(indices, modules).map { try prepare(layer: $0, module: $1, encoder: encoder, state: state) }
-        let prompts = try requests.enumerated().map { try SubjectPrompt($0.element, index: $0.offset, encoder: encoder) }
+        let prompts = try requests.enumerated().map {
+            try SubjectPrompt($0.element, index: $0.offset, encoder: encoder)
+        }
+        let layers = try zip(indices, modules).map {
+            try prepare(layer: $0, module: $1, encoder: encoder, state: state)
+        }
         let templates = try h.common.contextTemplates(lengths: Self.templateLengths, encoder: encoder, state: state)
 
         var diagnostics: [EditDiagnostics] = []
@@ -81,7 +91,8 @@ public struct AlphaEditEditor: KnowledgeEditor {
             var zDiagnostics = z.diagnostics
             zDiagnostics.vectors["target"] = z.target.scalars
             for layer in layers {
-                zDiagnostics.values["layer\(layer.index).null_space_dimension"] = Float(layer.projector.nullSpaceDimension)
+                let dimension = Float(layer.projector.nullSpaceDimension)
+                zDiagnostics.values["layer\(layer.index).null_space_dimension"] = dimension
             }
             diagnostics.append(zDiagnostics)
         }
@@ -126,8 +137,8 @@ public struct AlphaEditEditor: KnowledgeEditor {
         let statistics = try secondMoment(index)
         let width = encoder.info.hiddenSize
         let keyWidth = statistics.shape.first ?? 0
-        guard statistics.shape == [keyWidth, keyWidth], weightShape == [width, keyWidth] || weightShape == [keyWidth, width]
-        else {
+        guard statistics.shape == [keyWidth, keyWidth],
+              weightShape == [width, keyWidth] || weightShape == [keyWidth, width] else {
             throw AlphaEditError.statisticsShapeMismatch(
                 module: module, statisticsShape: statistics.shape, weightShape: weightShape, modelWidth: width)
         }

@@ -61,7 +61,9 @@ public struct NullSpaceProjector: Sendable, Equatable {
         for module: String, fingerprint: String, secondMoment: Tensor, threshold: Double, state: EditState
     ) throws -> NullSpaceProjector {
         let key = cacheKey(fingerprint: fingerprint, module: module, threshold: threshold, secondMoment: secondMoment)
-        let projector = try state.cached(key) { try NullSpaceProjector(secondMoment: secondMoment, threshold: threshold) }
+        let projector = try state.cached(key) {
+            try NullSpaceProjector(secondMoment: secondMoment, threshold: threshold)
+        }
         guard projector.dimension == secondMoment.shape.first else {
             throw AlphaEditError.projectorShapeMismatch(
                 module: module, expected: secondMoment.shape.first ?? 0, found: projector.dimension)
@@ -73,7 +75,9 @@ public struct NullSpaceProjector: Sendable, Equatable {
     /// everything P depends on, and never a file path (EasyEdit's single `null_space_project.pt`
     /// is silently reused for any model).
     /// - Complexity: one pass over C's 4d² bytes.
-    public static func cacheKey(fingerprint: String, module: String, threshold: Double, secondMoment: Tensor) -> String {
+    public static func cacheKey(
+        fingerprint: String, module: String, threshold: Double, secondMoment: Tensor
+    ) -> String {
         var hasher = SHA256()
         for extent in secondMoment.shape { hasher.update(littleEndian: UInt64(extent)) }
         secondMoment.withUnsafeBufferPointer { hasher.update(UnsafeRawBufferPointer($0)) }

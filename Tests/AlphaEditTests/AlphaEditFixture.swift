@@ -34,7 +34,9 @@ enum Fixture {
 
     /// The input of ``module`` at every token of `sequences` random token sequences of `length`
     /// tokens: `[sequences · length, 128]`, one preserved key per row.
-    static func preservedKeys(_ encoder: any TextEncoder, sequences: Int, length: Int, seed: UInt64 = 11) throws -> Tensor {
+    static func preservedKeys(
+        _ encoder: any TextEncoder, sequences: Int, length: Int, seed: UInt64 = 11
+    ) throws -> Tensor {
         var rng = RandomGenerator(seed: seed)
         let tokens = (0..<sequences).map { _ in rng.integers(length, in: 0..<1024) }
         var hooks = ForwardHooks()
@@ -56,7 +58,9 @@ enum Fixture {
 
     /// The prompts of `requests` and their grouped keys (MEMIT/AlphaEdit's K, as rows `[n, 128]`).
     static func keys(_ requests: [EditRequest], encoder: any TextEncoder, templates: [String]) throws -> Tensor {
-        let prompts = try requests.enumerated().map { try SubjectPrompt($0.element, index: $0.offset, encoder: encoder) }
+        let prompts = try requests.enumerated().map {
+            try SubjectPrompt($0.element, index: $0.offset, encoder: encoder)
+        }
         return try SubjectKeys.groupedKeys(prompts, templates: templates, module: module, encoder: encoder)
     }
 }

@@ -28,7 +28,7 @@ struct AlphaEditPreservationTests {
         let p = try projector.matrix                                                         // [128, 128]
         #expect(maxAbs(p.matmul(p) - p) < 1e-5, "P² = P")
         #expect(maxAbs(p - p.transposedLast) < 1e-6, "P = Pᵀ")
-        let leak = frobenius(preserved.matmul(p)) / frobenius(preserved)                      // ‖P K₀‖ / ‖K₀‖
+        let leak = frobenius(preserved.matmul(p)) / frobenius(preserved)                     // ‖P K₀‖ / ‖K₀‖
         #expect(leak < 1e-4, "‖P K₀‖ / ‖K₀‖ = \(leak)")
 
         let templates = try #require(h.contextTemplates)
@@ -85,8 +85,8 @@ struct AlphaEditPreservationTests {
         #expect(maxAbs(afterFirst - firstGram) <= 1e-5 * maxAbs(firstGram))
 
         let weight = try encoder.parameter(Fixture.parameter)                                // W + Δ_A
-        let uncached = try editor.edit(second, encoder: encoder, state: EditState(modelFingerprint: encoder.fingerprint),
-                                       progress: nil).deltas[0].dense
+        let emptyState = EditState(modelFingerprint: encoder.fingerprint)
+        let uncached = try editor.edit(second, encoder: encoder, state: emptyState, progress: nil).deltas[0].dense
         let cached = try session.apply(editor, requests: second).deltas[0].dense
         let expected = firstGram + secondKeys.matmul(secondKeys, transposeSelf: true)
         let afterSecond = try #require(session.state.tensors[cacheName])

@@ -21,7 +21,8 @@ struct AlphaEditSolveTests {
         }
     }
 
-    @Test("B = U₀(U₀ᵀ(KKᵀ + C_p)U₀ + αI)⁻¹U₀ᵀK equals [P(KKᵀ + C_p) + αI]⁻¹ P K", arguments: [10, 1, 1e-2])
+    @Test("B = U₀(U₀ᵀ(KKᵀ + C_p)U₀ + αI)⁻¹U₀ᵀK equals [P(KKᵀ + C_p) + αI]⁻¹ P K",
+          arguments: [10, 1, 1e-2])
     func matchesEasyEditEquation(l2: Double) throws {
         let problem = try Problem()
         #expect(problem.projector.nullSpaceDimension == 6)
@@ -32,7 +33,8 @@ struct AlphaEditSolveTests {
             let k = Matrix<Double>(try Matrix<Float>(problem.keys)).transposed                   // [12, 3]
             let gram = try matmul(k, k, transposeB: true)
             let c = try cache.map { Matrix<Double>(try Matrix<Float>($0)) }
-            let projected = try matmul(p, Matrix<Double>(rows: 12, columns: 12) { i, j in gram[i, j] + (c?[i, j] ?? 0) })
+            let memory = Matrix<Double>(rows: 12, columns: 12) { i, j in gram[i, j] + (c?[i, j] ?? 0) }  // KKᵀ + C_p
+            let projected = try matmul(p, memory)
             let system = Matrix<Double>(rows: 12, columns: 12) { i, j in projected[i, j] + (i == j ? l2 : 0) }
             let reference = try solve(system, try matmul(p, k))                                   // LU, as EasyEdit
             let difference = zip(try Matrix<Float>(ours).scalars, reference.scalars).map { abs(Double($0) - $1) }.max()!

@@ -31,12 +31,8 @@ struct AlphaEditStateTests {
         // Another model's fingerprint never reuses it: its projector is computed from C.
         #expect(try cached("model-b") == fresh)
         // Other statistics, threshold or module: other keys.
-        let keys = [
-            NullSpaceProjector.cacheKey(fingerprint: "model-a", module: Fixture.module, threshold: 0.1, secondMoment: other),
-            NullSpaceProjector.cacheKey(fingerprint: "model-a", module: Fixture.module, threshold: 0.2, secondMoment: c),
-            NullSpaceProjector.cacheKey(fingerprint: "model-a", module: "model.layers.1.mlp.down_proj", threshold: 0.1,
-                                        secondMoment: c),
-        ]
+        let keys = [(Fixture.module, 0.1, other), (Fixture.module, 0.2, c), ("model.layers.1.mlp.down_proj", 0.1, c)]
+            .map { NullSpaceProjector.cacheKey(fingerprint: "model-a", module: $0, threshold: $1, secondMoment: $2) }
         #expect(Set(keys + [key]).count == 4)
     }
 
@@ -94,8 +90,8 @@ struct AlphaEditStateTests {
         let state = EditState(modelFingerprint: encoder.fingerprint)
         let smallest = try NullSpaceProjector(secondMoment: c, threshold: 1e-3).eigenvalues.map(abs).min()!
         #expect(smallest > 1e-3)
-        try expectUnchanged(encoder, state: state,
-                            error: .emptyNullSpace(module: Fixture.module, threshold: 1e-3, smallestEigenvalue: smallest)) {
+        let error = AlphaEditError.emptyNullSpace(module: Fixture.module, threshold: 1e-3, smallestEigenvalue: smallest)
+        try expectUnchanged(encoder, state: state, error: error) {
             try AlphaEditEditor(h, secondMoment: { _ in c }).edit(Fixture.requests, encoder: encoder, state: state,
                                                                    progress: nil)
         }

@@ -70,7 +70,9 @@ public struct AlphaEditHyperparameters: HyperparameterSet, Equatable {
         nullspaceThreshold = try c.decodeReal(
             forKey: .nullspaceThreshold, expected: "a finite number > 0 (an eigenvalue bound on C = E[k kᵀ])"
         ) { $0 > 0 && $0.isFinite }
-        l2 = try c.decodeReal(forKey: .l2, expected: "a finite number > 0 (the ridge term; 0 makes the solve singular)") {
+        l2 = try c.decodeReal(
+            forKey: .l2, expected: "a finite number > 0 (the ridge term; 0 makes the solve singular)"
+        ) {
             $0 > 0 && $0.isFinite
         }
         projectorPath = try c.decodeIfPresent(String.self, forKey: .projectorPath)

@@ -30,8 +30,8 @@ public enum SubjectKeys {
     public static func groupedKeys(
         _ prompts: [SubjectPrompt], templates: [String], module: String, encoder: any TextEncoder
     ) throws -> Tensor {
-        let groups = [templates.indices.filter { templates[$0] == "{}" }, templates.indices.filter { templates[$0] != "{}" }]
-            .filter { !$0.isEmpty }
+        let bare = templates.indices.filter { templates[$0] == "{}" }
+        let groups = [bare, templates.indices.filter { templates[$0] != "{}" }].filter { !$0.isEmpty }
         let all = try keys(prompts, templates: templates, module: module, encoder: encoder)
             .reshaped([prompts.count, templates.count, -1])
         let means = groups.map { all.indexSelect(axis: 1, $0).mean(axes: [1]) }   // each [n, width]

@@ -78,8 +78,8 @@ struct AlphaEditHyperparametersTests {
     @Test("the repository's EasyEdit-derived files keep EasyEdit's values")
     func repositoryMatchesEasyEdit() throws {
         for expected in Self.easyEdit {
-            let ours = try HyperparameterFile(contentsOf: TestFiles.repository.appending(path: "hparams/AlphaEdit/\(expected.file)"))
-                .decode(AlphaEditHyperparameters.self)
+            let url = TestFiles.repository.appending(path: "hparams/AlphaEdit/\(expected.file)")
+            let ours = try HyperparameterFile(contentsOf: url).decode(AlphaEditHyperparameters.self)
             let theirs = try HyperparameterFile(contentsOf: TestFiles.fixture("hparams/AlphaEdit/\(expected.file)"))
                 .decode(AlphaEditHyperparameters.self)
             #expect(ours == theirs, "\(expected.file)")
@@ -88,8 +88,8 @@ struct AlphaEditHyperparametersTests {
 
     @Test("the tiny file: one layer below the last block, explicit templates, no P_loc")
     func tinyQwen2() throws {
-        let hparams = try HyperparameterFile(contentsOf: TestFiles.repository.appending(path: "hparams/AlphaEdit/tiny-qwen2"))
-            .decode(AlphaEditHyperparameters.self)
+        let url = TestFiles.repository.appending(path: "hparams/AlphaEdit/tiny-qwen2")
+        let hparams = try HyperparameterFile(contentsOf: url).decode(AlphaEditHyperparameters.self)
         let memit = try HyperparameterFile(contentsOf: TestFiles.repository.appending(path: "hparams/MEMIT/tiny-qwen2"))
             .decode(MEMITHyperparameters.self)
         #expect(hparams.common == memit.common)   // the shared keys are MEMIT's tiny values
