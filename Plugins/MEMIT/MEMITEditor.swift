@@ -24,7 +24,7 @@ import Tensors
 /// Updates come back rank-n (`left` R_l, `right` Aᵀ). Symbols: `layers` → R,
 /// `mom2_update_weight` → λ, `v_*`, `clamp_norm_factor`, `kl_factor` → the z optimisation.
 /// The loss is computed from the model's logits, so `v_loss_layer` must be the last layer (as in
-/// every EasyEdit yaml); the hparams loader checks it.
+/// every EasyEdit yaml); ``check(_:encoder:)`` verifies it before any computation.
 public struct MEMITEditor: KnowledgeEditor {
     public static let algorithmName = "MEMIT"
 
@@ -44,13 +44,16 @@ public struct MEMITEditor: KnowledgeEditor {
         _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
     ) throws -> EditResult {
         let h = hyperparameters
-        try h.common.checkSupported(by: encoder.info)
+        try check(requests, encoder: encoder)
         let layers = h.layers.sorted()
         guard let last = layers.last else { return EditResult(deltas: [], diagnostics: []) }
         let zModule = try h.layerModule.resolve(layer: last, in: encoder.info)
         let rewrites = try h.rewriteModule.resolve(layers: layers, in: encoder.info)
         let prompts = try requests.enumerated().map { try SubjectPrompt($0.element, index: $0.offset, encoder: encoder) }
         let templates = try h.common.contextTemplates(lengths: Self.templateLengths, encoder: encoder, state: state)
+        // Statistics first: a missing corpus fails before any optimisation, and statistics computed
+        // on demand see the weights as they were before this call's temporary updates.
+        let covariances = try layers.map { try secondMoment($0) }
 
         var diagnostics: [EditDiagnostics] = []
         var targets: [Tensor] = []
@@ -67,14 +70,14 @@ public struct MEMITEditor: KnowledgeEditor {
         var restore: [(String, Tensor?)] = []
         defer { for (name, value) in restore.reversed() { try? encoder.setParameter(name, value) } }
         var deltas: [WeightDelta] = []
-        for (i, (layer, rewrite)) in zip(layers, rewrites).enumerated() {
+        for (i, (layer, (rewrite, covariance))) in zip(layers, zip(rewrites, covariances)).enumerated() {
             progress?.begin("layer \(layer): solving the update", total: nil)
             defer { progress?.end() }
             let keys = try SubjectKeys.groupedKeys(prompts, templates: templates, module: rewrite,
                                                    encoder: encoder)                                 // [n, d_ff]
             let current = try SubjectKeys.bareKeysAndOutputs(prompts, module: zModule, encoder: encoder).outputs // [n, d]
             let residual = (goal - current) / Float(layers.count - i)                                     // [n, d]
-            let solved = try Self.solve(keys: keys, secondMoment: try secondMoment(layer),
+            let solved = try Self.solve(keys: keys, secondMoment: covariance,
                                         weight: Float(h.covarianceUpdateWeight))                          // A: [d_ff, n]
             let parameter = ModuleTemplate.weightName(ofModule: rewrite)
             let weight = try encoder.parameter(parameter)
@@ -85,6 +88,11 @@ public struct MEMITEditor: KnowledgeEditor {
             try encoder.setParameter(parameter, weight + delta.dense)
         }
         return EditResult(deltas: deltas, diagnostics: diagnostics)
+    }
+
+    public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {
+        try hyperparameters.common.checkSupported(by: encoder.info)
+        for (index, request) in requests.enumerated() { _ = try SubjectPrompt(request, index: index, encoder: encoder) }
     }
 
     /// A = (λ C + Kᵀ K)⁻¹ Kᵀ for keys K `[n, d_ff]`, in Float64 by Cholesky: `[d_ff, n]`.

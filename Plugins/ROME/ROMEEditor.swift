@@ -39,10 +39,7 @@ public struct ROMEEditor: KnowledgeEditor {
     ) throws -> EditResult {
         let h = hyperparameters
         guard requests.count == 1 else { throw EditRequestError.tooManyRequests(algorithm: Self.algorithmName, count: requests.count, maximum: 1) }
-        try h.common.checkSupported(by: encoder.info)
-        if h.usesCovariance && secondMoment == nil {
-            throw EditRequestError.unsupportedHyperparameter(key: "mom2_adjustment", reason: "true, but no layer statistics were provided")
-        }
+        try check(requests, encoder: encoder)
         let layers = h.layers.sorted()
         let rewrites = try h.rewriteModule.resolve(layers: layers, in: encoder.info)
         let mlps = try h.mlpModule.resolve(layers: layers, in: encoder.info)
@@ -74,6 +71,14 @@ public struct ROMEEditor: KnowledgeEditor {
             diagnostics.vectors["layer\(layer).key"] = k0.scalars
         }
         return EditResult(deltas: deltas, diagnostics: [diagnostics])
+    }
+
+    public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {
+        try hyperparameters.common.checkSupported(by: encoder.info)
+        if hyperparameters.usesCovariance && secondMoment == nil {
+            throw EditRequestError.unsupportedHyperparameter(key: "mom2_adjustment", reason: "true, but no layer statistics were provided")
+        }
+        for (index, request) in requests.enumerated() { _ = try SubjectPrompt(request, index: index, encoder: encoder) }
     }
 
     /// u = normalise(C⁻¹ k̄) with `mom2_adjustment`, else normalise(k̄).

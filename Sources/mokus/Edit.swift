@@ -23,8 +23,8 @@ extension Mokus {
         var model: String?
         @Flag(help: "Keep every edit (lifelong editing) instead of restoring after each.") var sequential = false
         @Flag(help: "Measure EasyEdit's metrics before and after editing.") var eval = false
-        @Option(help: "When sequential edits are evaluated: after-each or after-all.")
-        var evalSchedule: EditEvaluation.Schedule = .afterAll
+        @Option(help: "With --sequential: evaluate after-each edit or after-all edits (default after-all).")
+        var evalSchedule: EditEvaluation.Schedule?
         @Option(help: ArgumentHelp("Text corpus (plain text or JSONL with a text field) for layer statistics.", valueName: "file"))
         var corpus: String?
         @Option(help: ArgumentHelp("Statistics cache directory; default: the hparams file's stats_dir.", valueName: "dir"))
@@ -42,7 +42,15 @@ extension Mokus {
             if (saveEdits != nil || saveModel != nil) && !sequential {
                 throw ValidationError("--save-edits and --save-model keep edits: use them with --sequential.")
             }
+            if evalSchedule != nil && !(sequential && eval) {
+                throw ValidationError("--eval-schedule applies to --sequential --eval runs (single edits are evaluated after each).")
+            }
+            if let saveModel, FileManager.default.fileExists(atPath: saveModel) {
+                throw ValidationError("--save-model: \(saveModel) already exists; choose a new directory.")
+            }
         }
+
+        private var schedule: EditEvaluation.Schedule { sequential ? evalSchedule ?? .afterAll : .afterEach }
 
         func run() throws {
             let file = try HyperparameterFile(contentsOf: URL(fileURLWithPath: hparams))
@@ -56,6 +64,7 @@ extension Mokus {
                 budget: StatisticsBudget(maxDocuments: header.sampleCount), files: stats.map { URL(fileURLWithPath: $0) },
                 progress: reporter)
             let editor = try Editors.registry(statistics: statistics).editor(for: file)
+            try editor.check(requestList, encoder: encoder)   // every request, before the first edit
             let session = EditSession(encoder: encoder)
             let batches = stride(from: 0, to: requestList.count, by: header.batchSize ?? 1).map {
                 Array(requestList[$0..<min($0 + (header.batchSize ?? 1), requestList.count)])
@@ -70,13 +79,13 @@ extension Mokus {
                 let start = Date()
                 try session.apply(editor, requests: batch, progress: reporter)
                 seconds.append(Date().timeIntervalSince(start))
-                if eval && (!sequential || evalSchedule == .afterEach) {
+                if eval && schedule == .afterEach {
                     for (offset, request) in batch.enumerated() { post[index + offset] = try EditEvaluation.measure(request, encoder: encoder) }
                 }
                 if !sequential { try session.undo() }
                 index += batch.count
             }
-            if eval && sequential && evalSchedule == .afterAll {
+            if eval && schedule == .afterAll {
                 post = try requestList.map { try EditEvaluation.measure($0, encoder: encoder) }
             }
             if let saveEdits { try EditFile.save(session, to: URL(fileURLWithPath: saveEdits), hyperparameters: file.text) }
@@ -93,7 +102,7 @@ extension Mokus {
                 var object: [String: Any] = ["algorithm": algorithm, "requests": requests.count, "mode": mode,
                                              "edit_seconds": seconds]
                 if eval {
-                    object["eval_schedule"] = sequential ? evalSchedule.rawValue : "after-each"
+                    object["eval_schedule"] = schedule.rawValue
                     object["summary"] = summary
                     object["per_request"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(reports))
                 }
@@ -104,7 +113,7 @@ extension Mokus {
             print("\(algorithm): \(requests.count) request(s), \(mode), \(String(format: "%.2f", total)) s editing "
                   + "(\(String(format: "%.2f", total / Double(max(requests.count, 1)))) s per request)")
             if eval {
-                print("evaluation: \(sequential ? evalSchedule.rawValue : "after-each") "
+                print("evaluation: \(schedule.rawValue) "
                       + "(teacher-forced accuracy as EasyEdit; exact match = greedy generation)")
                 print(EditEvaluation.table(summary))
             }

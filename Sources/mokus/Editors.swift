@@ -57,7 +57,9 @@ final class StatisticsSource: @unchecked Sendable {
         { layer in
             let module = try template.resolve(layer: layer, in: self.encoder.info)
             for url in self.files where try LayerStatistics.read(from: url).provenance.module == module {
-                return try LayerStatistics.load(url: url, expectedFingerprint: self.encoder.fingerprint, module: module).mean
+                return try LayerStatistics.load(
+                    url: url, expectedFingerprint: self.encoder.fingerprint, module: module,
+                    expectedDimension: try LayerStatistics.inputWidth(of: module, in: self.encoder)).mean
             }
             guard let corpus = self.corpus else { throw MissingCorpus(module: module) }
             return try self.cache.statistics(encoder: self.encoder, module: module, corpus: corpus, budget: self.budget,

@@ -70,9 +70,10 @@ extension Mokus {
                 let encoder = try loadEncoder(model)
                 let url = URL(fileURLWithPath: npz)
                 let moment = try LayerStatistics.importNPZ(url: url)
-                let width = try encoder.parameter(ModuleTemplate.weightName(ofModule: module)).shape
-                guard width.contains(moment.dimension) else {
-                    throw ValidationError("\(npz): statistics are \(moment.dimension)×\(moment.dimension), but \(module)'s weight is \(width)")
+                let width = try LayerStatistics.inputWidth(of: module, in: encoder)
+                guard width == moment.dimension else {
+                    throw StatisticsError.dimensionMismatch(
+                        file: npz, expected: width, found: moment.dimension)
                 }
                 let provenance = StatisticsProvenance(
                     modelFingerprint: encoder.fingerprint, module: module, corpusSHA256: try SHA256.hex(of: Data(contentsOf: url)),

@@ -31,6 +31,8 @@ struct ROMETests {
         h.layers = layers ?? [c.layer]
         h.rewriteModule = ModuleTemplate(key: "rewrite_module_tmp", pattern: c.rewrite)
         h.mlpModule = ModuleTemplate(key: "mlp_module_tmp", pattern: c.mlp)
+        h.layerModule = ModuleTemplate(key: "layer_module_tmp", pattern: String(c.mlp.dropLast(".mlp".count)))
+        if c.model == "gpt2" { h.finalNormModule = ModuleTemplate(key: "ln_f_module", pattern: "transformer.ln_f") }
         h.valueLossLayer = c.lastLayer
         h.valueStepCount = steps
         h.contextTemplates = ["{}", "The. {}", "Therefore, {}", "I think that {}"]

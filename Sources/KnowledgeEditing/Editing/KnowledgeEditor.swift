@@ -28,6 +28,16 @@ public protocol KnowledgeEditor {
     func edit(
         _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
     ) throws -> EditResult
+
+    /// Checks that this editor's settings fit `encoder` and that every request is usable (e.g.
+    /// has a subject inside its prompt), without computing anything. A CLI or a lifelong run
+    /// calls it on all requests before the first edit, so request 517's problem is reported
+    /// before 516 edits have run. The default accepts everything.
+    func check(_ requests: [EditRequest], encoder: any TextEncoder) throws
+}
+
+extension KnowledgeEditor {
+    public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {}
 }
 
 /// What one ``KnowledgeEditor/edit(_:encoder:state:progress:)`` call produces.

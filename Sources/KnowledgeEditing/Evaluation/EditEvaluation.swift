@@ -69,13 +69,17 @@ public enum EditEvaluation {
             portability: portability, localityPredictions: locality)
     }
 
-    /// Combines pre and post measurements.
+    /// Combines pre and post measurements. A locality set's value is the mean over its prompts
+    /// of each prompt's fraction of unchanged answer-position predictions (EasyEdit averages per
+    /// prompt first).
     public static func report(_ request: EditRequest, pre: Measurement, post: Measurement) -> RequestReport {
         var locality: [String: Float] = [:]
         for (name, before) in pre.localityPredictions {
             let after = post.localityPredictions[name] ?? []
-            let pairs = zip(before, after).flatMap { zip($0, $1) }
-            locality[name] = pairs.isEmpty ? 1 : Float(pairs.filter { $0 == $1 }.count) / Float(pairs.count)
+            let perPrompt = zip(before, after).map { pre, post in
+                Float(zip(pre, post).filter { $0 == $1 }.count) / Float(Swift.max(pre.count, 1))
+            }
+            locality[name] = perPrompt.isEmpty ? 1 : mean(perPrompt)
         }
         return RequestReport(request: request, pre: pre, post: post, locality: locality)
     }

@@ -14,7 +14,8 @@ public enum ContextTemplates {
     /// EasyEdit's seed words.
     public static let seedWords = ["The", "Therefore", "Because", "I", "You"]
 
-    /// `["{}"]` plus, for each (tokenCount, count), `count / 5` samples from each seed word of
+    /// `["{}"]` plus, for each (tokenCount, count), `count / 5` (rounded down, as EasyEdit's
+    /// `n_gen // 5`) samples from each seed word of
     /// `tokenCount` tokens in total (seed included), top-k = 5, braces removed, each followed by
     /// `". {}"` (EasyEdit `get_context_templates`).
     public static func sample(lengths: [(tokenCount: Int, count: Int)], seed: UInt64, encoder: any TextEncoder) throws -> [String] {
@@ -22,7 +23,7 @@ public enum ContextTemplates {
         var templates = ["{}"]
         for (tokenCount, count) in lengths {
             for word in seedWords {
-                for _ in 0..<Swift.max(1, count / seedWords.count) {
+                for _ in 0..<(count / seedWords.count) {
                     let text = try sampleTopK(prefix: word, totalTokens: tokenCount, k: 5, rng: &rng, encoder: encoder)
                     let cleaned = text.replacingOccurrences(of: "{", with: " ").replacingOccurrences(of: "}", with: " ")
                     templates.append(cleaned + ". {}")

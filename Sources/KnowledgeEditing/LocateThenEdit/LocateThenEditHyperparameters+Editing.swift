@@ -9,10 +9,13 @@ extension LocateThenEditHyperparameters {
             clampNormFactor: Float(clampNormFactor), klFactor: Float(klFactor))
     }
 
-    /// Checks the settings this implementation does not (yet) generalise, against the model:
-    /// the target loss is read from the model's logits, so `v_loss_layer` must be the last block
-    /// (as in every EasyEdit yaml), and keys are read at the subject's last token.
+    /// Checks the settings against the model before any computation: every module template
+    /// resolves (``checkModules(against:)``), and the settings this implementation does not (yet)
+    /// generalise hold — the target loss is read from the model's logits, so `v_loss_layer` must
+    /// be the last block (as in every EasyEdit yaml), keys are read at the subject's last token,
+    /// and explicit `context_templates` start with the bare prompt `"{}"` (whose output is v₀).
     public func checkSupported(by info: TextEncoderInfo) throws {
+        try checkModules(against: info)
         guard valueLossLayer == info.layerCount - 1 else {
             throw EditRequestError.unsupportedHyperparameter(
                 key: "v_loss_layer", reason: "\(valueLossLayer) given; only the last block (\(info.layerCount - 1)) is supported")
@@ -20,6 +23,10 @@ extension LocateThenEditHyperparameters {
         guard factToken == .subjectLast else {
             throw EditRequestError.unsupportedHyperparameter(
                 key: "fact_token", reason: "\(factToken.rawValue) given; only subject_last is supported")
+        }
+        if let contextTemplates, contextTemplates.first != "{}" {
+            throw EditRequestError.unsupportedHyperparameter(
+                key: "context_templates", reason: "must start with \"{}\" (the bare prompt, whose output is v₀)")
         }
     }
 

@@ -68,7 +68,7 @@ extension LayerStatistics {
     /// d, the width of `module`'s input, from a one-token pass that stops after the module.
     ///
     /// - Throws: `TextEncoderError.unknownModule` when the model has no such module.
-    static func inputWidth(of module: String, in encoder: any TextEncoder) throws -> Int {
+    public static func inputWidth(of module: String, in encoder: any TextEncoder) throws -> Int {
         var hooks = ForwardHooks()
         hooks.capture(module, .input, at: [0])
         hooks.stopAfter = module
