@@ -78,6 +78,10 @@ struct EditCommandTests {
         for record in try EditFile.load(edits, expectedFingerprint: base.fingerprint) { try replay.apply(record) }
         let batch = TokenBatch([try base.tokenize("The red apple is on the")])
         #expect(try saved.forward(batch).logits!.scalars == (try base.forward(batch).logits!.scalars))
+        let applied = directory.appending(path: "applied")
+        try Mokus.Apply.parse(["--model", fixture, "--edits", edits.path(percentEncoded: false),
+                               "--save-model", applied.path(percentEncoded: false)]).run()
+        #expect(try TextEncoderLoader.load(directory: applied).forward(batch).logits!.scalars == (try saved.forward(batch).logits!.scalars))
         #expect(throws: (any Error).self) { try Mokus.Edit.parse(["--hparams", "h", "--requests", "r", "--save-edits", "e"]) }
     }
 }

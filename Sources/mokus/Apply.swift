@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import KnowledgeEditing
+import TextEncoders
+
+extension Mokus {
+    /// `mokus apply`: re-apply saved edits to their base model.
+    struct Apply: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-apply an edits file (from `mokus edit --save-edits`) to its base model.",
+            discussion: "The edits file records the base model's fingerprint; another model is refused.")
+
+        @OptionGroup var model: ModelOptions
+        @Option(help: ArgumentHelp("Edits file.", valueName: "file")) var edits: String
+        @Option(help: ArgumentHelp("Write the edited model as a checkpoint directory.", valueName: "dir")) var saveModel: String
+        @Option(help: "Apply only the first N edits.") var count: Int?
+
+        func validate() throws {
+            if FileManager.default.fileExists(atPath: saveModel) {
+                throw ValidationError("--save-model: \(saveModel) already exists; choose a new directory.")
+            }
+            if let count, count < 0 { throw ValidationError("--count must not be negative.") }
+        }
+
+        func run() throws {
+            let encoder = try loadEncoder(model)
+            let records = try EditFile.load(URL(fileURLWithPath: edits), expectedFingerprint: encoder.fingerprint)
+            let session = EditSession(encoder: encoder)
+            for record in records.prefix(count ?? records.count) { try session.apply(record) }
+            try CheckpointExporter.save(encoder, to: URL(fileURLWithPath: saveModel, isDirectory: true))
+            let parameters = Set(session.records.flatMap { $0.deltas.map(\.parameter) })
+            print("applied \(session.records.count) of \(records.count) edits (\(parameters.count) parameters) → \(saveModel)")
+        }
+    }
+}
