@@ -52,9 +52,6 @@ public struct AlphaEditEditor: KnowledgeEditor {
         self.secondMoment = secondMoment
     }
 
-    /// EasyEdit's AlphaEdit templates, as MEMIT's: "{}" and five samples of 10 tokens.
-    static let templateLengths = [(tokenCount: 10, count: 5)]
-
     /// The ``EditState/tensors`` entry holding C_p = K_p K_pᵀ for `module`.
     public static func keyCacheName(module: String) -> String { "alphaedit.\(module).cache" }
 
@@ -69,7 +66,7 @@ public struct AlphaEditEditor: KnowledgeEditor {
         _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
     ) throws -> EditResult {
         let h = hyperparameters
-        try h.common.checkSupported(by: encoder.info)
+        try check(requests, encoder: encoder)
         let indices = h.layers.sorted()
         guard let last = indices.last else { return EditResult(deltas: [], diagnostics: []) }
         let zModule = try h.layerModule.resolve(layer: last, in: encoder.info)
@@ -80,48 +77,33 @@ public struct AlphaEditEditor: KnowledgeEditor {
         let layers = try zip(indices, modules).map {
             try prepare(layer: $0, module: $1, encoder: encoder, state: state)
         }
-        let templates = try h.common.contextTemplates(lengths: Self.templateLengths, encoder: encoder, state: state)
-
-        var diagnostics: [EditDiagnostics] = []
-        var targets: [Tensor] = []
-        for prompt in prompts {
-            let z = try TargetOptimization.run(prompt, templates: templates, layer: last, module: zModule,
-                                               encoder: encoder, settings: h.common.optimisation, progress: progress)
-            targets.append(z.target)
-            var zDiagnostics = z.diagnostics
-            zDiagnostics.vectors["target"] = z.target.scalars
+        let templates = try h.common.contextTemplates(lengths: ResidualSpread.templateLengths, encoder: encoder, state: state)
+        let targets = try ResidualSpread.targets(
+            prompts, templates: templates, layer: last, module: zModule, encoder: encoder,
+            settings: h.common.optimisation, progress: progress)
+        var diagnostics = targets.diagnostics
+        for index in diagnostics.indices {
             for layer in layers {
-                let dimension = Float(layer.projector.nullSpaceDimension)
-                zDiagnostics.values["layer\(layer.index).null_space_dimension"] = dimension
+                diagnostics[index].values["layer\(layer.index).null_space_dimension"] = Float(layer.projector.nullSpaceDimension)
             }
-            diagnostics.append(zDiagnostics)
         }
-        let goal = Tensor.concat(targets.map { $0.reshaped([1, -1]) }, axis: 0)   // [n, d]
-
-        var restore: [(String, Tensor?)] = []
-        defer { for (name, value) in restore.reversed() { try? encoder.setParameter(name, value) } }
-        var deltas: [WeightDelta] = []
         var keyCaches: [String: Tensor] = [:]
-        for (i, layer) in layers.enumerated() {
-            progress?.begin("layer \(layer.index): solving the null-space update", total: nil)
-            defer { progress?.end() }
-            let keys = try SubjectKeys.groupedKeys(prompts, templates: templates, module: layer.module,
-                                                   encoder: encoder)                          // [n, d_ff]
-            let current = try SubjectKeys.bareKeysAndOutputs(prompts, module: zModule, encoder: encoder).outputs
-            let residual = (goal - current) / Float(layers.count - i)                         // [n, d]
-            let right = try Self.solve(keys: keys, previousKeys: layer.previousKeys, projector: layer.projector,
-                                       l2: h.l2)                                              // B: [d_ff, n]
-            let weight = try encoder.parameter(layer.parameter)
-            let delta = try SubjectKeys.update(parameter: layer.parameter, weightShape: weight.shape,
-                                               values: residual.transposedLast, keys: right)
-            deltas.append(delta)
-            restore.append((layer.parameter, encoder.hasReplacement(layer.parameter) ? weight : nil))
-            try encoder.setParameter(layer.parameter, weight + delta.dense)
+        let deltas = try ResidualSpread.apply(
+            goals: targets.goals, prompts: prompts, templates: templates, modules: layers.map(\.module), zModule: zModule,
+            encoder: encoder, progress: progress
+        ) { i, keys in
+            let layer = layers[i]
             let keyGram = keys.matmul(keys, transposeSelf: true)                              // K Kᵀ: [d_ff, d_ff]
             keyCaches[Self.keyCacheName(module: layer.module)] = layer.previousKeys.map { $0 + keyGram } ?? keyGram
+            return try Self.solve(keys: keys, previousKeys: layer.previousKeys, projector: layer.projector, l2: h.l2)
         }
         state.tensors.merge(keyCaches) { _, updated in updated }
         return EditResult(deltas: deltas, diagnostics: diagnostics)
+    }
+
+    public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {
+        try hyperparameters.common.checkSupported(by: encoder.info)
+        for (index, request) in requests.enumerated() { _ = try SubjectPrompt(request, index: index, encoder: encoder) }
     }
 
     /// Reads and checks layer `index`'s statistics, projector and key cache.

@@ -37,9 +37,6 @@ public struct MEMITEditor: KnowledgeEditor {
         self.secondMoment = secondMoment
     }
 
-    /// EasyEdit's MEMIT templates: "{}" and five samples of 10 tokens (one per seed word).
-    static let templateLengths = [(tokenCount: 10, count: 5)]
-
     public func edit(
         _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
     ) throws -> EditResult {
@@ -50,43 +47,17 @@ public struct MEMITEditor: KnowledgeEditor {
         let zModule = try h.layerModule.resolve(layer: last, in: encoder.info)
         let rewrites = try h.rewriteModule.resolve(layers: layers, in: encoder.info)
         let prompts = try requests.enumerated().map { try SubjectPrompt($0.element, index: $0.offset, encoder: encoder) }
-        let templates = try h.common.contextTemplates(lengths: Self.templateLengths, encoder: encoder, state: state)
+        let templates = try h.common.contextTemplates(lengths: ResidualSpread.templateLengths, encoder: encoder, state: state)
         // Statistics first: a missing corpus fails before any optimisation, and statistics computed
         // on demand see the weights as they were before this call's temporary updates.
         let covariances = try layers.map { try secondMoment($0) }
-
-        var diagnostics: [EditDiagnostics] = []
-        var targets: [Tensor] = []
-        for prompt in prompts {
-            let z = try TargetOptimization.run(prompt, templates: templates, layer: last, module: zModule,
-                                               encoder: encoder, settings: h.common.optimisation, progress: progress)
-            targets.append(z.target)
-            var zDiagnostics = z.diagnostics
-            zDiagnostics.vectors["target"] = z.target.scalars
-            diagnostics.append(zDiagnostics)
-        }
-        let goal = Tensor.concat(targets.map { $0.reshaped([1, -1]) }, axis: 0)   // [n, d]
-
-        var restore: [(String, Tensor?)] = []
-        defer { for (name, value) in restore.reversed() { try? encoder.setParameter(name, value) } }
-        var deltas: [WeightDelta] = []
-        for (i, (layer, (rewrite, covariance))) in zip(layers, zip(rewrites, covariances)).enumerated() {
-            progress?.begin("layer \(layer): solving the update", total: nil)
-            defer { progress?.end() }
-            let keys = try SubjectKeys.groupedKeys(prompts, templates: templates, module: rewrite,
-                                                   encoder: encoder)                                 // [n, d_ff]
-            let current = try SubjectKeys.bareKeysAndOutputs(prompts, module: zModule, encoder: encoder).outputs // [n, d]
-            let residual = (goal - current) / Float(layers.count - i)                                     // [n, d]
-            let solved = try Self.solve(keys: keys, secondMoment: covariance,
-                                        weight: Float(h.covarianceUpdateWeight))                          // A: [d_ff, n]
-            let parameter = ModuleTemplate.weightName(ofModule: rewrite)
-            let weight = try encoder.parameter(parameter)
-            let delta = try SubjectKeys.update(parameter: parameter, weightShape: weight.shape,
-                                               values: residual.transposedLast, keys: solved)
-            deltas.append(delta)
-            restore.append((parameter, encoder.hasReplacement(parameter) ? weight : nil))
-            try encoder.setParameter(parameter, weight + delta.dense)
-        }
+        let (goals, diagnostics) = try ResidualSpread.targets(
+            prompts, templates: templates, layer: last, module: zModule, encoder: encoder,
+            settings: h.common.optimisation, progress: progress)
+        let deltas = try ResidualSpread.apply(
+            goals: goals, prompts: prompts, templates: templates, modules: rewrites, zModule: zModule, encoder: encoder,
+            progress: progress
+        ) { i, keys in try Self.solve(keys: keys, secondMoment: covariances[i], weight: Float(h.covarianceUpdateWeight)) }
         return EditResult(deltas: deltas, diagnostics: diagnostics)
     }
 
