@@ -13,7 +13,9 @@ import TextEncoders
 /// same work. MEMIT's layer statistics are not part of the timing: C = I is used (the solve costs
 /// the same for any C).
 enum EditingBenchmark {
-    static let templates = ["{}"] + (0..<20).map { "Context sentence number \($0) is here. {}" }
+    /// The benchmark's tokenizer is one token per character, so prompts and templates are short
+    /// (about the token counts of EasyEdit's sampled templates under a real BPE: 5–10 tokens).
+    static let templates = ["{}"] + (0..<20).map { "It is \($0). {}" }
 
     static func run(directory: URL, gemmRate: Double) throws -> [String] {
         let model = directory.appending(path: "qwen2.5-0.5b-editing")
@@ -21,7 +23,7 @@ enum EditingBenchmark {
         try RandomCheckpoint.write(config: TextEncoderBenchmark.qwen2_5_0_5B, to: model, dtype: .float32, seed: 3)
         let encoder = try TextEncoderLoader.load(directory: model, tokenizer: TextEncoderBenchmark.IDTokenizer())
         let requests = (0..<8).map { i in
-            EditRequest(prompt: "Subject number \(i) lives in the city of", targetNew: "Place\(i)", subject: "Subject number \(i)")
+            EditRequest(prompt: "Ann\(i) is in", targetNew: "Rome\(i)", subject: "Ann\(i)")
         }
         let repository = MokusBench.repositoryRoot
         var rome = try HyperparameterFile(contentsOf: repository.appending(path: "hparams/ROME/qwen2.5-7b.yaml")).decode(ROMEHyperparameters.self)
