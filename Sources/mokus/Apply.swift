@@ -24,12 +24,11 @@ extension Mokus {
 
         func run() throws {
             let encoder = try loadEncoder(model)
-            let records = try EditFile.load(URL(fileURLWithPath: edits), expectedFingerprint: encoder.fingerprint)
             let session = EditSession(encoder: encoder)
-            for record in records.prefix(count ?? records.count) { try session.apply(record) }
+            try EditFile.resume(URL(fileURLWithPath: edits), into: session, count: count)
             try CheckpointExporter.save(encoder, to: URL(fileURLWithPath: saveModel, isDirectory: true))
             let parameters = Set(session.records.flatMap { $0.deltas.map(\.parameter) })
-            print("applied \(session.records.count) of \(records.count) edits (\(parameters.count) parameters) → \(saveModel)")
+            print("applied \(session.records.count) edits (\(parameters.count) parameters) → \(saveModel)")
         }
     }
 }

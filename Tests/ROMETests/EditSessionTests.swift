@@ -47,11 +47,13 @@ struct EditSessionTests {
         let edited = try encoder.forward(batch).logits!.scalars
         let file = FileManager.default.temporaryDirectory.appending(path: "mokus-edits-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: file) }
+        session.state.tensors["normaliser"] = Tensor(shape: [3], scalars: [1, 2, 3])   // persistent editor state
         try EditFile.save(session, to: file, hyperparameters: "alg_name: ROME\n")
 
         let fresh = try load()
         let replay = EditSession(encoder: fresh)
-        for record in try EditFile.load(file, expectedFingerprint: fresh.fingerprint) { try replay.apply(record) }
+        try EditFile.resume(file, into: replay)
+        #expect(replay.state.tensors["normaliser"]?.scalars == [1, 2, 3])
         #expect(try fresh.forward(batch).logits!.scalars == edited)
         #expect(replay.records.map(\.requests) == session.records.map(\.requests))
         #expect(throws: EditFile.Error.differentBaseModel(file: file.path(percentEncoded: false), expected: "other", found: fresh.fingerprint)) {

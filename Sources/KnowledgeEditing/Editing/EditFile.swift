@@ -7,7 +7,8 @@ import Tensors
 /// in its metadata, so the edits can be re-applied to the same base model later.
 ///
 /// Layout: tensors `edits.<i>.<j>.dense`, or `edits.<i>.<j>.left` and `.right`, for delta j of
-/// edit i; metadata `format` = `mokus-edits/1`, `base_fingerprint`, `hyperparameters` (the YAML
+/// edit i; `state.<name>` for each persistent ``EditState/tensors`` entry (AlphaEdit's key cache,
+/// …), so a lifelong run resumes exactly; metadata `format` = `mokus-edits/1`, `base_fingerprint`, `hyperparameters` (the YAML
 /// text, when given) and `edits` (JSON: per edit its algorithm, requests, and the parameter of
 /// each delta). Written atomically.
 public enum EditFile {
@@ -47,10 +48,23 @@ public enum EditFile {
             }
             described.append(EditEntry(algorithm: record.algorithm, requests: record.requests, parameters: record.deltas.map(\.parameter)))
         }
+        for (name, tensor) in session.state.tensors { entries.append(SafetensorsEntry("state.\(name)", tensor)) }
         var metadata = ["format": format, "base_fingerprint": session.state.modelFingerprint,
                         "edits": String(decoding: try JSONEncoder().encode(described), as: UTF8.self)]
         if let hyperparameters { metadata["hyperparameters"] = hyperparameters }
         try SafetensorsWriter.write(entries, to: url, metadata: metadata)
+    }
+
+    /// Re-applies the edits of `url` to `session` (whose encoder must be the base model they were
+    /// made on) and restores the saved persistent editor state, so editing can continue exactly
+    /// where it stopped.
+    public static func resume(_ url: URL, into session: EditSession, count: Int? = nil) throws {
+        let records = try load(url, expectedFingerprint: session.state.modelFingerprint)
+        let file = try SafetensorsFile(url: url)
+        for record in records.prefix(count ?? records.count) { try session.apply(record) }
+        for name in file.names where name.hasPrefix("state.") {
+            session.state.tensors[String(name.dropFirst("state.".count))] = try file.tensor(named: name)
+        }
     }
 
     /// Reads the edits of `url` as session records, checking they were made on `fingerprint`.
