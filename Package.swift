@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "ROME", targets: ["ROME"]),
         .library(name: "MEMIT", targets: ["MEMIT"]),
         .library(name: "AlphaEdit", targets: ["AlphaEdit"]),
+        .library(name: "UltraEdit", targets: ["UltraEdit"]),
         .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
     ],
@@ -98,11 +99,14 @@ let package = Package(
         .target(
             name: "AlphaEdit", dependencies: ["KnowledgeEditing", "Linalg", "ModelIO", "Tensors"],
             path: "Plugins/AlphaEdit"),
+        // UltraEdit: hooks, tape and hparams from the core (KnowledgeEditing); the n×n Float64 ridge solve (Linalg).
+        .target(name: "UltraEdit", dependencies: ["KnowledgeEditing", "Linalg", "Tensors"], path: "Plugins/UltraEdit"),
 
         // mokus: the CLI and composition root.
         .executableTarget(
             name: "mokus",
             dependencies: ["KnowledgeEditing", "TextEncoders", "Tensors", "Tokenizers", "ROME", "MEMIT", "AlphaEdit",
+                           "UltraEdit", // registered in Editors.swift
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: a separate executable, never timed assertions in tests.
@@ -123,6 +127,9 @@ let package = Package(
         // AlphaEdit on the committed tiny Qwen2 fixture; Linalg for the projector's matrix checks.
         .testTarget(
             name: "AlphaEditTests", dependencies: ["AlphaEdit", "KnowledgeEditing", "Linalg", "TextEncoders", "Tensors"]),
+        // UltraEdit on the committed tiny Qwen2 fixture (TextEncoders); Linalg for the direct-form ridge check.
+        .testTarget(
+            name: "UltraEditTests", dependencies: ["UltraEdit", "KnowledgeEditing", "Linalg", "TextEncoders", "Tensors"]),
         // The CLI's commands, parsed and run in-process.
         .testTarget(name: "mokusTests", dependencies: ["mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers"]),
         .testTarget(

@@ -4,6 +4,7 @@ import KnowledgeEditing
 import MEMIT
 import ROME
 import Tensors
+import UltraEdit
 
 /// The composition root: every editor this build ships, registered by EasyEdit `alg_name`.
 /// Adding an editor plugin means adding its target to the `mokus` dependencies and one
@@ -22,6 +23,9 @@ enum Editors {
         registry.register(AlphaEditEditor.algorithmName) { file in
             let h = try file.decode(AlphaEditHyperparameters.self)
             return AlphaEditEditor(h, secondMoment: statistics.secondMoment(h.rewriteModule))
+        }
+        registry.register(UltraEditEditor.algorithmName) { file in
+            UltraEditEditor(try file.decode(UltraEditHyperparameters.self))
         }
         return registry
     }

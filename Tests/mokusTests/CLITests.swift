@@ -67,7 +67,7 @@ struct EditCommandTests {
         try Data(#"[{"prompt": "The red apple is on the", "subject": "The red apple", "target_new": "table"}]"#.utf8).write(to: requests)
         let edits = directory.appending(path: "edits.safetensors"), model = directory.appending(path: "model")
         let fixture = Self.repository.appending(path: "Tests/TextEncodersTests/Fixtures/qwen2").path(percentEncoded: false)
-        var command = try Mokus.Edit.parse([
+        let command = try Mokus.Edit.parse([
             "--hparams", Self.repository.appending(path: "hparams/ROME/tiny-qwen2.yaml").path(percentEncoded: false),
             "--requests", requests.path(percentEncoded: false), "--model", fixture, "--sequential", "--quiet",
             "--save-edits", edits.path(percentEncoded: false), "--save-model", model.path(percentEncoded: false)])
