@@ -19,15 +19,21 @@
 /// `context_template_length_params` key.
 @dynamicMemberLookup
 public struct AlphaEditHyperparameters: HyperparameterSet, Equatable {
+    /// The MEMIT keys (which include those shared with ROME); AlphaEdit reads MEMIT's file format
+    /// and adds its own three keys.
+    public var memit: MEMITHyperparameters
     /// The keys shared with ROME and MEMIT.
-    public var common: LocateThenEditHyperparameters
+    public var common: LocateThenEditHyperparameters {
+        get { memit.common }
+        set { memit.common = newValue }
+    }
     /// `layer_selection`: declared by EasyEdit (`all` in every file) and not used by its solve.
-    public var layerSelection: LayerSelection
+    public var layerSelection: LayerSelection { memit.layerSelection }
     /// `mom2_update_weight`: MEMIT's λ. Required, as EasyEdit's dataclass requires it, but
     /// **unused**: AlphaEdit's solve has no λC term (the projector protects the preserved keys).
-    public var covarianceUpdateWeight: Double
+    public var covarianceUpdateWeight: Double { memit.covarianceUpdateWeight }
     /// `batch_size` (default 1): the number of requests edited in one call.
-    public var batchSize: Int
+    public var batchSize: Int { memit.batchSize }
     /// `nullspace_threshold` (> 0): eigenvalues of C_l with |λ| below it span the null space the
     /// update is confined to. Absolute, so it depends on the scale of C (EasyEdit: 2e-2 for C from
     /// 100k Wikipedia articles on 7B-scale models).
@@ -43,30 +49,22 @@ public struct AlphaEditHyperparameters: HyperparameterSet, Equatable {
     /// for another model is never reused.
     public var projectorPath: String?
 
-    public static var keys: [String] { LocateThenEditHyperparameters.keys + CodingKeys.allCases.map(\.stringValue) }
+    public static var keys: [String] { MEMITHyperparameters.keys + CodingKeys.allCases.map(\.stringValue) }
 
     public subscript<Value>(dynamicMember keyPath: WritableKeyPath<LocateThenEditHyperparameters, Value>) -> Value {
-        get { common[keyPath: keyPath] }
-        set { common[keyPath: keyPath] = newValue }
+        get { memit.common[keyPath: keyPath] }
+        set { memit.common[keyPath: keyPath] = newValue }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case layerSelection = "layer_selection"
-        case covarianceUpdateWeight = "mom2_update_weight"
-        case batchSize = "batch_size"
         case nullspaceThreshold = "nullspace_threshold"
         case l2 = "L2"
         case projectorPath = "P_loc"
     }
 
     public init(from decoder: any Decoder) throws {
-        common = try LocateThenEditHyperparameters(from: decoder)
+        memit = try MEMITHyperparameters(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        layerSelection = try c.decodeChoice(LayerSelection.self, forKey: .layerSelection)
-        covarianceUpdateWeight = try c.decodeReal(forKey: .covarianceUpdateWeight, expected: "a finite number ≥ 0") {
-            $0 >= 0 && $0.isFinite
-        }
-        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize, expected: "an integer ≥ 1") { $0 >= 1 } ?? 1
         nullspaceThreshold = try c.decodeReal(
             forKey: .nullspaceThreshold, expected: "a finite number > 0 (an eigenvalue bound on C = E[k kᵀ])"
         ) { $0 > 0 && $0.isFinite }
