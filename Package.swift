@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "MEMIT", targets: ["MEMIT"]),
         .library(name: "AlphaEdit", targets: ["AlphaEdit"]),
         .library(name: "UltraEdit", targets: ["UltraEdit"]),
+        .library(name: "MoKus", targets: ["MoKus"]),
         .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
     ],
@@ -102,20 +103,27 @@ let package = Package(
         // UltraEdit: hooks, tape and hparams from the core (KnowledgeEditing); the n×n Float64 ridge solve (Linalg).
         .target(name: "UltraEdit", dependencies: ["KnowledgeEditing", "Linalg", "Tensors"], path: "Plugins/UltraEdit"),
 
+        // MoKus: textual knowledge updating; edits through the core's editor protocol and sessions
+        // (KnowledgeEditing); saves the edited encoder as a checkpoint (TextEncoders' CheckpointExporter).
+        .target(name: "MoKus", dependencies: ["KnowledgeEditing", "TextEncoders"]),
+
         // mokus: the CLI and composition root.
         .executableTarget(
             name: "mokus",
             dependencies: ["KnowledgeEditing", "TextEncoders", "Tensors", "Tokenizers", "ROME", "MEMIT", "AlphaEdit",
                            "UltraEdit", // registered in Editors.swift
+                           "MoKus", // the knowledge-update command
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: a separate executable, never timed assertions in tests.
         // (References/ holds the numpy script it runs, in the same command, as the reference.)
         // (It also writes and opens a 2 GB checkpoint through ModelIO: the safetensors open benchmark.)
         // (It also times BPE encoding through Tokenizers, beside tiktoken as the reference.)
+        // (AlphaEdit, UltraEdit: the lifelong-editing and 7B-scale UltraEdit sections.)
         .executableTarget(
             name: "mokus-bench",
-            dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "TextEncoders", "ROME", "MEMIT"],
+            dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "TextEncoders", "ROME", "MEMIT",
+                           "AlphaEdit", "UltraEdit"],
             exclude: ["References"]),
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
@@ -130,6 +138,10 @@ let package = Package(
         // UltraEdit on the committed tiny Qwen2 fixture (TextEncoders); Linalg for the direct-form ridge check.
         .testTarget(
             name: "UltraEditTests", dependencies: ["UltraEdit", "KnowledgeEditing", "Linalg", "TextEncoders", "Tensors"]),
+        // MoKus knowledge files, queries and updates; UltraEdit and ROME edit the tiny Qwen2 fixture (TextEncoders).
+        .testTarget(
+            name: "MoKusTests", dependencies: ["MoKus", "UltraEdit", "ROME", "KnowledgeEditing", "TextEncoders"],
+            exclude: ["Fixtures"]),
         // The CLI's commands, parsed and run in-process.
         .testTarget(name: "mokusTests", dependencies: ["mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers"]),
         .testTarget(

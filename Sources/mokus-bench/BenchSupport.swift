@@ -22,7 +22,8 @@ enum Measure {
     static func memory(_ field: String = "VmRSS:") -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
-              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+              // "VmHWM:\t 1234 kB", or "VmHWM:\t12345678 kB" from 8 digits on (no space after the tab).
+              let kilobytes = Int(line.split(whereSeparator: \.isWhitespace).dropFirst().first ?? "")
         else { return 0 }
         return kilobytes * 1024
     }

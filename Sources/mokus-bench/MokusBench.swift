@@ -6,11 +6,11 @@ import Tensors
 /// same command when it is installed, as a ratio.
 ///
 /// Usage: `swift run -c release mokus-bench [--quick] [--no-reference] [--only SECTION,...]`
-/// with sections `tensors`, `safetensors`, `tokenizer`, `text-encoder`, `editing` (default: all; `--quick`
-/// runs smaller tensor cases only).
+/// with sections `tensors`, `safetensors`, `tokenizer`, `text-encoder`, `editing`, `lifelong`, `ultraedit-7b`
+/// (default: all; `--quick` runs smaller tensor cases only).
 @main
 struct MokusBench {
-    static let sections = ["tensors", "safetensors", "tokenizer", "text-encoder", "editing"]
+    static let sections = ["tensors", "safetensors", "tokenizer", "text-encoder", "editing", "lifelong", "ultraedit-7b"]
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
@@ -26,6 +26,10 @@ struct MokusBench {
     static func run(_ arguments: [String]) throws {
         if arguments.first == "--forward-peak", arguments.count == 2 {
             try TextEncoderBenchmark.forwardPeak(directory: URL(fileURLWithPath: arguments[1]))
+            return
+        }
+        if arguments.first == "--ultraedit-peak", arguments.count == 2 {
+            try UltraEdit7BBenchmark.editPeak(directory: URL(fileURLWithPath: arguments[1]))
             return
         }
         var quick = false, reference = true, selected = sections
@@ -57,6 +61,8 @@ struct MokusBench {
             let gemm = TensorBenchmarks.gemm(sizes: [1024])[0]
             try printSection(EditingBenchmark.run(directory: scratch, gemmRate: 2 * pow(1024, 3) / gemm.measure()))
         }
+        if selected.contains("lifelong") { try printSection(LifelongBenchmark.run()) }
+        if selected.contains("ultraedit-7b") { try printSection(UltraEdit7BBenchmark.run(directory: scratch)) }
     }
 
     struct UsageError: Error, CustomStringConvertible { let description: String }

@@ -13,7 +13,7 @@ struct Mokus: ParsableCommand {
             then edit it with any editor an EasyEdit hparams file names:
               mokus edit --hparams hparams/ROME/tiny-qwen2.yaml --requests FILE --eval
             """,
-        subcommands: [Info.self, Encode.self, Edit.self, Apply.self, Stats.self])
+        subcommands: [Info.self, Encode.self, Edit.self, Apply.self, Stats.self, KnowledgeUpdateCommand.self])
 }
 
 /// Options naming a model directory (config.json, safetensors, tokenizer.json).

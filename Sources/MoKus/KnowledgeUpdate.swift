@@ -1,0 +1,66 @@
+import Foundation
+import KnowledgeEditing
+
+/// MoKus stage 2, textual knowledge updating (reference A.2, A.4): every knowledge statement of
+/// every concept becomes one edit request q_i ↦ " anchor", applied sequentially, one request per
+/// edit (the paper's "batch size 1"), so that a lifelong editor's state (UltraEdit's normaliser)
+/// carries from one statement to the next.
+public enum KnowledgeUpdate {
+    /// The edit requests, in file order. `subject` is the statement itself: it occurs in the
+    /// query, so locate-then-edit editors (ROME, MEMIT, AlphaEdit) read their keys at its last
+    /// token; UltraEdit ignores it.
+    public static func requests(_ concepts: [ConceptKnowledge], query: KnowledgeQuery) -> [EditRequest] {
+        concepts.flatMap { concept in
+            concept.knowledge.map { statement in
+                EditRequest(prompt: query.prompt(for: statement), targetNew: KnowledgeQuery.target(anchor: concept.anchor),
+                            subject: statement)
+            }
+        }
+    }
+
+    /// Checks every request, measures, edits sequentially through `session`, measures again.
+    ///
+    /// Nothing is edited when `editor.check` refuses any request. Measurements per query: greedy
+    /// exact match (``KnowledgeEditing/TeacherForcing/greedyExactMatch(prompt:answer:encoder:)``:
+    /// does greedy decoding produce the anchor's tokens) and the anchor's mean per-token
+    /// log-probability under teacher forcing, before the first edit and after the last.
+    ///
+    /// - Parameters:
+    ///   - session: the session over the encoder to edit; its records are the edits made.
+    /// - Throws: whatever the editor's check or edit throws (typed errors of its module).
+    /// - Complexity: one editor call per statement; 2 × (answer tokens + 1) forward passes per
+    ///   statement for the measurements.
+    public static func run(
+        _ concepts: [ConceptKnowledge], query: KnowledgeQuery, editor: any KnowledgeEditor, session: EditSession,
+        progress: (any ProgressReporter)? = nil
+    ) throws -> KnowledgeUpdateReport {
+        let requests = requests(concepts, query: query)
+        try editor.check(requests, encoder: session.encoder)
+        let before = try measure(requests, session: session)
+        var seconds: [Double] = []
+        for request in requests {
+            let start = Date()
+            try session.apply(editor, requests: [request], progress: progress)
+            seconds.append(Date().timeIntervalSince(start))
+        }
+        let after = try measure(requests, session: session)
+        let statements = concepts.flatMap { concept in concept.knowledge.map { (concept.concept, $0) } }
+        let rows = zip(statements, zip(requests, zip(before, after))).map { statement, measured in
+            KnowledgeUpdateReport.Row(
+                concept: statement.0, knowledge: statement.1, query: measured.0.prompt, target: measured.0.targetNew,
+                before: measured.1.0, after: measured.1.1)
+        }
+        return KnowledgeUpdateReport(algorithm: type(of: editor).algorithmName, rows: rows, editSeconds: seconds)
+    }
+
+    /// Measures every request's query against its target on the session's current weights.
+    public static func measure(_ requests: [EditRequest], session: EditSession) throws -> [KnowledgeUpdateReport.Check] {
+        let scores = try TeacherForcing.score(requests.map { ($0.prompt, $0.targetNew) }, encoder: session.encoder)
+        return try zip(requests, scores).map { request, score in
+            KnowledgeUpdateReport.Check(
+                exactMatch: try TeacherForcing.greedyExactMatch(
+                    prompt: request.prompt, answer: request.targetNew, encoder: session.encoder),
+                targetLogProbability: score.meanLogProbability)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// Why a knowledge file, a query template or a knowledge update was refused.
+///
+/// Every case names the file (when there is one), the line or field, and what was expected.
+public enum MoKusError: Error, CustomStringConvertible, Equatable {
+    /// The file could not be read (missing, a directory, not UTF-8).
+    case unreadableFile(file: String, reason: String)
+    /// The file is not JSON, or JSON of the wrong shape.
+    case malformedJSON(file: String, reason: String)
+    /// A required field is absent or blank (`field` is a path such as `[1].anchor`).
+    case missingField(file: String, field: String, line: Int?)
+    /// A field has the wrong JSON type.
+    case wrongType(file: String, field: String, expected: String, found: String)
+    /// A concept has no knowledge statements.
+    case emptyKnowledge(file: String, field: String)
+    /// One knowledge statement is empty or only whitespace.
+    case emptyStatement(file: String, field: String, line: Int?)
+    /// A line of the text format that is neither a header, a statement, a comment nor blank.
+    case unrecognizedLine(file: String, line: Int, text: String)
+    /// A header key of the text format other than `concept` and `anchor`, or one given twice.
+    case unknownHeaderKey(file: String, line: Int, key: String)
+    /// A JSON list without any concept.
+    case noConcepts(file: String)
+    /// A query template without the `{knowledge}` placeholder.
+    case templateWithoutPlaceholder(template: String)
+
+    public var description: String {
+        func at(_ line: Int?) -> String { line.map { ", line \($0)" } ?? "" }
+        switch self {
+        case .unreadableFile(let file, let reason):
+            return "\(file): cannot read the knowledge file: \(reason)"
+        case .malformedJSON(let file, let reason):
+            return "\(file): malformed JSON: \(reason)"
+        case .missingField(let file, let field, let line):
+            return "\(file)\(at(line)): '\(field)' is missing or blank; expected a non-empty string"
+        case .wrongType(let file, let field, let expected, let found):
+            return "\(file): '\(field)' must be \(expected), found \(found)"
+        case .emptyKnowledge(let file, let field):
+            return "\(file): '\(field)' has no knowledge statements; expected at least one"
+        case .emptyStatement(let file, let field, let line):
+            return "\(file)\(at(line)): knowledge statement '\(field)' is empty; expected text"
+        case .unrecognizedLine(let file, let line, let text):
+            return "\(file), line \(line): '\(text)' is not 'key: value', '- statement', a comment or blank"
+        case .unknownHeaderKey(let file, let line, let key):
+            return "\(file), line \(line): header key '\(key)' is unknown or repeated; expected 'concept' or 'anchor' once"
+        case .noConcepts(let file):
+            return "\(file): the JSON list holds no concept; expected at least one object"
+        case .templateWithoutPlaceholder(let template):
+            return "query template '\(template)' has no '{knowledge}' placeholder"
+        }
+    }
+}
