@@ -17,8 +17,7 @@
 /// `mom2_update_weight` and `batch_size` (default 1) as in ``MEMITHyperparameters``, plus
 /// `nullspace_threshold`, `L2` and `P_loc` (optional). Like MEMIT there is no `fp16` and no
 /// `context_template_length_params` key.
-@dynamicMemberLookup
-public struct AlphaEditHyperparameters: HyperparameterSet, Equatable {
+public struct AlphaEditHyperparameters: LocateThenEditHyperparameterSet, Equatable {
     /// The MEMIT keys (which include those shared with ROME); AlphaEdit reads MEMIT's file format
     /// and adds its own three keys.
     public var memit: MEMITHyperparameters
@@ -51,10 +50,6 @@ public struct AlphaEditHyperparameters: HyperparameterSet, Equatable {
 
     public static var keys: [String] { MEMITHyperparameters.keys + CodingKeys.allCases.map(\.stringValue) }
 
-    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<LocateThenEditHyperparameters, Value>) -> Value {
-        get { memit.common[keyPath: keyPath] }
-        set { memit.common[keyPath: keyPath] = newValue }
-    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case nullspaceThreshold = "nullspace_threshold"

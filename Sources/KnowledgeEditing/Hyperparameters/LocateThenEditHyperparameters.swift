@@ -206,3 +206,18 @@ extension KeyedDecodingContainer {
         try !contains(key) || decodeNil(forKey: key)
     }
 }
+
+/// A method's hparams that embed the shared ``LocateThenEditHyperparameters`` (ROME, MEMIT,
+/// AlphaEdit); their fields read and write directly (`hparams.layers`, `hparams.valueLearningRate`).
+@dynamicMemberLookup
+public protocol LocateThenEditHyperparameterSet: HyperparameterSet {
+    /// The keys shared by the locate-then-edit methods.
+    var common: LocateThenEditHyperparameters { get set }
+}
+
+extension LocateThenEditHyperparameterSet {
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<LocateThenEditHyperparameters, Value>) -> Value {
+        get { common[keyPath: keyPath] }
+        set { common[keyPath: keyPath] = newValue }
+    }
+}

@@ -16,8 +16,7 @@
 /// `mom2_update_weight` and `batch_size` (default 1). Unlike ROME there is no `fp16` key and no
 /// `context_template_length_params` (MEMIT's sampled templates are fixed: 5 of 10 tokens), so a
 /// MEMIT file that contains either is rejected, as EasyEdit's dataclass rejects it.
-@dynamicMemberLookup
-public struct MEMITHyperparameters: HyperparameterSet, Equatable {
+public struct MEMITHyperparameters: LocateThenEditHyperparameterSet, Equatable {
     /// The keys shared with ROME and AlphaEdit.
     public var common: LocateThenEditHyperparameters
     /// `layer_selection`: declared by EasyEdit (`all` in every file) and not used by its solve.
@@ -30,10 +29,6 @@ public struct MEMITHyperparameters: HyperparameterSet, Equatable {
 
     public static var keys: [String] { LocateThenEditHyperparameters.keys + CodingKeys.allCases.map(\.stringValue) }
 
-    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<LocateThenEditHyperparameters, Value>) -> Value {
-        get { common[keyPath: keyPath] }
-        set { common[keyPath: keyPath] = newValue }
-    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case layerSelection = "layer_selection"

@@ -16,8 +16,7 @@
 /// `model_parallel` false, `context_templates` and `seed` optional), plus
 /// `context_template_length_params` and `fp16` (default false). EasyEdit's ROME files ship
 /// `mom2_adjustment: false`, so ROME uses no covariance unless asked to.
-@dynamicMemberLookup
-public struct ROMEHyperparameters: HyperparameterSet, Equatable {
+public struct ROMEHyperparameters: LocateThenEditHyperparameterSet, Equatable {
     /// The keys shared with MEMIT and AlphaEdit.
     public var common: LocateThenEditHyperparameters
     /// `context_template_length_params`: `[[length, count], …]`; for each pair, `count`
@@ -30,10 +29,6 @@ public struct ROMEHyperparameters: HyperparameterSet, Equatable {
 
     public static var keys: [String] { LocateThenEditHyperparameters.keys + CodingKeys.allCases.map(\.stringValue) }
 
-    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<LocateThenEditHyperparameters, Value>) -> Value {
-        get { common[keyPath: keyPath] }
-        set { common[keyPath: keyPath] = newValue }
-    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case contextTemplateLengths = "context_template_length_params"
