@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "MEMIT", targets: ["MEMIT"]),
         .library(name: "AlphaEdit", targets: ["AlphaEdit"]),
         .library(name: "UltraEdit", targets: ["UltraEdit"]),
+        .library(name: "Generators", targets: ["Generators"]),
         .library(name: "MoKus", targets: ["MoKus"]),
         .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
@@ -103,6 +104,11 @@ let package = Package(
         // UltraEdit: hooks, tape and hparams from the core (KnowledgeEditing); the n×n Float64 ridge solve (Linalg).
         .target(name: "UltraEdit", dependencies: ["KnowledgeEditing", "Linalg", "Tensors"], path: "Plugins/UltraEdit"),
 
+        // Generators: the Qwen-Image MMDiT, flow-matching sampler, VAE and LoRA behind the core's
+        // Generator protocol (KnowledgeEditing), loaded from diffusers folders (ModelIO); prompt
+        // embeddings come from any TextEncoder (KnowledgeEditing).
+        .target(name: "Generators", dependencies: ["KnowledgeEditing", "ModelIO", "Tensors"]),
+
         // MoKus: textual knowledge updating; edits through the core's editor protocol and sessions
         // (KnowledgeEditing); saves the edited encoder as a checkpoint (TextEncoders' CheckpointExporter).
         .target(name: "MoKus", dependencies: ["KnowledgeEditing", "TextEncoders"]),
@@ -130,8 +136,10 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         // ROME on the committed tiny fixtures (TextEncoders loads them).
         .testTarget(name: "ROMETests", dependencies: ["ROME", "KnowledgeEditing", "TextEncoders", "Tensors"]),
-        // MEMIT on the committed tiny Qwen2 fixture.
-        .testTarget(name: "MEMITTests", dependencies: ["MEMIT", "KnowledgeEditing", "TextEncoders", "Tensors"]),
+        // MEMIT on the committed tiny Qwen2 fixtures (random, and trained on a synthetic fact world).
+        .testTarget(
+            name: "MEMITTests", dependencies: ["MEMIT", "KnowledgeEditing", "TextEncoders", "Tensors"],
+            exclude: ["Fixtures"]),
         // AlphaEdit on the committed tiny Qwen2 fixture; Linalg for the projector's matrix checks.
         .testTarget(
             name: "AlphaEditTests", dependencies: ["AlphaEdit", "KnowledgeEditing", "Linalg", "TextEncoders", "Tensors"]),
@@ -147,6 +155,13 @@ let package = Package(
         .testTarget(
             name: "TextEncodersTests",
             dependencies: ["TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport"],
+            exclude: ["Fixtures"]),
+        // GeneratorsTests: parity with diffusers on committed tiny fixtures (ModelIO reads them; the
+        // end-to-end sample encodes its prompt with the tiny Qwen2.5-VL of TextEncoders' fixtures);
+        // TestSupport for gradient checks.
+        .testTarget(
+            name: "GeneratorsTests",
+            dependencies: ["Generators", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport", "TextEncoders"],
             exclude: ["Fixtures"]),
         // ImagingTests also uses Tensors directly (seeded RandomGenerator, Tensor values).
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensors"]),

@@ -5,7 +5,8 @@ import Tensors
 ///
 /// Which files are read (the order of mlx-swift-lm's `safetensorWeightURLs`, with the index made
 /// strict):
-/// 1. `model.safetensors.index.json` when present: its `weight_map` decides, tensor by tensor,
+/// 1. `model.safetensors.index.json` (or diffusers' `diffusion_pytorch_model.safetensors.index.json`)
+///    when present: its `weight_map` decides, tensor by tensor,
 ///    which shard holds what. The index must be well formed, every shard it names must exist, and
 ///    every tensor it lists must be in that shard; otherwise opening throws (a broken index is an
 ///    error here, not a reason to guess). Tensors present in a shard but absent from the index
@@ -41,8 +42,9 @@ public final class SafetensorsCheckpoint: Sendable {
     ///   ``ModelIOError/fileNotReadable(file:reason:)``, or any error of ``SafetensorsFile/init(url:)``.
     public init(directory: URL) throws {
         self.directory = directory
-        let indexURL = directory.appending(path: SafetensorsIndex.fileName)
-        if FileManager.default.fileExists(atPath: indexURL.path(percentEncoded: false)) {
+        let indexURL = SafetensorsIndex.readableFileNames.lazy.map { directory.appending(path: $0) }
+            .first { FileManager.default.fileExists(atPath: $0.path(percentEncoded: false)) }
+        if let indexURL {
             (files, location) = try Self.openIndexed(indexURL, in: directory)
         } else {
             (files, location) = try Self.openUnindexed(Self.weightFiles(in: directory))

@@ -6,8 +6,11 @@ import Foundation
 /// Reading needs only `weight_map` (other metadata fields, which vary between writers, are
 /// ignored); writing produces both fields.
 struct SafetensorsIndex: Codable, Equatable {
-    /// The conventional file name inside a checkpoint directory.
+    /// The conventional file name inside a checkpoint directory (transformers); written by us.
     static let fileName = "model.safetensors.index.json"
+    /// Index names read, in order of preference: transformers', then diffusers' (a sharded
+    /// `diffusion_pytorch_model-0000i-of-0000n.safetensors` component).
+    static let readableFileNames = [fileName, "diffusion_pytorch_model.safetensors.index.json"]
 
     struct Metadata: Codable, Equatable {
         /// Sum of the byte counts of all tensors (data only, no headers), as transformers writes it.

@@ -1,0 +1,59 @@
+import KnowledgeEditing
+import Tensors
+
+/// Encodes prompts for a generator with any ``TextEncoder`` through a ``PromptTemplate``.
+///
+/// Each prompt runs on its own (no padding inside the encoder, so batching cannot change a prompt's
+/// states); the kept states are right-padded with zeros to the longest prompt and the mask marks
+/// the real tokens, as diffusers' `_get_qwen_prompt_embeds` returns them.
+public struct PromptEncoder {
+    public var encoder: any TextEncoder
+    public var template: PromptTemplate
+
+    public init(encoder: any TextEncoder, template: PromptTemplate = .qwenImage) {
+        self.encoder = encoder
+        self.template = template
+    }
+
+    /// Embeddings `[B, L, width]` and mask `[B, L]` of `prompts`.
+    ///
+    /// - Throws: ``GeneratorError/promptTooLong(tokens:maximum:)`` when a prompt keeps more than
+    ///   ``PromptTemplate/maximumLength`` tokens, ``GeneratorError/invalidInput(name:expected:found:)``
+    ///   when none is left after the drop, or the encoder's errors.
+    public func encode(_ prompts: [String]) throws -> PromptEmbeddings {
+        guard !prompts.isEmpty else {
+            throw GeneratorError.invalidInput(name: "prompts", expected: "at least one prompt", found: "none")
+        }
+        let states = try prompts.map(encodeOne)
+        let width = encoder.info.hiddenSize
+        let length = states.map { $0.shape[0] }.max()!
+        let padded = states.map { state in
+            state.shape[0] == length ? state : Tensor.concat([state, .zeros([length - state.shape[0], width])], axis: 0)
+        }
+        let embeddings = Tensor.concat(padded.map { $0.expandingDims(at: 0) }, axis: 0)
+        let mask = Tensor(shape: [prompts.count, length], scalars: states.flatMap { state in
+            [Float](repeating: 1, count: state.shape[0]) + [Float](repeating: 0, count: length - state.shape[0])
+        })
+        return PromptEmbeddings(embeddings: embeddings, mask: mask)
+    }
+
+    /// The kept final-norm states `[tokens, width]` of one prompt.
+    private func encodeOne(_ prompt: String) throws -> Tensor {
+        let ids = try encoder.tokenize(template.filled(with: prompt))
+        let kept = ids.count - template.droppedTokens
+        guard kept > 0 else {
+            throw GeneratorError.invalidInput(
+                name: "prompt \"\(prompt)\"", expected: "more than \(template.droppedTokens) tokens in the template",
+                found: "\(ids.count)")
+        }
+        guard kept <= template.maximumLength else {
+            throw GeneratorError.promptTooLong(tokens: kept, maximum: template.maximumLength)
+        }
+        var hooks = ForwardHooks()
+        hooks.finalHiddenState = true
+        hooks.computeLogits = false
+        let output = try encoder.forward(TokenBatch([ids]), hooks: hooks)
+        let states = output.finalHiddenState!.reshaped([ids.count, encoder.info.hiddenSize])
+        return states.slice(axis: 0, template.droppedTokens..<ids.count)
+    }
+}
