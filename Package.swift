@@ -119,17 +119,19 @@ let package = Package(
             dependencies: ["KnowledgeEditing", "TextEncoders", "Tensors", "Tokenizers", "ROME", "MEMIT", "AlphaEdit",
                            "UltraEdit", // registered in Editors.swift
                            "MoKus", // the knowledge-update command
+                           "Generators", "Imaging", "ModelIO", // the generate command: sampling, PNG, safetensors
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: a separate executable, never timed assertions in tests.
         // (References/ holds the numpy script it runs, in the same command, as the reference.)
         // (It also writes and opens a 2 GB checkpoint through ModelIO: the safetensors open benchmark.)
         // (It also times BPE encoding through Tokenizers, beside tiktoken as the reference.)
-        // (AlphaEdit, UltraEdit: the lifelong-editing and 7B-scale UltraEdit sections.)
+        // (AlphaEdit, UltraEdit: the lifelong-editing and 7B-scale UltraEdit sections; Generators: the
+        // Qwen-Image block and tiny-sample rows, beside diffusers.)
         .executableTarget(
             name: "mokus-bench",
             dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "TextEncoders", "ROME", "MEMIT",
-                           "AlphaEdit", "UltraEdit"],
+                           "AlphaEdit", "UltraEdit", "Generators"],
             exclude: ["References"]),
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
@@ -151,7 +153,9 @@ let package = Package(
             name: "MoKusTests", dependencies: ["MoKus", "UltraEdit", "ROME", "KnowledgeEditing", "TextEncoders"],
             exclude: ["Fixtures"]),
         // The CLI's commands, parsed and run in-process.
-        .testTarget(name: "mokusTests", dependencies: ["mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers"]),
+        .testTarget(
+            name: "mokusTests",
+            dependencies: ["mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers", "Imaging", "ModelIO", "Tensors"]),
         .testTarget(
             name: "TextEncodersTests",
             dependencies: ["TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport"],

@@ -6,11 +6,14 @@ import Tensors
 /// same command when it is installed, as a ratio.
 ///
 /// Usage: `swift run -c release mokus-bench [--quick] [--no-reference] [--only SECTION,...]`
-/// with sections `tensors`, `safetensors`, `tokenizer`, `text-encoder`, `editing`, `lifelong`, `ultraedit-7b`
+/// with sections `tensors`, `safetensors`, `tokenizer`, `text-encoder`, `editing`, `lifelong`, `ultraedit-7b`,
+/// `generator`
 /// (default: all; `--quick` runs smaller tensor cases only).
 @main
 struct MokusBench {
-    static let sections = ["tensors", "safetensors", "tokenizer", "text-encoder", "editing", "lifelong", "ultraedit-7b"]
+    static let sections = [
+        "tensors", "safetensors", "tokenizer", "text-encoder", "editing", "lifelong", "ultraedit-7b", "generator",
+    ]
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
@@ -63,6 +66,9 @@ struct MokusBench {
         }
         if selected.contains("lifelong") { try printSection(LifelongBenchmark.run()) }
         if selected.contains("ultraedit-7b") { try printSection(UltraEdit7BBenchmark.run(directory: scratch)) }
+        if selected.contains("generator") {
+            try printSection(GeneratorBenchmark.run(directory: scratch, torchReference: reference))
+        }
     }
 
     struct UsageError: Error, CustomStringConvertible { let description: String }

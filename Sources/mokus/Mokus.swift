@@ -12,8 +12,10 @@ struct Mokus: ParsableCommand {
               mokus encode --model DIR --text "The Eiffel Tower is in"
             then edit it with any editor an EasyEdit hparams file names:
               mokus edit --hparams hparams/ROME/tiny-qwen2.yaml --requests FILE --eval
+            and draw what the (edited) encoder describes:
+              mokus generate --generator DIR --encoder DIR --prompt "a red apple" --out apple.png
             """,
-        subcommands: [Info.self, Encode.self, Edit.self, Apply.self, Stats.self, KnowledgeUpdateCommand.self])
+        subcommands: [Info.self, Encode.self, Edit.self, Apply.self, Stats.self, KnowledgeUpdateCommand.self, Generate.self])
 }
 
 /// Options naming a model directory (config.json, safetensors, tokenizer.json).

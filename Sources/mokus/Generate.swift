@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import Generators
+import Imaging
+import KnowledgeEditing
+import ModelIO
+import Tensors
+import TextEncoders
+
+extension Mokus {
+    /// `mokus generate`: text-to-image sampling with a Qwen-Image-architecture generator.
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Draw an image from a prompt with a Qwen-Image-architecture generator.",
+            discussion: """
+                --generator is a diffusers pipeline folder (transformer/, vae/, scheduler/); the prompt is \
+                encoded by the text encoder checkpoint --encoder (possibly edited) through Qwen-Image's \
+                prompt template. To reproduce another implementation's run exactly, pass its prompt \
+                embeddings (--prompt-embeds: safetensors with prompt_embeds, optional prompt_embeds_mask, \
+                negative_prompt_embeds, negative_prompt_embeds_mask) and initial noise (--init-latents: \
+                safetensors holding one packed [1, tokens, channels] tensor, or one named "latents"). \
+                True classifier-free guidance runs only with a negative prompt and --guidance > 1. \
+                See docs/generation.md.
+                """)
+
+        @Option(help: ArgumentHelp("Diffusers pipeline folder (transformer/, vae/, scheduler/).", valueName: "dir"),
+                completion: .directory)
+        var generator: String
+        @Option(help: ArgumentHelp("Text encoder checkpoint directory (with tokenizer.json).", valueName: "dir"),
+                completion: .directory)
+        var encoder: String?
+        @Option(help: "The prompt.") var prompt: String?
+        @Option(help: "Negative prompt (enables true classifier-free guidance).") var negativePrompt: String?
+        @Option(help: "Seed of the initial noise.") var seed: UInt64 = 0
+        @Option(help: "Denoising steps.") var steps = 50
+        @Option(help: ArgumentHelp("Image size, width×height.", valueName: "WxH")) var size = ImageSize(width: 1024, height: 1024)
+        @Option(help: "True classifier-free guidance scale (Qwen-Image's true_cfg_scale).") var guidance: Float = 4
+        @Option(help: "Most prompt tokens after the template (diffusers' max_sequence_length; at most 1024).")
+        var maxSequenceLength = 512
+        @Option(help: ArgumentHelp("LoRA safetensors for the transformer (diffusers/PEFT naming).", valueName: "file"))
+        var lora: String?
+        @Option(help: ArgumentHelp("Initial packed latents (safetensors), instead of --seed.", valueName: "file"))
+        var initLatents: String?
+        @Option(help: ArgumentHelp("Prompt embeddings (safetensors), instead of --encoder/--prompt.", valueName: "file"))
+        var promptEmbeds: String?
+        @Option(help: ArgumentHelp("Write the final packed latents here (safetensors, \"latents\").", valueName: "file"))
+        var saveLatents: String?
+        @Option(help: ArgumentHelp("Output PNG.", valueName: "file")) var out = "image.png"
+        @OptionGroup var progress: ProgressOptions
+
+        func validate() throws {
+            if promptEmbeds == nil && (encoder == nil || prompt == nil) {
+                throw ValidationError("Give --encoder and --prompt, or --prompt-embeds.")
+            }
+            if promptEmbeds != nil && (encoder != nil || prompt != nil || negativePrompt != nil) {
+                throw ValidationError("--prompt-embeds replaces --encoder, --prompt and --negative-prompt; give one or the other.")
+            }
+            guard (1...1024).contains(maxSequenceLength) else {
+                throw ValidationError("--max-sequence-length must be in 1...1024, found \(maxSequenceLength).")
+            }
+            guard steps >= 1 else { throw ValidationError("--steps must be at least 1, found \(steps).") }
+        }
+
+        func run() throws {
+            let generator = try QwenImageGenerator(directory: URL(fileURLWithPath: self.generator, isDirectory: true))
+            if let lora { try generator.transformer.loadLoRA(from: URL(fileURLWithPath: lora)) }
+            let (prompt, negative) = try conditioning()
+            var settings = GenerationSettings(
+                width: size.width, height: size.height, steps: steps, seed: seed, guidanceScale: guidance)
+            settings.initialLatents = try initLatents.map { try Self.singleTensor(in: $0, preferring: "latents") }
+
+            let sampling = try generator.startSampling(prompt: prompt, negativePrompt: negative, settings: settings)
+            let reporter = progress.reporter
+            reporter?.begin("denoising", total: sampling.stepCount)
+            while let step = try sampling.next() {
+                reporter?.update(completed: step.index + 1, detail: String(format: "σ %.3f", step.nextSigma))
+            }
+            reporter?.end()
+            if let saveLatents {
+                try SafetensorsWriter.write(["latents": sampling.latents], to: URL(fileURLWithPath: saveLatents))
+            }
+            let images = try generator.decode(sampling.latents, settings: settings)
+            let outURL = URL(fileURLWithPath: out)
+            for b in 0..<images.shape[0] {
+                let url = images.shape[0] == 1 ? outURL : Self.numbered(outURL, b)
+                try PNGCodec.write(try Image(tensor: images.slice(axis: 0, b..<(b + 1)).reshaped(Array(images.shape.dropFirst())),
+                                             range: .zeroToOne), to: url)
+                print(url.path(percentEncoded: false))
+            }
+        }
+
+        /// Prompt and negative prompt embeddings, from the encoder or from --prompt-embeds.
+        private func conditioning() throws -> (PromptEmbeddings, PromptEmbeddings?) {
+            if let promptEmbeds {
+                let file = try SafetensorsFile(url: URL(fileURLWithPath: promptEmbeds))
+                func embeddings(_ name: String) throws -> PromptEmbeddings? {
+                    guard file.contains(name) else { return nil }
+                    let values = try file.tensor(named: name)
+                    let maskName = name + "_mask"
+                    return file.contains(maskName)
+                        ? PromptEmbeddings(embeddings: values, mask: try file.tensor(named: maskName))
+                        : PromptEmbeddings(embeddings: values)
+                }
+                guard let prompt = try embeddings("prompt_embeds") else {
+                    throw GeneratorError.invalidInput(
+                        name: promptEmbeds, expected: "a tensor named prompt_embeds", found: "\(file.names)")
+                }
+                return (prompt, try embeddings("negative_prompt_embeds"))
+            }
+            var template = PromptTemplate.qwenImage
+            template.maximumLength = maxSequenceLength
+            let encoder = PromptEncoder(
+                encoder: try TextEncoderLoader.load(directory: URL(fileURLWithPath: self.encoder!, isDirectory: true)),
+                template: template)
+            return (try encoder.encode([prompt!]), try negativePrompt.map { try encoder.encode([$0]) })
+        }
+
+        /// The tensor of a one-tensor safetensors file, or its tensor named `name`.
+        static func singleTensor(in path: String, preferring name: String) throws -> Tensor {
+            let file = try SafetensorsFile(url: URL(fileURLWithPath: path))
+            if file.contains(name) { return try file.tensor(named: name) }
+            guard file.names.count == 1 else {
+                throw GeneratorError.invalidInput(
+                    name: path, expected: "one tensor, or one named \"\(name)\"", found: "\(file.names)")
+            }
+            return try file.tensor(named: file.names[0])
+        }
+
+        /// `image.png` → `image-1.png` for the second image of a batch.
+        static func numbered(_ url: URL, _ index: Int) -> URL {
+            let stem = url.deletingPathExtension().lastPathComponent
+            return url.deletingLastPathComponent().appending(path: "\(stem)-\(index).\(url.pathExtension)")
+        }
+    }
+}
+
+/// `WxH` on the command line.
+struct ImageSize: ExpressibleByArgument, Equatable {
+    var width: Int
+    var height: Int
+
+    init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: "x")
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0 else {
+            return nil
+        }
+        self.init(width: width, height: height)
+    }
+
+    var defaultValueDescription: String { "\(width)x\(height)" }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Imaging
+import ModelIO
+import Tensors
+import Testing
+@testable import mokus
+
+/// `mokus generate` on the generator fixtures (Tests/GeneratorsTests/Fixtures: a tiny diffusers
+/// pipeline and diffusers' 2-step sample from fixed noise).
+@Suite("mokus generate")
+struct GenerateCommandTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appending(path: "GeneratorsTests/Fixtures")
+    static let repository = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func path(_ url: URL) -> String { url.path(percentEncoded: false) }
+
+    /// A scratch folder holding the reference's initial noise alone (what --init-latents reads).
+    static func scratch() throws -> (folder: URL, latents: String, reference: [String: Tensor]) {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "mokus-generate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = try SafetensorsFile(url: fixtures.appending(path: "pipeline_reference.safetensors"))
+        let reference = try Dictionary(uniqueKeysWithValues: file.names.map { ($0, try file.tensor(named: $0)) })
+        let latents = folder.appending(path: "noise.safetensors")
+        try SafetensorsWriter.write(["initial_latents": reference["initial_latents"]!], to: latents)
+        return (folder, path(latents), reference)
+    }
+
+    /// The PNG holds diffusers' image, rounded to bytes (±1 where a value sits on a rounding edge).
+    static func expectImage(_ png: URL, equals reference: Tensor) throws {
+        let image = try PNGCodec.read(contentsOf: png)
+        #expect(image.width == 32 && image.height == 32)
+        let expected = try Image(tensor: reference.reshaped([3, 32, 32]), range: .zeroToOne)
+        let worst = zip(image.pixels, expected.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 255
+        #expect(worst <= 1)
+    }
+
+    @Test("from diffusers' embeddings and noise: the same image and final latents")
+    func fromEmbeddings() throws {
+        let (folder, noise, reference) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (png, latents) = (folder.appending(path: "out.png"), folder.appending(path: "latents.safetensors"))
+        var command = try Mokus.Generate.parse([
+            "--generator", Self.path(Self.fixtures.appending(path: "pipeline")),
+            "--prompt-embeds", Self.path(Self.fixtures.appending(path: "pipeline_reference.safetensors")),
+            "--init-latents", noise, "--steps", "2", "--size", "32x32", "--guidance", "4",
+            "--save-latents", Self.path(latents), "--out", Self.path(png), "--quiet"])
+        try command.run()
+        try Self.expectImage(png, equals: reference["image"]!)
+        let saved = try SafetensorsFile(url: latents).tensor(named: "latents")
+        let expected = reference["latents_step1"]!
+        let scale = expected.scalars.map(abs).max()!
+        #expect(zip(saved.scalars, expected.scalars).allSatisfy { abs($0 - $1) <= 1e-4 * scale })
+    }
+
+    @Test("from text through the encoder and the prompt template")
+    func fromText() throws {
+        let (folder, noise, reference) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let settings = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: Self.fixtures.appending(path: "pipeline_reference.json"))) as! [String: Any]
+        let png = folder.appending(path: "out.png")
+        var command = try Mokus.Generate.parse([
+            "--generator", Self.path(Self.fixtures.appending(path: "pipeline")),
+            "--encoder", Self.path(Self.repository.appending(path: settings["encoder"] as! String)),
+            "--prompt", settings["prompt"] as! String, "--negative-prompt", settings["negative_prompt"] as! String,
+            "--init-latents", noise, "--steps", "2", "--size", "32x32", "--out", Self.path(png), "--quiet"])
+        try command.run()
+        try Self.expectImage(png, equals: reference["image"]!)
+    }
+
+    @Test("argument and input errors")
+    func errors() throws {
+        #expect(throws: (any Error).self) { try Mokus.Generate.parse(["--generator", "g", "--prompt", "a"]) }
+        #expect(throws: (any Error).self) {
+            try Mokus.Generate.parse(["--generator", "g", "--prompt-embeds", "e", "--prompt", "a"])
+        }
+        #expect(throws: (any Error).self) { try Mokus.Generate.parse(["--generator", "g", "--prompt-embeds", "e", "--size", "32"]) }
+        #expect(throws: (any Error).self) {
+            try Mokus.Generate.parse(["--generator", "g", "--prompt-embeds", "e", "--max-sequence-length", "2000"])
+        }
+        let (folder, noise, _) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A file without prompt_embeds is named in the error.
+        var command = try Mokus.Generate.parse([
+            "--generator", Self.path(Self.fixtures.appending(path: "pipeline")), "--prompt-embeds", noise,
+            "--steps", "2", "--size", "32x32", "--quiet", "--out", Self.path(folder.appending(path: "x.png"))])
+        #expect { try command.run() } throws: { "\($0)".contains("prompt_embeds") }
+        // A size the VAE cannot produce.
+        command = try Mokus.Generate.parse([
+            "--generator", Self.path(Self.fixtures.appending(path: "pipeline")),
+            "--prompt-embeds", Self.path(Self.fixtures.appending(path: "pipeline_reference.safetensors")),
+            "--steps", "2", "--size", "36x32", "--quiet", "--out", Self.path(folder.appending(path: "x.png"))])
+        #expect { try command.run() } throws: { "\($0)".contains("multiples of 8") }
+        #expect(!FileManager.default.fileExists(atPath: Self.path(folder.appending(path: "x.png"))))
+    }
+}
