@@ -5,8 +5,9 @@ import ModelIO
 import Tensors
 
 /// Generator rows: one Qwen-Image block at the real width (3072 = 24 heads × 128) over 1,024 image
-/// and 64 text tokens, forward and forward+backward, and a whole tiny-configuration sample; each
-/// beside diffusers on the CPU in the same command (References/diffusers_qwen_image.py).
+/// and 64 text tokens, forward and forward+backward; a VAE decode at the real configuration; and a
+/// whole tiny-configuration sample; each beside diffusers on the CPU in the same command
+/// (References/diffusers_qwen_image.py).
 ///
 /// The block row runs a one-layer `QwenImageTransformer2DModel` (random weights written here): the
 /// block plus the input/output layers, which add under 1% of the block's FLOPs.
@@ -24,6 +25,7 @@ enum GeneratorBenchmark {
         defer { try? FileManager.default.removeItem(at: folder) }
         let configuration = try writeRandomTransformer(to: folder)
         var lines = try block(folder, configuration, torchReference: torchReference)
+        lines += try vaeDecode(directory: directory, torchReference: torchReference)
         lines += try tinySample(directory: directory, torchReference: torchReference)
         return lines
     }
@@ -100,6 +102,38 @@ enum GeneratorBenchmark {
         let linear = 2 * tokens * (4 * d * d + 2 * d * 4 * d)
         let attention = 4 * tokens * tokens * d
         return linear + attention
+    }
+
+    /// Qwen-Image's VAE configuration (diffusers' defaults), N(0, 0.02²) weights (norm gains 1),
+    /// decoding a 32×32×16 latent to a 256² image.
+    static func vaeDecode(directory: URL, torchReference: Bool) throws -> [String] {
+        let folder = directory.appending(path: "qwen-image-vae")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(#"{"_class_name": "AutoencoderKLQwenImage"}"#.utf8).write(to: folder.appending(path: "config.json"))
+        var random = RandomGenerator(seed: 13)
+        let tensors = QwenImageVAE.parameterShapes(for: QwenImageVAEConfiguration()).map { name, shape in
+            (name, name.hasSuffix("gamma") ? Tensor.ones(shape) : random.normal(shape, standardDeviation: 0.02))
+        }
+        try SafetensorsWriter.write(tensors, to: folder.appending(path: "diffusion_pytorch_model.safetensors"))
+        let vae = try QwenImageVAE(directory: folder)
+        let latent = random.normal([1, vae.latentChannels, 32, 32])
+        let seconds = try Measure.medianSeconds(repeats: 3, warmUp: 1) { _ = try vae.decode(raw: latent) }
+        var lines = ["Qwen-Image VAE (base_dim 96, z_dim 16, dim_mult [1, 2, 4, 4]), decode 32×32 latent → 256² image:",
+                     String(format: "  ours: %.2f s", seconds)]
+        guard torchReference, PythonReference.canImport(["torch", "diffusers"]) else { return lines }
+        let inputsURL = folder.appending(path: "latent.safetensors")
+        try SafetensorsWriter.write(["latent": latent], to: inputsURL)
+        if let reference = PythonReference.run(script: "diffusers_qwen_image.py", input: [
+            "kind": "vae", "directory": folder.path(percentEncoded: false),
+            "inputs": inputsURL.path(percentEncoded: false), "repeats": 3,
+        ])?.first, let theirs = reference["decode"] as? Double {
+            lines.append(String(format: "  %@, same weights and latent, same command: %.2f s → ours %.2f×",
+                                reference["version"] as? String ?? "diffusers", theirs, theirs / seconds))
+        } else {
+            lines.append("  diffusers reference: failed")
+        }
+        return lines
     }
 
     /// The committed tiny pipeline (Tests/GeneratorsTests/Fixtures/pipeline), 64×64, 20 steps with true

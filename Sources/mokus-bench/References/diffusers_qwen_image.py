@@ -5,6 +5,8 @@ stdin: {"kind": "transformer", "directory": path, "inputs": safetensors path, "i
         "repeats": n}
    → {"version", "forward", "backward"}: median seconds of one forward of the transformer in `directory`, and of
      forward + backward of sum(output · probe) to the image and text inputs (weights frozen).
+stdin: {"kind": "vae", "directory": path, "inputs": safetensors path ("latent" [1, 16, h, w]), "repeats": n}
+   → {"version", "decode"}: median seconds of AutoencoderKLQwenImage.decode of that latent (one frame).
 stdin: {"kind": "pipeline", "directory": pipeline folder, "inputs": safetensors path (prompt_embeds,
         prompt_embeds_mask, negative_prompt_embeds, negative_prompt_embeds_mask, initial_latents),
         "height", "width", "steps", "true_cfg_scale", "repeats"}
@@ -58,6 +60,17 @@ def transformer_timings(request):
     return {"forward": median_seconds(forward, repeats), "backward": median_seconds(forward_backward, repeats)}
 
 
+def vae_timings(request):
+    model = AutoencoderKLQwenImage.from_pretrained(request["directory"], torch_dtype=torch.float32).eval()
+    latent = safetensors.torch.load_file(request["inputs"])["latent"][:, :, None]
+
+    def decode():
+        with torch.no_grad():
+            model.decode(latent)
+
+    return {"decode": median_seconds(decode, request["repeats"])}
+
+
 def pipeline_timings(request):
     folder = request["directory"]
     pipe = QwenImagePipeline(
@@ -81,7 +94,8 @@ def pipeline_timings(request):
 
 def main():
     request = json.load(sys.stdin)
-    result = transformer_timings(request) if request["kind"] == "transformer" else pipeline_timings(request)
+    timings = {"transformer": transformer_timings, "vae": vae_timings, "pipeline": pipeline_timings}
+    result = timings[request["kind"]](request)
     result["version"] = f"diffusers {diffusers.__version__}, torch {torch.__version__}"
     print(json.dumps(result))
 
