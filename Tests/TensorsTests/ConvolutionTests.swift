@@ -70,14 +70,6 @@ struct ConvolutionTests {
         return ([n, o, oh, ow], out)
     }
 
-    func expectClose(_ actual: Tensor, _ expected: [Double], relative: Double = 1e-5,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(actual.count == expected.count, sourceLocation: sourceLocation)
-        let scale = max(expected.map(Swift.abs).max() ?? 0, 1e-30)
-        let error = zip(actual.scalars, expected).map { Swift.abs(Double($0) - $1) }.max() ?? 0
-        #expect(error / scale <= relative, "max error \(error) relative to \(scale)", sourceLocation: sourceLocation)
-    }
-
     @Test("conv2d matches the Float64 definition", arguments: cases)
     func forward(_ c: Case) {
         let x = random(c.input, seed: 1), w = random(c.weight, seed: 2)

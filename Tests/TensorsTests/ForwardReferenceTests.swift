@@ -10,14 +10,6 @@ struct ForwardReferenceTests {
         return rng.uniform(shape, low: low, high: high)
     }
 
-    func expectClose(_ actual: Tensor, _ expected: [Double], relative: Double = 1e-5,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(actual.count == expected.count, sourceLocation: sourceLocation)
-        let scale = max(expected.map(Swift.abs).max() ?? 0, 1e-30)
-        let error = zip(actual.scalars, expected).map { Swift.abs(Double($0) - $1) }.max() ?? 0
-        #expect(error / scale <= relative, "max error \(error) relative to \(scale)", sourceLocation: sourceLocation)
-    }
-
     @Test("matmul and its gradients match Float64 products", arguments: [(7, 5, 3), (64, 33, 17), (1, 9, 1)])
     func matmul(dims: (Int, Int, Int)) {
         let (m, k, n) = dims

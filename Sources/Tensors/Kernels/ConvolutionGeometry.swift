@@ -86,55 +86,54 @@ struct ConvolutionGeometry {
     /// Writes the column matrix of `image` (one `[C, H, W]` image) for output rows `rows` into
     /// `columns`, a `[C·kh·kw, rows.count·outputWidth]` buffer.
     func gatherColumns(_ image: UnsafePointer<Float>, rows: Range<Int>, into columns: UnsafeMutablePointer<Float>) {
-        let bandWidth = rows.count * outputWidth
-        let taps = kernelHeight * kernelWidth
-        Parallel.forEachRange(channels, costPerItem: taps * bandWidth) { channelRange in
-            for c in channelRange {
-                let plane = image + c * inputPlane
-                for i in 0..<kernelHeight {
-                    for j in 0..<kernelWidth {
-                        let row = columns + ((c * kernelHeight + i) * kernelWidth + j) * bandWidth
-                        let valid = validColumns(offset: j - padding.left)
-                        for y in rows {
-                            let target = row + (y - rows.lowerBound) * outputWidth
-                            let sourceRow = y * stride + i - padding.top
-                            guard sourceRow >= 0 && sourceRow < height else {
-                                target.update(repeating: 0, count: outputWidth)
-                                continue
-                            }
-                            let source = plane + sourceRow * width + j - padding.left
-                            target.update(repeating: 0, count: valid.lowerBound)
-                            if stride == 1 {
-                                (target + valid.lowerBound).update(from: source + valid.lowerBound, count: valid.count)
-                            } else {
-                                for x in valid { target[x] = source[x * stride] }
-                            }
-                            (target + valid.upperBound).update(repeating: 0, count: outputWidth - valid.upperBound)
-                        }
-                    }
-                }
+        forEachTapRow(rows: rows) { c, columnRow, sourceOffset, valid in
+            let target = columns + columnRow
+            guard let sourceOffset else {
+                target.update(repeating: 0, count: outputWidth)
+                return
             }
+            let source = image + c * inputPlane + sourceOffset
+            target.update(repeating: 0, count: valid.lowerBound)
+            if stride == 1 {
+                (target + valid.lowerBound).update(from: source + valid.lowerBound, count: valid.count)
+            } else {
+                for x in valid { target[x] = source[x * stride] }
+            }
+            (target + valid.upperBound).update(repeating: 0, count: outputWidth - valid.upperBound)
         }
     }
 
     /// Adds the column matrix `columns` (layout as in ``gatherColumns(_:rows:into:)``) back onto
     /// `image`: the adjoint of gathering (col2im).
     func scatterColumns(_ columns: UnsafePointer<Float>, rows: Range<Int>, into image: UnsafeMutablePointer<Float>) {
+        forEachTapRow(rows: rows) { c, columnRow, sourceOffset, valid in
+            guard let sourceOffset else { return }
+            let (values, target) = (columns + columnRow, image + c * inputPlane + sourceOffset)
+            for x in valid { target[x * stride] += values[x] }
+        }
+    }
+
+    /// Visits every (channel c, kernel tap, output row y ∈ `rows`) of a band, channels split across
+    /// cores: `body(c, columnRow, sourceOffset, valid)` gets the offset of that row's `outputWidth`
+    /// values in the column matrix, the offset within channel c's plane of the input value read by
+    /// output column 0 (nil when the tap's input row is padding), and the output columns whose input
+    /// column lies inside the image. Gathering and scattering are the two uses.
+    private func forEachTapRow(
+        rows: Range<Int>, _ body: (_ channel: Int, _ columnRow: Int, _ sourceOffset: Int?, _ valid: Range<Int>) -> Void
+    ) {
         let bandWidth = rows.count * outputWidth
         let taps = kernelHeight * kernelWidth
         Parallel.forEachRange(channels, costPerItem: taps * bandWidth) { channelRange in
             for c in channelRange {
-                let plane = image + c * inputPlane
                 for i in 0..<kernelHeight {
                     for j in 0..<kernelWidth {
-                        let row = columns + ((c * kernelHeight + i) * kernelWidth + j) * bandWidth
+                        let tapRow = ((c * kernelHeight + i) * kernelWidth + j) * bandWidth
                         let valid = validColumns(offset: j - padding.left)
                         for y in rows {
                             let sourceRow = y * stride + i - padding.top
-                            guard sourceRow >= 0 && sourceRow < height else { continue }
-                            let values = row + (y - rows.lowerBound) * outputWidth
-                            let target = plane + sourceRow * width + j - padding.left
-                            for x in valid { target[x * stride] += values[x] }
+                            let inside = sourceRow >= 0 && sourceRow < height
+                            body(c, tapRow + (y - rows.lowerBound) * outputWidth,
+                                 inside ? sourceRow * width + j - padding.left : nil, valid)
                         }
                     }
                 }

@@ -15,25 +15,14 @@ stdin: {"kind": "pipeline", "directory": pipeline folder, "inputs": safetensors 
 Not part of CI.
 """
 import json
-import statistics
 import sys
-import time
 
 import diffusers
 import safetensors.torch
 import torch
 from diffusers import AutoencoderKLQwenImage, FlowMatchEulerDiscreteScheduler, QwenImagePipeline
 from diffusers import QwenImageTransformer2DModel
-
-
-def median_seconds(function, repeats):
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from timing import median_seconds  # sibling file (the script's folder is on sys.path)
 
 
 def transformer_timings(request):

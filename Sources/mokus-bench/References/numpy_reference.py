@@ -5,20 +5,9 @@ Reads a JSON list of cases on stdin, prints one JSON object per case on stdout:
 """
 import json
 import sys
-import time
 
 import numpy as np
-
-
-def median_time(function, repeats):
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    times.sort()
-    return times[len(times) // 2]
+from timing import median_seconds  # sibling file (the script's folder is on sys.path)
 
 
 def gemm(case):
@@ -98,7 +87,7 @@ def main():
     cases = json.load(sys.stdin)
     print(json.dumps({"name": "_info", "seconds": 0, "detail": f"numpy {np.__version__}, OpenBLAS {blas_kernel()}"}))
     for case in cases:
-        seconds = median_time(KINDS[case["kind"]](case), case.get("repeats", 5))
+        seconds = median_seconds(KINDS[case["kind"]](case), case.get("repeats", 5))
         print(json.dumps({"name": case["name"], "seconds": seconds, "detail": ""}), flush=True)
 
 

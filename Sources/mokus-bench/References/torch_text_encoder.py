@@ -5,22 +5,11 @@ stdin: {"directory": path, "sequences": [[ids]], "repeats": n}
 stdout: one JSON object {"version", "forward", "backward"} with median seconds. Not part of CI.
 """
 import json
-import statistics
 import sys
-import time
 
 import torch
 import transformers
-
-
-def median_seconds(function, repeats):
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from timing import median_seconds  # sibling file (the script's folder is on sys.path)
 
 
 def main():
