@@ -78,6 +78,20 @@ struct SafetensorsCheckpointTests {
         #expect(try SafetensorsCheckpoint(directory: directory.url).info(named: "layers.3.weight").dtype == .bfloat16)
     }
 
+    @Test("a diffusers component's index (diffusion_pytorch_model.safetensors.index.json) is read like transformers'")
+    func diffusersIndex() throws {
+        let directory = try TemporaryDirectory()
+        let shards = try SafetensorsWriter.writeSharded(Self.entries(.bfloat16), to: directory.url, maxShardSize: 3 * 16 * 2)
+        try FileManager.default.moveItem(
+            at: directory.file("model.safetensors.index.json"),
+            to: directory.file("diffusion_pytorch_model.safetensors.index.json"))
+        // A stray file that an index-less lookup would also read: the index decides.
+        try SafetensorsWriter.write([("stray", Tensor(1))], to: directory.file("extra.safetensors"))
+        let checkpoint = try SafetensorsCheckpoint(directory: directory.url)
+        #expect(checkpoint.files.map(\.url.lastPathComponent) == shards)
+        #expect(checkpoint.names == Self.tensors().map(\.0).sorted())
+    }
+
     @Test("without an index, model.safetensors alone is read")
     func singleFileFallback() throws {
         let directory = try TemporaryDirectory()
