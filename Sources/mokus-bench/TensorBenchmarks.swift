@@ -4,6 +4,21 @@ import Tensors
 enum TensorBenchmarks {
     static func cases(quick: Bool) -> [BenchmarkCase] {
         gemm(sizes: quick ? [256, 1024] : [256, 1024, 2048, 4096]) + attention(quick: quick) + rowKernels(quick: quick)
+            + [bfloat16Decode(quick: quick)]
+    }
+
+    /// bf16 → Float32 widening of 64M values (16M with `--quick`), what every use of a bf16 checkpoint
+    /// matrix costs: 2 bytes read and 4 written per value, reported as GB/s of that traffic.
+    static func bfloat16Decode(quick: Bool) -> BenchmarkCase {
+        let count = quick ? 1 << 24 : 1 << 26
+        var rng = RandomGenerator(seed: 4)
+        let bits = (0..<count).map { _ in UInt16(truncatingIfNeeded: rng.next()) }
+        let output = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        output.initialize(repeating: 0, count: count)
+        return BenchmarkCase(
+            name: "bf16 → f32 \(count >> 20)M values", reference: ["count": count], referenceKind: "bf16_decode",
+            work: .bytes(Double(6 * count)), repeats: 7
+        ) { bits.withUnsafeBytes { DType.bfloat16.decode($0.baseAddress!, count: count, into: output) } }
     }
 
     /// C = A·B for square Float32 matrices: 2n³ flops.

@@ -68,7 +68,18 @@ def silu(case):
     return lambda: x / (np.float32(1) + np.exp(-x))
 
 
-KINDS = {"gemm": gemm, "attention": attention, "rmsnorm": rmsnorm, "softmax": softmax, "silu": silu}
+def bf16_decode(case):
+    bits = np.random.default_rng(0).integers(0, 1 << 16, case["count"], dtype=np.uint16)
+    out = np.empty(case["count"], dtype=np.uint32)
+
+    def run():
+        np.left_shift(bits, 16, out=out, dtype=np.uint32)
+        return out.view(np.float32)
+
+    return run
+
+
+KINDS = {"bf16_decode": bf16_decode, "gemm": gemm, "attention": attention, "rmsnorm": rmsnorm, "softmax": softmax, "silu": silu}
 
 
 def blas_kernel():
