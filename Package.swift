@@ -155,7 +155,9 @@ let package = Package(
         // The CLI's commands, parsed and run in-process.
         .testTarget(
             name: "mokusTests",
-            dependencies: ["mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers", "Imaging", "ModelIO", "Tensors"]),
+            dependencies: [
+                "mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers", "Generators", "Imaging", "ModelIO", "Tensors",
+            ]),
         .testTarget(
             name: "TextEncodersTests",
             dependencies: ["TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport"],
