@@ -100,6 +100,7 @@ struct HyperparameterFixtureTests {
         case "llama3-8b.yaml": ModuleNames.rope(layers: 32)
         case "qwen2.5-vl-7b.yaml": ModuleNames.rope(layers: 28, prefix: "model.language_model")
         case "tiny-qwen2.yaml": ModuleNames.rope(layers: 2)
+        case "tiny-qwen2-facts.yaml": ModuleNames.rope(layers: 3)
         default: nil
         }
     }
