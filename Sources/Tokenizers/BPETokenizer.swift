@@ -37,7 +37,8 @@ public final class BPETokenizer: Sendable {
     private let tokenForID: [Int: String]
     private let specialIDs: Set<Int>
 
-    /// Loads `tokenizer.json` from `url`, or from the directory `url` names.
+    /// Loads `tokenizer.json` from `url`, or from the directory `url` names; a directory without
+    /// `tokenizer.json` but with `vocab.json` is read as ``init(vocabularyDirectory:cacheCapacity:)``.
     ///
     /// - Parameter cacheCapacity: how many distinct words to keep encoded (HF keeps 10,000).
     /// - Throws: `TokenizerError` (missing file, malformed JSON, unsupported components, bad merges).
@@ -45,6 +46,12 @@ public final class BPETokenizer: Sendable {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
         let fileURL = exists && isDirectory.boolValue ? url.appendingPathComponent("tokenizer.json") : url
+        let vocabularyURL = url.appendingPathComponent(Self.vocabularyFileNames.vocabulary)
+        if fileURL != url, !FileManager.default.fileExists(atPath: fileURL.path),
+           FileManager.default.fileExists(atPath: vocabularyURL.path) {
+            try self.init(vocabularyDirectory: url, cacheCapacity: cacheCapacity)
+            return
+        }
         try self.init(data: TokenizerFile.data(at: fileURL), file: fileURL.path, cacheCapacity: cacheCapacity)
     }
 

@@ -14,9 +14,10 @@ extension Mokus {
             abstract: "Draw an image from a prompt with a Qwen-Image-architecture generator.",
             discussion: """
                 --generator is a diffusers pipeline folder (transformer/, vae/, scheduler/); the prompt is \
-                encoded by the text encoder checkpoint --encoder (possibly edited) through Qwen-Image's \
-                prompt template. To reproduce another implementation's run exactly, pass its prompt \
-                embeddings (--prompt-embeds: safetensors with prompt_embeds, optional prompt_embeds_mask, \
+                encoded by the text encoder checkpoint --encoder (possibly edited; default: the pipeline's \
+                text_encoder/, with its tokenizer/) through Qwen-Image's prompt template. To reproduce \
+                another implementation's run exactly, pass its prompt embeddings (--prompt-embeds: \
+                safetensors with prompt_embeds, optional prompt_embeds_mask, \
                 negative_prompt_embeds, negative_prompt_embeds_mask) and initial noise (--init-latents: \
                 safetensors holding one packed [1, tokens, channels] tensor, or one named "latents"). \
                 True classifier-free guidance runs only with a negative prompt and --guidance > 1. \
@@ -26,7 +27,8 @@ extension Mokus {
         @Option(help: ArgumentHelp("Diffusers pipeline folder (transformer/, vae/, scheduler/).", valueName: "dir"),
                 completion: .directory)
         var generator: String
-        @Option(help: ArgumentHelp("Text encoder checkpoint directory (with tokenizer.json).", valueName: "dir"),
+        @Option(help: ArgumentHelp("Text encoder checkpoint directory (default: the generator's text_encoder/).",
+                                   valueName: "dir"),
                 completion: .directory)
         var encoder: String?
         @Option(help: "The prompt.") var prompt: String?
@@ -49,8 +51,8 @@ extension Mokus {
         @OptionGroup var progress: ProgressOptions
 
         func validate() throws {
-            if promptEmbeds == nil && (encoder == nil || prompt == nil) {
-                throw ValidationError("Give --encoder and --prompt, or --prompt-embeds.")
+            if promptEmbeds == nil && prompt == nil {
+                throw ValidationError("Give --prompt (with --encoder, or the generator's text_encoder/), or --prompt-embeds.")
             }
             if promptEmbeds != nil && (encoder != nil || prompt != nil || negativePrompt != nil) {
                 throw ValidationError("--prompt-embeds replaces --encoder, --prompt and --negative-prompt; give one or the other.")
@@ -109,9 +111,9 @@ extension Mokus {
             }
             var template = PromptTemplate.qwenImage
             template.maximumLength = maxSequenceLength
-            let encoder = PromptEncoder(
-                encoder: try TextEncoderLoader.load(directory: URL(fileURLWithPath: self.encoder!, isDirectory: true)),
-                template: template)
+            let directory = encoder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+                ?? URL(fileURLWithPath: generator, isDirectory: true).appending(path: "text_encoder")
+            let encoder = PromptEncoder(encoder: try TextEncoderLoader.load(directory: directory), template: template)
             return (try encoder.encode([prompt!]), try negativePrompt.map { try encoder.encode([$0]) })
         }
 

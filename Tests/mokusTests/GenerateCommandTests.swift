@@ -71,6 +71,32 @@ struct GenerateCommandTests {
         try Self.expectImage(png, equals: reference["image"]!)
     }
 
+    @Test("a full pipeline folder: the encoder defaults to text_encoder/ with the tokenizer/ beside it")
+    func pipelineFolderLayout() throws {
+        let (folder, noise, reference) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let settings = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: Self.fixtures.appending(path: "pipeline_reference.json"))) as! [String: Any]
+        // Qwen-Image's layout: transformer/, vae/, scheduler/, text_encoder/ (weights), tokenizer/.
+        let pipeline = folder.appending(path: "Qwen-Image")
+        try FileManager.default.copyItem(at: Self.fixtures.appending(path: "pipeline"), to: pipeline)
+        let encoder = Self.repository.appending(path: settings["encoder"] as! String)
+        for sub in ["text_encoder", "tokenizer"] {
+            try FileManager.default.createDirectory(at: pipeline.appending(path: sub), withIntermediateDirectories: false)
+        }
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.path(encoder)) {
+            let sub = name.hasPrefix("tokenizer") ? "tokenizer" : "text_encoder"
+            try FileManager.default.copyItem(at: encoder.appending(path: name), to: pipeline.appending(path: "\(sub)/\(name)"))
+        }
+        let png = folder.appending(path: "out.png")
+        var command = try Mokus.Generate.parse([
+            "--generator", Self.path(pipeline), "--prompt", settings["prompt"] as! String,
+            "--negative-prompt", settings["negative_prompt"] as! String, "--init-latents", noise,
+            "--steps", "2", "--size", "32x32", "--out", Self.path(png), "--quiet"])
+        try command.run()
+        try Self.expectImage(png, equals: reference["image"]!)
+    }
+
     @Test("--lora overlays the adapters on the transformer: the image changes, and equals the library's")
     func withLoRA() throws {
         let (folder, noise, reference) = try Self.scratch()
@@ -102,7 +128,7 @@ struct GenerateCommandTests {
 
     @Test("argument and input errors")
     func errors() throws {
-        #expect(throws: (any Error).self) { try Mokus.Generate.parse(["--generator", "g", "--prompt", "a"]) }
+        #expect(throws: (any Error).self) { try Mokus.Generate.parse(["--generator", "g", "--negative-prompt", "a"]) }
         #expect(throws: (any Error).self) {
             try Mokus.Generate.parse(["--generator", "g", "--prompt-embeds", "e", "--prompt", "a"])
         }

@@ -24,10 +24,12 @@ public enum TextEncoderLoader {
 
     /// Loads `directory` (config.json, safetensors weights, and a tokenizer).
     ///
-    /// - Parameter tokenizer: the tokenizer to use; by default `tokenizer.json` in `directory`.
+    /// - Parameter tokenizer: the tokenizer to use; by default `tokenizer.json` (or Qwen2's
+    ///   `vocab.json` + `merges.txt` + `tokenizer_config.json`) in `directory`, else in the sibling
+    ///   `tokenizer/` folder of a diffusers pipeline.
     /// - Throws: ``TextEncoderError`` for an unknown `model_type`, invalid configuration values,
     ///   missing, unexpected or mis-shaped tensors; `ModelIOError` for broken safetensors files;
-    ///   `TokenizerError` for a broken tokenizer.json.
+    ///   `TokenizerError` for missing or broken tokenizer files.
     public static func load(directory: URL, tokenizer: (any TextTokenizer)? = nil) throws -> TransformerTextEncoder {
         let configURL = directory.appending(path: "config.json")
         let configBytes = try ConfigFile.contents(of: configURL)
