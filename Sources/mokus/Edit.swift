@@ -90,14 +90,16 @@ extension Mokus {
             }
             if let saveEdits { try EditFile.save(session, to: URL(fileURLWithPath: saveEdits), hyperparameters: file.text) }
             if let saveModel { try CheckpointExporter.save(encoder, to: URL(fileURLWithPath: saveModel, isDirectory: true)) }
-            try report(requestList, pre: pre, post: post.compactMap { $0 }, seconds: seconds, algorithm: file.algorithmName)
+            try report(requestList, pre: pre, post: post.compactMap { $0 }, seconds: seconds, algorithm: file.algorithmName,
+                       batchSize: header.batchSize ?? 1)
         }
 
         private func report(_ requests: [EditRequest], pre: [EditEvaluation.Measurement], post: [EditEvaluation.Measurement],
-                            seconds: [Double], algorithm: String) throws {
+                            seconds: [Double], algorithm: String, batchSize: Int) throws {
             let reports = eval ? zip(requests, zip(pre, post)).map { EditEvaluation.report($0, pre: $1.0, post: $1.1) } : []
             let summary = EditEvaluation.summary(reports)
-            let mode = sequential ? "sequential" : "single edits with restore"
+            let unit = batchSize == 1 ? "single edits" : "batches of \(batchSize)"
+            let mode = sequential ? "sequential \(unit)" : "\(unit) with restore"
             if json {
                 var object: [String: Any] = ["algorithm": algorithm, "requests": requests.count, "mode": mode,
                                              "edit_seconds": seconds]
