@@ -37,12 +37,21 @@ enum GeneratorBenchmark {
         try JSONSerialization.data(withJSONObject: oneLayerConfig, options: [.sortedKeys]).write(to: configURL)
         let configuration = try QwenImageTransformerConfiguration(contentsOf: configURL)
         var random = RandomGenerator(seed: 11)
-        let tensors = QwenImageTransformer.parameterShapes(configuration).map { name, shape in
-            (name, name.contains("norm") && shape.count == 1
-                ? Tensor.ones(shape) : random.normal(shape, standardDeviation: 0.02))
+        try writeRandomWeights(QwenImageTransformer.parameterShapes(configuration), to: folder, random: &random) {
+            $0.contains("norm") && $1.count == 1
+        }
+        return configuration
+    }
+
+    /// Writes `diffusion_pytorch_model.safetensors` into `folder`: ones for the parameters `isGain`
+    /// picks (norm gains), N(0, 0.02²) for the rest.
+    static func writeRandomWeights(
+        _ shapes: [(String, [Int])], to folder: URL, random: inout RandomGenerator, isGain: (String, [Int]) -> Bool
+    ) throws {
+        let tensors = shapes.map { name, shape in
+            (name, isGain(name, shape) ? Tensor.ones(shape) : random.normal(shape, standardDeviation: 0.02))
         }
         try SafetensorsWriter.write(tensors, to: folder.appending(path: "diffusion_pytorch_model.safetensors"))
-        return configuration
     }
 
     static func block(_ folder: URL, _ c: QwenImageTransformerConfiguration, torchReference: Bool) throws -> [String] {
@@ -112,10 +121,8 @@ enum GeneratorBenchmark {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data(#"{"_class_name": "AutoencoderKLQwenImage"}"#.utf8).write(to: folder.appending(path: "config.json"))
         var random = RandomGenerator(seed: 13)
-        let tensors = QwenImageVAE.parameterShapes(for: QwenImageVAEConfiguration()).map { name, shape in
-            (name, name.hasSuffix("gamma") ? Tensor.ones(shape) : random.normal(shape, standardDeviation: 0.02))
-        }
-        try SafetensorsWriter.write(tensors, to: folder.appending(path: "diffusion_pytorch_model.safetensors"))
+        let shapes = QwenImageVAE.parameterShapes(for: QwenImageVAEConfiguration()).map { ($0.name, $0.shape) }
+        try writeRandomWeights(shapes, to: folder, random: &random) { name, _ in name.hasSuffix("gamma") }
         let vae = try QwenImageVAE(directory: folder)
         let latent = random.normal([1, vae.latentChannels, 32, 32])
         let seconds = try Measure.medianSeconds(repeats: 3, warmUp: 1) { _ = try vae.decode(raw: latent) }

@@ -47,15 +47,9 @@ public enum StrictConfigDecoder {
     /// - Throws: ``ModelIOError/fileNotReadable(file:reason:)`` and the errors of
     ///   ``decode(_:from:format:file:allowedKeys:)``.
     public static func decode<T: Decodable>(_ type: T.Type, contentsOf url: URL, allowedKeys: [String]) throws -> T {
-        let path = url.path(percentEncoded: false)
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ModelIOError.fileNotReadable(file: path, reason: error.localizedDescription)
-        }
-        return try decode(
-            type, from: data, format: Format(fileExtension: url.pathExtension), file: path, allowedKeys: allowedKeys)
+        try decode(
+            type, from: FileContents.read(url), format: Format(fileExtension: url.pathExtension),
+            file: url.path(percentEncoded: false), allowedKeys: allowedKeys)
     }
 
     /// Decodes `data`, whose top level must be a mapping whose keys are all in `allowedKeys`.

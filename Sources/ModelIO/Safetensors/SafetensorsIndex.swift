@@ -34,12 +34,7 @@ struct SafetensorsIndex: Codable, Equatable {
     ///   `weight_map` of strings; ``ModelIOError/fileNotReadable(file:reason:)`` when unreadable.
     static func read(from url: URL) throws -> [String: String] {
         let path = url.path(percentEncoded: false)
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ModelIOError.fileNotReadable(file: path, reason: error.localizedDescription)
-        }
+        let data = try FileContents.read(url)
         do {
             return try JSONDecoder().decode(WeightMapOnly.self, from: data).weightMap
         } catch let error as DecodingError {
