@@ -18,8 +18,9 @@ extension Mokus {
                 text_encoder/, with its tokenizer/) through Qwen-Image's prompt template. To reproduce \
                 another implementation's run exactly, pass its prompt embeddings (--prompt-embeds: \
                 safetensors with prompt_embeds, optional prompt_embeds_mask, \
-                negative_prompt_embeds, negative_prompt_embeds_mask) and initial noise (--init-latents: \
-                safetensors holding one packed [1, tokens, channels] tensor, or one named "latents"). \
+                negative_prompt_embeds, negative_prompt_embeds_mask; masks in any integer, bool or float \
+                type, as diffusers saves them) and initial noise (--init-latents: safetensors holding one \
+                packed [1, tokens, channels] tensor, or one named "latents" or "initial_latents"). \
                 True classifier-free guidance runs only with a negative prompt and --guidance > 1. \
                 See docs/generation.md.
                 """)
@@ -69,7 +70,9 @@ extension Mokus {
             let (prompt, negative) = try conditioning()
             var settings = GenerationSettings(
                 width: size.width, height: size.height, steps: steps, seed: seed, guidanceScale: guidance)
-            settings.initialLatents = try initLatents.map { try Self.singleTensor(in: $0, preferring: "latents") }
+            settings.initialLatents = try initLatents.map {
+                try Self.singleTensor(in: $0, preferring: ["latents", "initial_latents"])
+            }
 
             let sampling = try generator.startSampling(prompt: prompt, negativePrompt: negative, settings: settings)
             let reporter = progress.reporter
@@ -100,7 +103,7 @@ extension Mokus {
                     let values = try file.tensor(named: name)
                     let maskName = name + "_mask"
                     return file.contains(maskName)
-                        ? PromptEmbeddings(embeddings: values, mask: try file.tensor(named: maskName))
+                        ? PromptEmbeddings(embeddings: values, mask: try file.numericTensor(named: maskName))
                         : PromptEmbeddings(embeddings: values)
                 }
                 guard let prompt = try embeddings("prompt_embeds") else {
@@ -117,13 +120,13 @@ extension Mokus {
             return (try encoder.encode([prompt!]), try negativePrompt.map { try encoder.encode([$0]) })
         }
 
-        /// The tensor of a one-tensor safetensors file, or its tensor named `name`.
-        static func singleTensor(in path: String, preferring name: String) throws -> Tensor {
+        /// The tensor of a one-tensor safetensors file, or its first tensor named one of `names`.
+        static func singleTensor(in path: String, preferring names: [String]) throws -> Tensor {
             let file = try SafetensorsFile(url: URL(fileURLWithPath: path))
-            if file.contains(name) { return try file.tensor(named: name) }
+            if let name = names.first(where: file.contains) { return try file.tensor(named: name) }
             guard file.names.count == 1 else {
-                throw GeneratorError.invalidInput(
-                    name: path, expected: "one tensor, or one named \"\(name)\"", found: "\(file.names)")
+                let named = names.map { "\"\($0)\"" }.joined(separator: " or ")
+                throw GeneratorError.invalidInput(name: path, expected: "one tensor, or one named \(named)", found: "\(file.names)")
             }
             return try file.tensor(named: file.names[0])
         }

@@ -15,6 +15,7 @@ struct Mokus: ParsableCommand {
             and draw what the (edited) encoder describes:
               mokus generate --generator DIR --encoder DIR --prompt "a red apple" --out apple.png
             """,
+        version: "0.6.0",
         subcommands: [Info.self, Encode.self, Edit.self, Apply.self, Stats.self, KnowledgeUpdateCommand.self, Generate.self])
 }
 

@@ -55,6 +55,31 @@ struct GenerateCommandTests {
         #expect(zip(saved.scalars, expected.scalars).allSatisfy { abs($0 - $1) <= 1e-4 * scale })
     }
 
+    @Test("a diffusers dump as saved from torch: int64 masks, and initial_latents among other tensors")
+    func diffusersDump() throws {
+        let (folder, _, reference) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func int64(_ name: String) throws -> SafetensorsEntry {
+            let mask = reference[name]!
+            var bytes = Data()
+            for value in mask.scalars { withUnsafeBytes(of: Int64(value).littleEndian) { bytes.append(contentsOf: $0) } }
+            return try SafetensorsEntry(name, dtype: .int64, shape: mask.shape, bytes: bytes)
+        }
+        let dump = folder.appending(path: "dump.safetensors")
+        try SafetensorsWriter.write([
+            SafetensorsEntry("prompt_embeds", reference["prompt_embeds"]!), try int64("prompt_embeds_mask"),
+            SafetensorsEntry("negative_prompt_embeds", reference["negative_prompt_embeds"]!),
+            try int64("negative_prompt_embeds_mask"), SafetensorsEntry("initial_latents", reference["initial_latents"]!),
+        ], to: dump)
+        let png = folder.appending(path: "out.png")
+        var command = try Mokus.Generate.parse([
+            "--generator", Self.path(Self.fixtures.appending(path: "pipeline")), "--prompt-embeds", Self.path(dump),
+            "--init-latents", Self.path(dump), "--steps", "2", "--size", "32x32", "--guidance", "4",
+            "--out", Self.path(png), "--quiet"])
+        try command.run()
+        try Self.expectImage(png, equals: reference["image"]!)
+    }
+
     @Test("from text through the encoder and the prompt template")
     func fromText() throws {
         let (folder, noise, reference) = try Self.scratch()

@@ -24,8 +24,9 @@ public struct LocateThenEditHyperparameters: Sendable, Equatable {
     /// `model_name`: a Hugging Face id or a local checkpoint directory (relative paths are relative
     /// to the working directory, as in EasyEdit).
     public var modelName: String
-    /// `device`: EasyEdit's CUDA device index. Read for compatibility; computation runs on the CPU.
-    public var device: Int
+    /// `device`: EasyEdit's device (an index or a name such as `cpu`). Read for compatibility;
+    /// computation runs on the CPU.
+    public var device: DeviceSetting
     /// `model_parallel` (default false): EasyEdit's multi-GPU switch. Read for compatibility.
     public var modelParallel: Bool
     /// `max_length` (default 40): the token budget of generated context templates and evaluation
@@ -118,7 +119,7 @@ extension LocateThenEditHyperparameters: Decodable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         modelName = try c.decode(String.self, forKey: .modelName, expected: "a model id or directory") { !$0.isEmpty }
-        device = try c.decode(Int.self, forKey: .device)
+        device = try c.decode(DeviceSetting.self, forKey: .device)
         modelParallel = try c.decodeIfPresent(Bool.self, forKey: .modelParallel) ?? false
         maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength, expected: "an integer ≥ 1") { $0 >= 1 } ?? 40
 

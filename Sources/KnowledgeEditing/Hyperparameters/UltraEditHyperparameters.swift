@@ -38,8 +38,8 @@ public struct UltraEditHyperparameters: HyperparameterSet, Equatable {
     /// `inner_params`: the edited modules (Hugging Face names; a trailing `.weight` is stripped,
     /// as EasyEdit does). Non-empty, without repetitions.
     public var innerParameters: [String]
-    /// `device`: EasyEdit's CUDA index. Read for compatibility.
-    public var device: Int
+    /// `device`: EasyEdit's device (an index or a name such as `cpu`). Read for compatibility.
+    public var device: DeviceSetting
     /// `dropout`: unused by UltraEdit (EasyEdit declares it; every yaml has 0.0).
     public var dropout: Double
     /// `no_grad_layers`: unused by UltraEdit; required, may be null.
@@ -93,7 +93,7 @@ public struct UltraEditHyperparameters: HyperparameterSet, Equatable {
         guard !modules.isEmpty, Set(innerParameters).count == modules.count else {
             throw c.invalid(.innerParameters, expected: "a non-empty list of distinct module names")
         }
-        device = try c.decode(Int.self, forKey: .device)
+        device = try c.decode(DeviceSetting.self, forKey: .device)
         dropout = try c.decodeReal(forKey: .dropout, expected: "a number in [0, 1]") { (0...1).contains($0) }
         guard c.contains(.noGradLayers) else {
             throw DecodingError.keyNotFound(CodingKeys.noGradLayers, .init(codingPath: c.codingPath,

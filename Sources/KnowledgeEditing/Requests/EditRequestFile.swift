@@ -1,7 +1,9 @@
 import Foundation
 
 /// Edit requests read from a JSON file: a list of records in one of three layouts, detected from
-/// the first record's fields or named explicitly.
+/// the first record's fields or named explicitly, or EasyEdit's column-wise object (the arguments
+/// of `BaseEditor.edit()`: `prompts`, `target_new`, …), read as EasyEdit records (see
+/// `records(fromColumns:file:)`).
 ///
 /// - ``Layout/easyEdit``: the records EasyEdit's `edit()` builds and KnowEdit ships: `prompt`,
 ///   `target_new`, optional `subject`, `ground_truth`, `rephrase_prompt` (a string or a list),
@@ -80,7 +82,12 @@ public struct EditRequestFile: Sendable {
         } catch {
             throw RequestError.malformedJSON(file: path, reason: error.localizedDescription)
         }
-        guard let list = document as? [Any] else {
+        let list: [Any]
+        if let records = document as? [Any] {
+            list = records
+        } else if let columns = document as? [String: Any], columns["prompts"] != nil {
+            list = try Self.records(fromColumns: columns, file: path)
+        } else {
             throw RequestError.notAList(file: path, found: RequestRecord.describe(document))
         }
         guard let first = list.first else { throw RequestError.noRecords(file: path) }

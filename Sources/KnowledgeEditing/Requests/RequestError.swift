@@ -24,6 +24,10 @@ public enum RequestError: Error, CustomStringConvertible, Equatable, Sendable {
     case subjectNotInPrompt(file: String, record: Int, subject: String, prompt: String)
     /// A field of the right type with a value that cannot be used.
     case invalidField(file: String, record: Int, field: String, expected: String, found: String)
+    /// A column-wise file (EasyEdit's `edit()` arguments) lacks a required column.
+    case missingColumn(file: String, column: String)
+    /// A column of a column-wise file has the wrong type or length.
+    case wrongColumn(file: String, column: String, expected: String, found: String)
 
     public var description: String {
         switch self {
@@ -32,7 +36,8 @@ public enum RequestError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .malformedJSON(file, reason):
             "\(file): invalid JSON: \(reason)"
         case let .notAList(file, found):
-            "\(file): expected a JSON list of request records, found \(found)"
+            "\(file): expected a JSON list of request records or EasyEdit's column-wise object "
+                + "(prompts, target_new, …), found \(found)"
         case let .noRecords(file):
             "\(file): the list of request records is empty"
         case let .recordNotAnObject(file, record, found):
@@ -51,6 +56,10 @@ public enum RequestError: Error, CustomStringConvertible, Equatable, Sendable {
             "\(file): record \(record): subject \"\(subject)\" does not occur in prompt \"\(prompt)\""
         case let .invalidField(file, record, field, expected, found):
             "\(file): record \(record): field '\(field)' has the invalid value \(found); expected \(expected)"
+        case let .missingColumn(file, column):
+            "\(file): missing column '\(column)' (EasyEdit's column-wise layout)"
+        case let .wrongColumn(file, column, expected, found):
+            "\(file): column '\(column)' expected \(expected), found \(found)"
         }
     }
 }

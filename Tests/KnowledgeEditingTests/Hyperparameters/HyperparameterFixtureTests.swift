@@ -9,7 +9,7 @@ import Testing
 struct HyperparameterFixtureTests {
     /// The values of EasyEdit's ROME files (reference table §1.7).
     struct ROMEExpectation: Sendable, CustomStringConvertible {
-        let file: String, modelName: String, device: Int, layers: [Int], steps: Int, lossLayer: Int
+        let file: String, modelName: String, device: DeviceSetting, layers: [Int], steps: Int, lossLayer: Int
         let weightDecay: Double, rewrite: String, lmHead: String
         var description: String { file }
     }

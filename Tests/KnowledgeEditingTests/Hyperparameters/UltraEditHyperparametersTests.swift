@@ -77,6 +77,21 @@ struct UltraEditHyperparametersTests {
         #expect(h.token == .answer && h.learningRate == 0.01 && !h.half && !h.modelParallel)
     }
 
+    @Test("device takes EasyEdit's index or a device name such as cpu", arguments: [
+        ("device: 0", DeviceSetting.index(0)), ("device: cpu", .name("cpu")), ("device: cuda:1", .name("cuda:1")),
+    ])
+    func device(line: String, expected: DeviceSetting) throws {
+        #expect(try Self.decode(Self.replacing("device", with: line)).device == expected)
+    }
+
+    @Test("a device that is neither an index nor a name is rejected naming the key")
+    func badDevice() throws {
+        let error = try #require(throws: HyperparameterError.self) {
+            try Self.decode(Self.replacing("device", with: "device: [0, 1]"))
+        }
+        #expect(error.description.contains("device"))
+    }
+
     @Test("invalid values are rejected naming the key", arguments: [
         ("lr", "lr: 0"), ("lr", "lr: -1e-6"), ("token", "token: answer"), ("inner_params", "inner_params: []"),
         ("inner_params", "inner_params: [a.weight, a]"), ("batch_size_once", "batch_size_once: 0"),

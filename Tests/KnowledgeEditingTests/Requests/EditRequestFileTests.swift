@@ -33,6 +33,13 @@ struct EditRequestFileTests {
         ])
     }
 
+    @Test("EasyEdit's column-wise edit() arguments give the same requests as its records")
+    func easyEditColumns() throws {
+        let columns = try Self.load("easyedit-columns.json")
+        #expect(columns.layout == .easyEdit)
+        #expect(columns.requests == (try Self.load("easyedit.json")).requests)
+    }
+
     @Test("ZsRE records: src, alt, answers[0], rephrase, (loc, loc_ans) as the neighborhood set")
     func zsre() throws {
         let file = try Self.load("zsre.json")
@@ -87,6 +94,12 @@ struct EditRequestFileTests {
     static let invalidFiles: [(String, RequestError)] = [
         ("not-a-list.json", .notAList(file: path("invalid/not-a-list.json"), found: "an object")),
         ("empty-list.json", .noRecords(file: path("invalid/empty-list.json"))),
+        ("columns-lengths.json", .wrongColumn(
+            file: path("invalid/columns-lengths.json"), column: "target_new", expected: "2 entries (one per prompt)",
+            found: "1")),
+        ("columns-missing-target.json", .missingColumn(file: path("invalid/columns-missing-target.json"), column: "target_new")),
+        ("columns-locality-missing-answer.json", .missingColumn(
+            file: path("invalid/columns-locality-missing-answer.json"), column: "locality_inputs.neighborhood.ground_truth")),
         ("unknown-layout.json", .unknownLayout(
             file: path("invalid/unknown-layout.json"), record: 0, fields: ["answer", "question"])),
         ("record-not-an-object.json", .recordNotAnObject(
