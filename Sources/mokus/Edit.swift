@@ -25,7 +25,9 @@ extension Mokus {
         @Flag(help: "Measure EasyEdit's metrics before and after editing.") var eval = false
         @Option(help: "With --sequential: evaluate after-each edit or after-all edits (default after-all).")
         var evalSchedule: EditEvaluation.Schedule?
-        @Option(help: ArgumentHelp("Text corpus (plain text or JSONL with a text field) for layer statistics.", valueName: "file"))
+        @Option(help: ArgumentHelp(
+            "Text corpus (plain text or JSONL with a text field) for layer statistics; default: the hparams file's "
+                + "mom2_dataset when it names a file.", valueName: "file"))
         var corpus: String?
         @Option(help: ArgumentHelp("Statistics cache directory; default: the hparams file's stats_dir.", valueName: "dir"))
         var statsDir: String?
@@ -60,7 +62,7 @@ extension Mokus {
             let reporter = progress.reporter
             let statistics = StatisticsSource(
                 encoder: encoder, cacheDirectory: URL(fileURLWithPath: statsDir ?? header.statisticsDirectory ?? "data/stats"),
-                corpus: corpus.map { TextCorpus(url: URL(fileURLWithPath: $0), jsonField: "text") },
+                corpus: (corpus ?? header.localDataset).map { TextCorpus(url: URL(fileURLWithPath: $0), jsonField: "text") },
                 budget: StatisticsBudget(maxDocuments: header.sampleCount), files: stats.map { URL(fileURLWithPath: $0) },
                 progress: reporter)
             let editor = try Editors.registry(statistics: statistics).editor(for: file)
@@ -129,10 +131,17 @@ private struct ModelHeader: Decodable {
     var statisticsDirectory: String?
     var sampleCount: Int?
     var batchSize: Int?
+    /// `mom2_dataset`: EasyEdit's dataset name ("wikipedia"), or here also a local corpus file.
+    var dataset: String?
 
     enum CodingKeys: String, CodingKey {
         case modelName = "model_name", statisticsDirectory = "stats_dir", sampleCount = "mom2_n_samples"
-        case batchSize = "batch_size"
+        case batchSize = "batch_size", dataset = "mom2_dataset"
+    }
+
+    /// `mom2_dataset` when it names an existing file (relative to the working directory).
+    var localDataset: String? {
+        dataset.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
     }
 }
 

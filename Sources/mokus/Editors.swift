@@ -43,6 +43,8 @@ final class StatisticsSource: @unchecked Sendable {
     /// Statistics files given explicitly, by module (read on first use).
     let files: [URL]
     let progress: (any ProgressReporter)?
+    /// C by module, once read or computed (ROME asks again for every request).
+    private var loaded: [String: Tensor] = [:]
 
     init(encoder: any TextEncoder, cacheDirectory: URL, corpus: TextCorpus?, budget: StatisticsBudget, files: [URL] = [],
          progress: (any ProgressReporter)?) {
@@ -60,21 +62,29 @@ final class StatisticsSource: @unchecked Sendable {
     func secondMoment(_ template: ModuleTemplate) -> (Int) throws -> Tensor {
         { layer in
             let module = try template.resolve(layer: layer, in: self.encoder.info)
-            for url in self.files where try LayerStatistics.read(from: url).provenance.module == module {
-                return try LayerStatistics.load(
-                    url: url, expectedFingerprint: self.encoder.fingerprint, module: module,
-                    expectedDimension: try LayerStatistics.inputWidth(of: module, in: self.encoder)).mean
-            }
-            guard let corpus = self.corpus else { throw MissingCorpus(module: module) }
-            return try self.cache.statistics(encoder: self.encoder, module: module, corpus: corpus, budget: self.budget,
-                                             progress: self.progress).moment.mean
+            if let known = self.loaded[module] { return known }
+            let moment = try self.load(module)
+            self.loaded[module] = moment
+            return moment
         }
+    }
+
+    private func load(_ module: String) throws -> Tensor {
+        for url in files where try LayerStatistics.read(from: url).provenance.module == module {
+            return try LayerStatistics.load(
+                url: url, expectedFingerprint: encoder.fingerprint, module: module,
+                expectedDimension: try LayerStatistics.inputWidth(of: module, in: encoder)).mean
+        }
+        guard let corpus else { throw MissingCorpus(module: module) }
+        return try cache.statistics(encoder: encoder, module: module, corpus: corpus, budget: budget, progress: progress)
+            .moment.mean
     }
 
     struct MissingCorpus: Error, CustomStringConvertible {
         let module: String
         var description: String {
-            "layer statistics for \(module) are needed: pass --corpus FILE (plain text or JSONL) to compute them, "
+            "layer statistics for \(module) are needed: pass --corpus FILE (plain text or JSONL), or name the file in "
+                + "the hparams' mom2_dataset, to compute them, "
                 + "or import EasyEdit statistics with `mokus stats import-npz`"
         }
     }

@@ -84,6 +84,31 @@ struct EditCommandTests {
         #expect(try TextEncoderLoader.load(directory: applied).forward(batch).logits!.scalars == (try saved.forward(batch).logits!.scalars))
         #expect(throws: (any Error).self) { try Mokus.Edit.parse(["--hparams", "h", "--requests", "r", "--save-edits", "e"]) }
     }
+
+    @Test("an EasyEdit user's files as they are: device cpu, edit()'s column-wise arguments, mom2_dataset as the corpus")
+    func easyEditUserFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-edit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fixture = Self.repository.appending(path: "Tests/MEMITTests/Fixtures/qwen2-facts")
+        var hparams = try String(contentsOf: Self.repository.appending(path: "hparams/MEMIT/tiny-qwen2-facts.yaml"), encoding: .utf8)
+        for (key, value) in [("model_name", fixture.path(percentEncoded: false)), ("device", "cpu"),
+                             ("mom2_dataset", fixture.appending(path: "corpus.txt").path(percentEncoded: false)),
+                             ("stats_dir", directory.appending(path: "stats").path(percentEncoded: false))] {
+            hparams = hparams.split(separator: "\n").map { $0.hasPrefix("\(key):") ? "\(key): \"\(value)\"" : String($0) }
+                .joined(separator: "\n")
+        }
+        let hparamsURL = directory.appending(path: "memit.yaml"), requests = directory.appending(path: "requests.json")
+        try Data(hparams.utf8).write(to: hparamsURL)
+        let columns = #"{"prompts": ["Rawen Hinbel lives in"], "subject": ["Rawen Hinbel"], "target_new": ["Tokyo"], "#
+            + #""ground_truth": ["Madrid"], "sequential_edit": false}"#
+        try Data(columns.utf8).write(to: requests)
+        try Mokus.Edit.parse(["--hparams", hparamsURL.path(percentEncoded: false), "--requests",
+                              requests.path(percentEncoded: false), "--quiet"]).run()
+        let cached = FileManager.default.enumerator(atPath: directory.appending(path: "stats").path(percentEncoded: false))?
+            .compactMap { $0 as? String }.filter { $0.hasSuffix(".safetensors") } ?? []
+        #expect(cached.count == 2)   // C of both edited layers, computed from mom2_dataset
+    }
 }
 
 @Suite("mokus stats")
