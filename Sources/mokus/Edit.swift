@@ -12,7 +12,9 @@ extension Mokus {
                 Without --sequential every request (or batch, for batched editors) is edited on the \
                 base model and restored afterwards, as EasyEdit's default; with --sequential edits \
                 accumulate (lifelong editing). --eval measures EasyEdit's metrics before and after, \
-                on the schedule given by --eval-schedule.
+                on the schedule given by --eval-schedule. Without --sequential, --save-edits writes \
+                each batch's edits to its own file (FILE-1, FILE-2, … when there are several batches, \
+                each replayable on the base model), and --save-model needs a single batch.
                 """)
 
         @Option(help: ArgumentHelp("EasyEdit hparams YAML (alg_name selects the editor).", valueName: "file"))
@@ -41,9 +43,6 @@ extension Mokus {
         @OptionGroup var progress: ProgressOptions
 
         func validate() throws {
-            if (saveEdits != nil || saveModel != nil) && !sequential {
-                throw ValidationError("--save-edits and --save-model keep edits: use them with --sequential.")
-            }
             if evalSchedule != nil && !(sequential && eval) {
                 throw ValidationError("--eval-schedule applies to --sequential --eval runs (single edits are evaluated after each).")
             }
@@ -71,29 +70,52 @@ extension Mokus {
             let batches = stride(from: 0, to: requestList.count, by: header.batchSize ?? 1).map {
                 Array(requestList[$0..<min($0 + (header.batchSize ?? 1), requestList.count)])
             }
+            if saveModel != nil && !sequential && batches.count > 1 {
+                throw ValidationError("--save-model without --sequential saves one batch's edits, but the requests make "
+                                      + "\(batches.count) batches: pass --sequential to keep them all, or one batch.")
+            }
 
             var pre: [EditEvaluation.Measurement] = []
             if eval { pre = try requestList.map { try EditEvaluation.measure($0, encoder: encoder) } }
             var post: [EditEvaluation.Measurement?] = Array(repeating: nil, count: requestList.count)
             var seconds: [Double] = []
             var index = 0
-            for batch in batches {
+            for (number, batch) in batches.enumerated() {
                 let start = Date()
                 try session.apply(editor, requests: batch, progress: reporter)
                 seconds.append(Date().timeIntervalSince(start))
                 if eval && schedule == .afterEach {
                     for (offset, request) in batch.enumerated() { post[index + offset] = try EditEvaluation.measure(request, encoder: encoder) }
                 }
-                if !sequential { try session.undo() }
+                if !sequential {
+                    try saveOutputs(session, encoder: encoder, hyperparameters: file.text,
+                                    batch: batches.count > 1 ? number + 1 : nil)
+                    try session.undo()
+                }
                 index += batch.count
             }
             if eval && schedule == .afterAll {
                 post = try requestList.map { try EditEvaluation.measure($0, encoder: encoder) }
             }
-            if let saveEdits { try EditFile.save(session, to: URL(fileURLWithPath: saveEdits), hyperparameters: file.text) }
-            if let saveModel { try CheckpointExporter.save(encoder, to: URL(fileURLWithPath: saveModel, isDirectory: true)) }
+            if sequential { try saveOutputs(session, encoder: encoder, hyperparameters: file.text, batch: nil) }
             try report(requestList, pre: pre, post: post.compactMap { $0 }, seconds: seconds, algorithm: file.algorithmName,
                        batchSize: header.batchSize ?? 1)
+        }
+
+        /// Writes --save-edits and --save-model for the session's current edits; `batch` numbers the
+        /// edits file of one batch of a restore-mode run (`edits.safetensors` → `edits-2.safetensors`).
+        private func saveOutputs(_ session: EditSession, encoder: TransformerTextEncoder, hyperparameters: String,
+                                 batch: Int?) throws {
+            if let saveEdits {
+                let url = URL(fileURLWithPath: saveEdits)
+                let numbered = batch.map {
+                    url.deletingLastPathComponent().appending(
+                        path: "\(url.deletingPathExtension().lastPathComponent)-\($0)"
+                            + (url.pathExtension.isEmpty ? "" : ".\(url.pathExtension)"))
+                }
+                try EditFile.save(session, to: numbered ?? url, hyperparameters: hyperparameters)
+            }
+            if let saveModel { try CheckpointExporter.save(encoder, to: URL(fileURLWithPath: saveModel, isDirectory: true)) }
         }
 
         private func report(_ requests: [EditRequest], pre: [EditEvaluation.Measurement], post: [EditEvaluation.Measurement],

@@ -82,7 +82,30 @@ struct EditCommandTests {
         try Mokus.Apply.parse(["--model", fixture, "--edits", edits.path(percentEncoded: false),
                                "--save-model", applied.path(percentEncoded: false)]).run()
         #expect(try TextEncoderLoader.load(directory: applied).forward(batch).logits!.scalars == (try saved.forward(batch).logits!.scalars))
-        #expect(throws: (any Error).self) { try Mokus.Edit.parse(["--hparams", "h", "--requests", "r", "--save-edits", "e"]) }
+    }
+
+    @Test("restore mode saves each batch's edits to its own file, and the model of a single batch")
+    func restoreModeSaves() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-edit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let requests = directory.appending(path: "requests.json")
+        let list = #"[{"prompt": "The red apple is on the", "subject": "The red apple", "target_new": "table"},"#
+            + #" {"prompt": "The blue car is in the", "subject": "The blue car", "target_new": "garage"}]"#
+        try Data(list.utf8).write(to: requests)
+        let fixture = Self.repository.appending(path: "Tests/TextEncodersTests/Fixtures/qwen2").path(percentEncoded: false)
+        func run(_ extra: [String]) throws {
+            try Mokus.Edit.parse([
+                "--hparams", Self.repository.appending(path: "hparams/ROME/tiny-qwen2.yaml").path(percentEncoded: false),
+                "--requests", requests.path(percentEncoded: false), "--model", fixture, "--quiet"] + extra).run()
+        }
+        try run(["--save-edits", directory.appending(path: "edits.safetensors").path(percentEncoded: false)])
+        let base = try TextEncoderLoader.load(directory: URL(fileURLWithPath: fixture))
+        for number in 1...2 {
+            let file = directory.appending(path: "edits-\(number).safetensors")
+            #expect(try EditFile.load(file, expectedFingerprint: base.fingerprint).count == 1)
+        }
+        #expect(throws: (any Error).self) { try run(["--save-model", directory.appending(path: "m").path(percentEncoded: false)]) }
     }
 
     @Test("an EasyEdit user's files as they are: device cpu, edit()'s column-wise arguments, mom2_dataset as the corpus")
