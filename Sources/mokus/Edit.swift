@@ -80,9 +80,12 @@ extension Mokus {
             var post: [EditEvaluation.Measurement?] = Array(repeating: nil, count: requestList.count)
             var seconds: [Double] = []
             var index = 0
+            let labelled = reporter.map(LabelledProgress.init)
             for (number, batch) in batches.enumerated() {
                 let start = Date()
-                try session.apply(editor, requests: batch, progress: reporter)
+                labelled?.label = batch.count == 1 ? "request \(index + 1)/\(requestList.count)"
+                    : "requests \(index + 1)–\(index + batch.count)/\(requestList.count)"
+                try session.apply(editor, requests: batch, progress: labelled)
                 seconds.append(Date().timeIntervalSince(start))
                 if eval && schedule == .afterEach {
                     for (offset, request) in batch.enumerated() { post[index + offset] = try EditEvaluation.measure(request, encoder: encoder) }

@@ -58,3 +58,15 @@ struct ProgressOptions: ParsableArguments {
 
     var reporter: (any ProgressReporter)? { quiet ? nil : TerminalProgress() }
 }
+
+/// Names the request (or batch) a phase belongs to: `request 3/100: optimising …`.
+final class LabelledProgress: ProgressReporter {
+    private let base: any ProgressReporter
+    var label = ""
+
+    init(_ base: any ProgressReporter) { self.base = base }
+
+    func begin(_ phase: String, total: Int?) { base.begin(label.isEmpty ? phase : "\(label): \(phase)", total: total) }
+    func update(completed: Int, detail: String?) { base.update(completed: completed, detail: detail) }
+    func end() { base.end() }
+}
