@@ -42,7 +42,7 @@ struct GenerateCommandTests {
         let (folder, noise, reference) = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         let (png, latents) = (folder.appending(path: "out.png"), folder.appending(path: "latents.safetensors"))
-        var command = try Mokus.Generate.parse([
+        let command = try Mokus.Generate.parse([
             "--generator", Self.path(Self.fixtures.appending(path: "pipeline")),
             "--prompt-embeds", Self.path(Self.fixtures.appending(path: "pipeline_reference.safetensors")),
             "--init-latents", noise, "--steps", "2", "--size", "32x32", "--guidance", "4",
@@ -72,7 +72,7 @@ struct GenerateCommandTests {
             try int64("negative_prompt_embeds_mask"), SafetensorsEntry("initial_latents", reference["initial_latents"]!),
         ], to: dump)
         let png = folder.appending(path: "out.png")
-        var command = try Mokus.Generate.parse([
+        let command = try Mokus.Generate.parse([
             "--generator", Self.path(Self.fixtures.appending(path: "pipeline")), "--prompt-embeds", Self.path(dump),
             "--init-latents", Self.path(dump), "--steps", "2", "--size", "32x32", "--guidance", "4",
             "--out", Self.path(png), "--quiet"])
@@ -87,7 +87,7 @@ struct GenerateCommandTests {
         let settings = try JSONSerialization.jsonObject(
             with: Data(contentsOf: Self.fixtures.appending(path: "pipeline_reference.json"))) as! [String: Any]
         let png = folder.appending(path: "out.png")
-        var command = try Mokus.Generate.parse([
+        let command = try Mokus.Generate.parse([
             "--generator", Self.path(Self.fixtures.appending(path: "pipeline")),
             "--encoder", Self.path(Self.repository.appending(path: settings["encoder"] as! String)),
             "--prompt", settings["prompt"] as! String, "--negative-prompt", settings["negative_prompt"] as! String,
@@ -114,7 +114,7 @@ struct GenerateCommandTests {
             try FileManager.default.copyItem(at: encoder.appending(path: name), to: pipeline.appending(path: "\(sub)/\(name)"))
         }
         let png = folder.appending(path: "out.png")
-        var command = try Mokus.Generate.parse([
+        let command = try Mokus.Generate.parse([
             "--generator", Self.path(pipeline), "--prompt", settings["prompt"] as! String,
             "--negative-prompt", settings["negative_prompt"] as! String, "--init-latents", noise,
             "--steps", "2", "--size", "32x32", "--out", Self.path(png), "--quiet"])
@@ -128,7 +128,7 @@ struct GenerateCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let lora = Self.fixtures.appending(path: "transformer_lora.safetensors")
         let latents = folder.appending(path: "latents.safetensors")
-        var command = try Mokus.Generate.parse([
+        let command = try Mokus.Generate.parse([
             "--generator", Self.path(Self.fixtures.appending(path: "pipeline")), "--lora", Self.path(lora),
             "--prompt-embeds", Self.path(Self.fixtures.appending(path: "pipeline_reference.safetensors")),
             "--init-latents", noise, "--steps", "2", "--size", "32x32", "--save-latents", Self.path(latents),
