@@ -12,8 +12,8 @@ what that tokenizer.json means. Three steps, from the repository root:
     python3 Tests/TokenizersTests/Fixtures/make_trained_bpe_fixture.py expect
         -> trained_bpe/heldout_expected_ids.jsonl   (HF ids of every held-out line)
 
-`expect` also checks that HF `tokenizers` re-serialises our tokenizer.json to the same document (up to
-its newer merge spelling), that `transformers.AutoTokenizer.from_pretrained` loads the folder as a
+`expect` also checks that HF `tokenizers` re-serialises our tokenizer.json to the same document, keys in
+the same order (up to its newer merge spelling), that `transformers.AutoTokenizer.from_pretrained` loads the folder as a
 Qwen2 tokenizer with the same ids, and that its chat template renders Qwen2.5's ChatML. See
 TRAINED_BPE.md for the file formats.
 """
@@ -96,13 +96,14 @@ def make_expected():
         ours = file.read()
     hf = tokenizers.Tokenizer.from_file(tokenizer_path)
 
-    # Same document after HF's own round trip (HF >= 0.20 spells merges as pairs).
-    reserialised = json.loads(hf.to_str())
-    document = json.loads(ours)
-    document["model"]["merges"] = [merge.split(" ") for merge in document["model"]["merges"]]
-    reserialised["model"]["merges"] = [list(pair) for pair in reserialised["model"]["merges"]]
-    if reserialised != document:
-        sys.exit("HF re-serialises tokenizer.json to a different document")
+    # Same document, keys in the same order, after HF's own round trip (HF >= 0.20 spells merges as
+    # pairs, so merges are compared as pairs).
+    def ordered(text):
+        document = json.loads(text, object_pairs_hook=dict)
+        document["model"]["merges"] = [m.split(" ") if isinstance(m, str) else list(m) for m in document["model"]["merges"]]
+        return json.dumps(document, indent=2, ensure_ascii=False)
+    if ordered(hf.to_str(pretty=True)) != ordered(ours):
+        sys.exit("HF re-serialises tokenizer.json to a different document or key order")
 
     auto = transformers.AutoTokenizer.from_pretrained(TOKENIZER_DIR)
     if "Qwen2" not in type(auto).__name__:
