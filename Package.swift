@@ -67,7 +67,8 @@ let package = Package(
             dependencies: ["COpenBLAS", .target(name: "CMalloc", condition: .when(platforms: [.linux]))],
             swiftSettings: kernelSettings),
 
-        // Tokenizers: byte-level BPE from tokenizer.json; Foundation only (NSRegularExpression, NFC).
+        // Tokenizers: byte-level BPE from tokenizer.json, and BPE training that writes one; Foundation only
+        // (NSRegularExpression, NFC, file writes).
         .target(name: "Tokenizers"),
 
         // Imaging: PNG through libpng's simplified API (CPNG); image <-> Tensor conversion (Tensors).

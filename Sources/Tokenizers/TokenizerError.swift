@@ -1,4 +1,5 @@
-/// Everything that can go wrong when loading a `tokenizer.json`, reading text to encode, or decoding ids.
+/// Everything that can go wrong when loading a `tokenizer.json`, reading text to encode, decoding ids,
+/// or training a tokenizer and writing its files.
 ///
 /// Each message names the file (as given to the loader), the JSON key or merge concerned, and what
 /// was expected versus what was found.
@@ -26,6 +27,15 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case invalidUTF8(file: String, line: Int, byteOffset: Int)
     /// `decode` received an id that names no token.
     case unknownTokenID(Int)
+    /// `BPETrainer.train` found no word to learn from in its `texts` (none, all empty, or only
+    /// special tokens).
+    case emptyCorpus(texts: Int)
+    /// The requested vocabulary cannot hold the 256 byte tokens and the special tokens.
+    case vocabularyTooSmall(requested: Int, minimum: Int)
+    /// A `BPETrainer.Configuration` setting (`key`) is invalid.
+    case invalidTrainingConfiguration(key: String, expected: String, found: String)
+    /// An output file could not be written (`reason` is the system's).
+    case writeFailed(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -50,6 +60,14 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             "\(file): line \(line) is not valid UTF-8 (first bad byte at offset \(byteOffset) of the line)"
         case .unknownTokenID(let id):
             "token id \(id) is in neither the vocabulary nor the added tokens"
+        case .emptyCorpus(let texts):
+            "BPE training corpus: expected text with at least one word, found \(texts) texts with none"
+        case .vocabularyTooSmall(let requested, let minimum):
+            "BPE training: vocabulary size \(requested) is below \(minimum) (256 byte tokens + the special tokens)"
+        case .invalidTrainingConfiguration(let key, let expected, let found):
+            "BPE training configuration '\(key)': expected \(expected), found \(found)"
+        case .writeFailed(let file, let reason):
+            "\(file): cannot be written (\(reason))"
         }
     }
 }

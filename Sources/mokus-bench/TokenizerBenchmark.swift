@@ -6,17 +6,20 @@ import Tokenizers
 /// Three figures: loading the `tokenizer.json`; encoding with the word cache disabled
 /// (`cacheCapacity: 0`, every word merged afresh, like tiktoken, which has no cache); and encoding
 /// with HF's default cache of 10,000 words after one warm-up pass. Each encoding figure is the
-/// median of `repeats` passes over the whole corpus, one line at a time.
+/// median of `repeats` passes over the whole corpus, one line at a time. A last row times training a
+/// 2,000-token BPE on the same corpus (no reference).
 ///
 /// The reference is tiktoken on the same vocabulary and corpus: `tiktokenReferenceScript`, run as
 /// `python3 -c <script>` with `{"tokenizer": path, "corpus": [lines], "repeats": n}` as JSON on stdin,
 /// prints one JSON object with `tokens`, `seconds` (median per pass) and `tokens_per_second`.
 enum TokenizerBenchmark {
     static let repeats = 7
+    /// Vocabulary size of the training row.
+    static let trainedVocabularySize = 2_000
 
     /// Runs the benchmark and returns the report lines.
     ///
-    /// - Throws: `TokenizerError` when `tokenizerJSON` cannot be loaded.
+    /// - Throws: `TokenizerError` when `tokenizerJSON` cannot be loaded or the corpus has no words to train on.
     static func run(tokenizerJSON: URL, corpus: [String]) throws -> [String] {
         var uncached: BPETokenizer?
         let loadSeconds = try Measure.seconds {
@@ -33,6 +36,9 @@ enum TokenizerBenchmark {
         for line in corpus { _ = cached.encode(line) }
         let cachedSeconds = Measure.medianSeconds(repeats: repeats) { for line in corpus { _ = cached.encode(line) } }
 
+        let trainer = try BPETrainer(configuration: .init(vocabularySize: trainedVocabularySize))
+        let trainSeconds = try Measure.medianSeconds(repeats: 3) { _ = try trainer.train(texts: corpus) }
+
         func rate(_ seconds: Double) -> String {
             String(format: "%.2f M tokens/s, %.1f MB/s",
                    Double(tokenCount) / seconds / 1e6, Double(byteCount) / seconds / 1e6)
@@ -45,6 +51,8 @@ enum TokenizerBenchmark {
                 + " → \(rate(uncachedSeconds))",
             "  encode, 10,000-word cache (warm): median \(Measure.milliseconds(cachedSeconds)) of \(repeats)"
                 + " → \(rate(cachedSeconds))",
+            "  train a BPE on the corpus (BPETrainer, vocabulary \(trainedVocabularySize)): median "
+                + "\(Measure.milliseconds(trainSeconds)) of 3",
         ]
     }
 
