@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "UltraEdit", targets: ["UltraEdit"]),
         .library(name: "Generators", targets: ["Generators"]),
         .library(name: "MoKus", targets: ["MoKus"]),
+        .library(name: "Training", targets: ["Training"]),
         .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
     ],
@@ -109,6 +110,11 @@ let package = Package(
         // embeddings come from any TextEncoder (KnowledgeEditing).
         .target(name: "Generators", dependencies: ["KnowledgeEditing", "ModelIO", "Tensors"]),
 
+        // Training: the model-agnostic loop (tape, AdamW, schedules from Tensors; checkpoints through
+        // ModelIO's safetensors and SHA-256) and Qwen2 causal-LM pretraining on TextEncoders' models
+        // (loaded, run through the core's TextEncoder interface from KnowledgeEditing, tokenised).
+        .target(name: "Training", dependencies: ["Tensors", "ModelIO", "KnowledgeEditing", "TextEncoders"]),
+
         // MoKus: textual knowledge updating; edits through the core's editor protocol and sessions
         // (KnowledgeEditing); saves the edited encoder as a checkpoint (TextEncoders' CheckpointExporter).
         .target(name: "MoKus", dependencies: ["KnowledgeEditing", "TextEncoders"]),
@@ -168,6 +174,12 @@ let package = Package(
         .testTarget(
             name: "GeneratorsTests",
             dependencies: ["Generators", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport", "TextEncoders"],
+            exclude: ["Fixtures"]),
+        // TrainingTests: the loop, checkpoints/resume and LM pretraining; TextEncoders loads the trained
+        // models, TestSupport for gradient checks; its fixtures hold the transformers parity checkpoint.
+        .testTarget(
+            name: "TrainingTests",
+            dependencies: ["Training", "TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport"],
             exclude: ["Fixtures"]),
         // ImagingTests also uses Tensors directly (seeded RandomGenerator, Tensor values).
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensors"]),
