@@ -125,6 +125,7 @@ let package = Package(
             dependencies: ["KnowledgeEditing", "TextEncoders", "Tensors", "Tokenizers", "ROME", "MEMIT", "AlphaEdit",
                            "UltraEdit", // registered in Editors.swift
                            "MoKus", // the knowledge-update command
+                           "Training", // the pretrain command
                            "Generators", "Imaging", "ModelIO", // the generate command: sampling, PNG, safetensors
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -163,6 +164,7 @@ let package = Package(
             name: "mokusTests",
             dependencies: [
                 "mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers", "Generators", "Imaging", "ModelIO", "Tensors",
+                "Training", // trains the tiny model that complete is tested on
             ]),
         .testTarget(
             name: "TextEncodersTests",
