@@ -74,7 +74,7 @@ public enum LanguageModelPretraining {
 
     /// Writes transformers-initialised weights for `config` with the tokenizer files into `directory`
     /// and loads them.
-    static func initialModel(config: [String: Any], tokenizerDirectory: URL, seed: UInt64, in directory: URL) throws -> TransformerTextEncoder {
+    public static func initialModel(config: [String: Any], tokenizerDirectory: URL, seed: UInt64, in directory: URL) throws -> TransformerTextEncoder {
         let range = (config["initializer_range"] as? NSNumber)?.floatValue ?? 0.02
         try RandomCheckpoint.write(config: config, to: directory, scale: range, initialization: .transformers, seed: seed)
         try LanguageModelExport.copyTokenizerFiles(from: tokenizerDirectory, to: directory)
