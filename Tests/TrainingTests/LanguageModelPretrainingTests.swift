@@ -52,6 +52,32 @@ struct LanguageModelPretrainingTests {
         #expect(encoder.tiedParameters == ["lm_head.weight": "model.embed_tokens.weight"])
     }
 
+    @Test("an interrupted pretraining run resumes from its checkpoint to the same weights; bf16 output")
+    func resumes() throws {
+        let folder = temporaryDirectory("lm-resume")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var training = TinyLanguageModel.training(steps: 6)
+        training.checkpointEvery = 2
+        func train(stopAfter: Int?, checkpoints: URL?, name: String, dtype: DType = .float32) throws -> TrainingResult {
+            try LanguageModelPretraining.train(
+                config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory,
+                texts: TinyLanguageModel.texts, training: training,
+                options: .init(dtype: dtype, checkpointDirectory: checkpoints, stopAfter: stopAfter),
+                output: folder.appending(path: name))
+        }
+        let straight = try train(stopAfter: nil, checkpoints: nil, name: "straight")
+        let checkpoints = folder.appending(path: "checkpoints")
+        _ = try train(stopAfter: 3, checkpoints: checkpoints, name: "partial")
+        let resumed = try train(stopAfter: nil, checkpoints: checkpoints, name: "resumed", dtype: .bfloat16)
+        #expect(resumed.resumedFrom == 2 && resumed.step == 6)
+        #expect(bytes(resumed.parameters) == bytes(straight.parameters))
+        let saved = try SafetensorsFile(url: folder.appending(path: "resumed/model.safetensors"))
+        #expect(try saved.info(named: "model.norm.weight").dtype.rawValue == "BF16")
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appending(path: "resumed/config.json"))) as? [String: Any]
+        #expect(config?["torch_dtype"] as? String == "bfloat16")
+        _ = try TextEncoderLoader.load(directory: folder.appending(path: "resumed"))
+    }
+
     @Test("typed errors: no texts, a too-short sequence length")
     func errors() throws {
         let output = temporaryDirectory("lm-err")
