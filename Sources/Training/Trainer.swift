@@ -43,11 +43,16 @@ public struct Trainer: Sendable {
     ) throws -> TrainingResult {
         let c = configuration
         try c.validate()
-        guard objective.exampleCount > 0 else { throw TrainingError.emptyDataset(reason: "the objective has 0 examples") }
-        guard !initial.isEmpty else { throw TrainingError.invalidConfiguration(key: "parameters", reason: "no parameters to train") }
+        guard objective.exampleCount > 0 else {
+            throw TrainingError.emptyDataset(reason: "the objective has 0 examples")
+        }
+        guard !initial.isEmpty else {
+            throw TrainingError.invalidConfiguration(key: "parameters", reason: "no parameters to train")
+        }
         let hash = runHash(initial, objective: objective)
 
-        var optimizer = AdamW(schedule: c.schedule, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon, weightDecay: c.weightDecay)
+        var optimizer = AdamW(
+            schedule: c.schedule, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon, weightDecay: c.weightDecay)
         var values = initial.map { Tensor(shape: $0.value.shape, scalars: $0.value.scalars) }
         var order = DataOrder(count: objective.exampleCount, seed: c.seed)
         var step = 0
@@ -55,7 +60,8 @@ public struct Trainer: Sendable {
             let state = try TrainingCheckpoint.load(latest.url, hash: hash, like: initial)
             guard state.cursor < objective.exampleCount, state.optimizer.stepCount == state.step else {
                 throw TrainingError.corruptedCheckpoint(
-                    file: latest.url.path(percentEncoded: false), reason: "data position or optimizer step out of range")
+                    file: latest.url.path(percentEncoded: false), reason: "data position or optimizer step out of range"
+                )
             }
             values = state.parameters.map(\.value)
             optimizer.restore(state.optimizer)
@@ -74,10 +80,14 @@ public struct Trainer: Sendable {
             let tracked = values.map { tape.variable($0) }
             let loss = try objective.loss(parameters: tracked, examples: batch)
             let lossValue = loss.value.item
-            guard lossValue.isFinite else { throw TrainingError.nonFinite(quantity: "loss", step: step + 1, value: lossValue) }
+            guard lossValue.isFinite else {
+                throw TrainingError.nonFinite(quantity: "loss", step: step + 1, value: lossValue)
+            }
             var gradients = tape.gradients(of: loss.value, withRespectTo: tracked)
             let norm = clipGradientNorm(&gradients, maxNorm: c.maxGradientNorm)
-            guard norm.isFinite else { throw TrainingError.nonFinite(quantity: "gradient norm", step: step + 1, value: norm) }
+            guard norm.isFinite else {
+                throw TrainingError.nonFinite(quantity: "gradient norm", step: step + 1, value: norm)
+            }
             let learningRate = optimizer.nextLearningRate
             optimizer.step(parameters: &values, gradients: gradients)
             step += 1
@@ -86,16 +96,18 @@ public struct Trainer: Sendable {
 
             var saved: URL?
             if let directory = checkpointDirectory,
-               (c.checkpointEvery > 0 && step % c.checkpointEvery == 0) || step == c.steps {
+                (c.checkpointEvery > 0 && step % c.checkpointEvery == 0) || step == c.steps
+            {
                 let state = TrainingState(
                     step: step, epoch: order.epoch, cursor: order.cursor,
                     parameters: zip(initial, values).map { NamedParameter($0.name, $1) }, optimizer: optimizer.state)
                 saved = try TrainingCheckpoint.save(state, hash: hash, in: directory, keep: c.keepCheckpoints)
             }
             let elapsed = Date().timeIntervalSince(start)
-            progress(TrainingProgress(
-                step: step, totalSteps: c.steps, loss: lossValue, learningRate: learningRate, gradientNorm: norm,
-                itemsPerSecond: elapsed > 0 ? Double(items) / elapsed : 0, elapsed: elapsed, checkpoint: saved))
+            progress(
+                TrainingProgress(
+                    step: step, totalSteps: c.steps, loss: lossValue, learningRate: learningRate, gradientNorm: norm,
+                    itemsPerSecond: elapsed > 0 ? Double(items) / elapsed : 0, elapsed: elapsed, checkpoint: saved))
         }
         return TrainingResult(
             parameters: zip(initial, values).map { NamedParameter($0.name, $1) }, step: step, resumedFrom: resumedFrom,

@@ -53,8 +53,13 @@ enum TrainingCheckpoint {
             for (index, parameter) in state.parameters.enumerated() {
                 let shape = parameter.value.shape
                 entries.append(SafetensorsEntry("parameters/\(parameter.name)", parameter.value))
-                entries.append(SafetensorsEntry("adam.m/\(parameter.name)", Tensor(shape: shape, scalars: state.optimizer.firstMoments[index])))
-                entries.append(SafetensorsEntry("adam.v/\(parameter.name)", Tensor(shape: shape, scalars: state.optimizer.secondMoments[index])))
+                entries.append(
+                    SafetensorsEntry(
+                        "adam.m/\(parameter.name)", Tensor(shape: shape, scalars: state.optimizer.firstMoments[index])))
+                entries.append(
+                    SafetensorsEntry(
+                        "adam.v/\(parameter.name)", Tensor(shape: shape, scalars: state.optimizer.secondMoments[index]))
+                )
             }
             let tensorsURL = staging.appending(path: tensorsFile)
             try SafetensorsWriter.write(entries, to: tensorsURL)
@@ -87,27 +92,33 @@ enum TrainingCheckpoint {
         let tensorsURL = url.appending(path: tensorsFile)
         let tensorsPath = tensorsURL.path(percentEncoded: false)
         guard let stateData = FileManager.default.contents(atPath: statePath),
-              let record = try? JSONSerialization.jsonObject(with: stateData) as? [String: Any] else {
+            let record = try? JSONSerialization.jsonObject(with: stateData) as? [String: Any]
+        else {
             throw TrainingError.corruptedCheckpoint(file: statePath, reason: "missing or not a JSON object")
         }
         func integer(_ key: String) throws -> Int {
             guard let value = record[key] as? Int, value >= 0 else {
-                throw TrainingError.corruptedCheckpoint(file: statePath, reason: "\(key): expected a non-negative integer")
+                throw TrainingError.corruptedCheckpoint(
+                    file: statePath, reason: "\(key): expected a non-negative integer")
             }
             return value
         }
         guard record["format"] as? String == format else {
-            throw TrainingError.corruptedCheckpoint(file: statePath, reason: "format: expected \(format), found \(record["format"] ?? "nothing")")
+            throw TrainingError.corruptedCheckpoint(
+                file: statePath, reason: "format: expected \(format), found \(record["format"] ?? "nothing")")
         }
         let found = record["configuration_hash"] as? String ?? "nothing"
-        guard found == hash else { throw TrainingError.checkpointMismatch(file: statePath, expected: hash, found: found) }
+        guard found == hash else {
+            throw TrainingError.checkpointMismatch(file: statePath, expected: hash, found: found)
+        }
         guard let tensorsData = FileManager.default.contents(atPath: tensorsPath) else {
             throw TrainingError.corruptedCheckpoint(file: tensorsPath, reason: "missing or unreadable")
         }
         let digest = SHA256.hex(of: tensorsData)
         guard digest == record["tensors_sha256"] as? String else {
             throw TrainingError.corruptedCheckpoint(
-                file: tensorsPath, reason: "SHA-256 \(digest) differs from the recorded \(record["tensors_sha256"] ?? "nothing")")
+                file: tensorsPath,
+                reason: "SHA-256 \(digest) differs from the recorded \(record["tensors_sha256"] ?? "nothing")")
         }
         var state = TrainingState(
             step: try integer("step"), epoch: try integer("epoch"), cursor: try integer("cursor"), parameters: [],
@@ -117,13 +128,15 @@ enum TrainingCheckpoint {
             func read(_ key: String, shape: [Int]) throws -> Tensor {
                 let tensor = try file.tensor(named: key)
                 guard tensor.shape == shape else {
-                    throw TrainingError.corruptedCheckpoint(file: tensorsPath, reason: "\(key): expected shape \(shape), found \(tensor.shape)")
+                    throw TrainingError.corruptedCheckpoint(
+                        file: tensorsPath, reason: "\(key): expected shape \(shape), found \(tensor.shape)")
                 }
                 return Tensor(shape: shape, scalars: tensor.scalars)
             }
             for parameter in expected {
                 let shape = parameter.value.shape
-                state.parameters.append(NamedParameter(parameter.name, try read("parameters/\(parameter.name)", shape: shape)))
+                state.parameters.append(
+                    NamedParameter(parameter.name, try read("parameters/\(parameter.name)", shape: shape)))
                 state.optimizer.firstMoments.append(try read("adam.m/\(parameter.name)", shape: shape).scalars)
                 state.optimizer.secondMoments.append(try read("adam.v/\(parameter.name)", shape: shape).scalars)
             }

@@ -59,11 +59,13 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try require(batchSize > 0, "batchSize", "expected a positive number, found \(batchSize)")
         try require(learningRate.isFinite && learningRate >= 0, "learningRate", "expected ≥ 0, found \(learningRate)")
         try require((0...steps).contains(warmupSteps), "warmupSteps", "expected 0…\(steps), found \(warmupSteps)")
-        try require((0...learningRate).contains(minimumLearningRate), "minimumLearningRate",
-                    "expected 0…\(learningRate), found \(minimumLearningRate)")
+        try require(
+            (0...learningRate).contains(minimumLearningRate), "minimumLearningRate",
+            "expected 0…\(learningRate), found \(minimumLearningRate)")
         try require(weightDecay >= 0, "weightDecay", "expected ≥ 0, found \(weightDecay)")
-        try require((0..<1).contains(beta1) && (0..<1).contains(beta2), "beta1/beta2",
-                    "expected values in [0, 1), found \(beta1), \(beta2)")
+        try require(
+            (0..<1).contains(beta1) && (0..<1).contains(beta2), "beta1/beta2",
+            "expected values in [0, 1), found \(beta1), \(beta2)")
         try require(epsilon >= 0, "epsilon", "expected ≥ 0, found \(epsilon)")
         try require(maxGradientNorm > 0, "maxGradientNorm", "expected a positive number, found \(maxGradientNorm)")
         try require(checkpointEvery >= 0, "checkpointEvery", "expected ≥ 0, found \(checkpointEvery)")
@@ -72,7 +74,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 
     /// The learning-rate schedule: warmup to ``learningRate``, cosine down to ``minimumLearningRate``.
     public var schedule: WarmupCosineSchedule {
-        WarmupCosineSchedule(peak: learningRate, warmupSteps: warmupSteps, totalSteps: steps, minimum: minimumLearningRate)
+        WarmupCosineSchedule(
+            peak: learningRate, warmupSteps: warmupSteps, totalSteps: steps, minimum: minimumLearningRate)
     }
 
     /// The values that decide the trajectory, as sorted-key JSON (checkpoint frequency and retention

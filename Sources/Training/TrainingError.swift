@@ -16,14 +16,14 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var description: String {
         switch self {
-        case let .invalidConfiguration(key, reason): "training configuration: \(key): \(reason)"
-        case let .emptyDataset(reason): "training data is empty: \(reason)"
-        case let .checkpointMismatch(file, expected, found):
+        case .invalidConfiguration(let key, let reason): "training configuration: \(key): \(reason)"
+        case .emptyDataset(let reason): "training data is empty: \(reason)"
+        case .checkpointMismatch(let file, let expected, let found):
             "\(file): checkpoint was written for another configuration (expected hash \(expected), found \(found))"
-        case let .corruptedCheckpoint(file, reason): "\(file): corrupted checkpoint: \(reason)"
-        case let .nonFinite(quantity, step, value):
+        case .corruptedCheckpoint(let file, let reason): "\(file): corrupted checkpoint: \(reason)"
+        case .nonFinite(let quantity, let step, let value):
             "training stopped at step \(step): the \(quantity) is \(value) (lower the learning rate or check the data)"
-        case let .writeFailed(file, reason): "\(file): cannot write: \(reason)"
+        case .writeFailed(let file, let reason): "\(file): cannot write: \(reason)"
         }
     }
 }

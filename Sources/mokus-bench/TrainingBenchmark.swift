@@ -7,12 +7,15 @@ import Training
 /// at (hidden 256, 6 layers, vocabulary 2048, batch 16 × 64 tokens), beside the same step in PyTorch
 /// (References/torch_training_step.py) on the same checkpoint and ids.
 enum TrainingBenchmark {
-    static var config: [String: Any] { [
-        "model_type": "qwen2", "architectures": ["Qwen2ForCausalLM"], "hidden_size": 256, "intermediate_size": 1024,
-        "num_hidden_layers": 6, "num_attention_heads": 8, "num_key_value_heads": 4, "vocab_size": 2048,
-        "rms_norm_eps": 1e-6, "rope_theta": 1_000_000.0, "tie_word_embeddings": true, "max_position_embeddings": 512,
-        "initializer_range": 0.02, "eos_token_id": 770,
-    ] }
+    static var config: [String: Any] {
+        [
+            "model_type": "qwen2", "architectures": ["Qwen2ForCausalLM"], "hidden_size": 256, "intermediate_size": 1024,
+            "num_hidden_layers": 6, "num_attention_heads": 8, "num_key_value_heads": 4, "vocab_size": 2048,
+            "rms_norm_eps": 1e-6, "rope_theta": 1_000_000.0, "tie_word_embeddings": true,
+            "max_position_embeddings": 512,
+            "initializer_range": 0.02, "eos_token_id": 770,
+        ]
+    }
     static let (batchSize, length, repeats) = (16, 64, 5)
     static let (learningRate, weightDecay): (Float, Float) = (1e-3, 0.01)
 
@@ -21,15 +24,17 @@ enum TrainingBenchmark {
         defer { try? FileManager.default.removeItem(at: model) }
         // Any byte-level BPE tokenizer works: the step is fed token ids directly.
         let tokenizer = MokusBench.repositoryRoot.appending(path: "Tests/MEMITTests/Fixtures/qwen2-facts")
-        let encoder = try LanguageModelPretraining.initialModel(config: config, tokenizerDirectory: tokenizer, seed: 1, in: model)
+        let encoder = try LanguageModelPretraining.initialModel(
+            config: config, tokenizerDirectory: tokenizer, seed: 1, in: model)
         var rng = RandomGenerator(seed: 9)
         let sequences = (0..<batchSize).map { _ in rng.integers(length, in: 0..<encoder.info.vocabularySize) }
         let objective = try CausalLanguageModelObjective(encoder: encoder, examples: sequences)
         let initial = try objective.initialParameters()
         var stepSeconds: [Double] = []
         var last = 0.0
-        _ = try Trainer(configuration: TrainingConfiguration(
-            steps: repeats + 1, batchSize: batchSize, learningRate: learningRate, weightDecay: weightDecay)
+        _ = try Trainer(
+            configuration: TrainingConfiguration(
+                steps: repeats + 1, batchSize: batchSize, learningRate: learningRate, weightDecay: weightDecay)
         ).train(parameters: initial, objective: objective) { report in
             stepSeconds.append(report.elapsed - last)
             last = report.elapsed
@@ -46,12 +51,16 @@ enum TrainingBenchmark {
             row("Swift", seconds: swift, tokens: tokens, flops: flops),
         ]
         if torchReference, PythonReference.canImport(["torch", "transformers"]),
-           let object = PythonReference.run(script: "torch_training_step.py", input: [
-               "directory": model.path(percentEncoded: false), "sequences": sequences, "repeats": repeats,
-               "learning_rate": learningRate, "weight_decay": weightDecay,
-           ])?.first, let torch = object["step"] as? Double {
-            lines.append(row("PyTorch (\(object["version"] as? String ?? "?"))", seconds: torch, tokens: tokens, flops: flops)
-                         + String(format: "  → ours %.2f×", torch / swift))
+            let object = PythonReference.run(
+                script: "torch_training_step.py",
+                input: [
+                    "directory": model.path(percentEncoded: false), "sequences": sequences, "repeats": repeats,
+                    "learning_rate": learningRate, "weight_decay": weightDecay,
+                ])?.first, let torch = object["step"] as? Double
+        {
+            lines.append(
+                row("PyTorch (\(object["version"] as? String ?? "?"))", seconds: torch, tokens: tokens, flops: flops)
+                    + String(format: "  → ours %.2f×", torch / swift))
         } else {
             lines.append("  PyTorch reference: not run (python3 with torch and transformers not importable)")
         }
@@ -59,6 +68,8 @@ enum TrainingBenchmark {
     }
 
     private static func row(_ label: String, seconds: Double, tokens: Double, flops: Double) -> String {
-        String(format: "  %@: %.3f s/step, %.0f tokens/s, %.1f GFLOP/s in matrix products", label, seconds, tokens / seconds, flops / seconds / 1e9)
+        String(
+            format: "  %@: %.3f s/step, %.0f tokens/s, %.1f GFLOP/s in matrix products", label, seconds,
+            tokens / seconds, flops / seconds / 1e9)
     }
 }

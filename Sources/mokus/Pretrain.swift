@@ -15,13 +15,16 @@ extension Mokus {
                 every --checkpoint-every steps and a rerun resumes from the newest checkpoint.
                 """)
 
-        @Option(help: ArgumentHelp("The model's config.json.", valueName: "file"), completion: .file()) var config: String
-        @Option(help: ArgumentHelp("Folder with tokenizer.json and tokenizer_config.json.", valueName: "dir"),
-                completion: .directory)
+        @Option(help: ArgumentHelp("The model's config.json.", valueName: "file"), completion: .file()) var config:
+            String
+        @Option(
+            help: ArgumentHelp("Folder with tokenizer.json and tokenizer_config.json.", valueName: "dir"),
+            completion: .directory)
         var tokenizer: String
         @Option(help: ArgumentHelp("Training texts, one per line (UTF-8).", valueName: "file"), completion: .file())
         var texts: String
-        @Option(help: ArgumentHelp("Output checkpoint directory.", valueName: "dir"), completion: .directory) var out: String
+        @Option(help: ArgumentHelp("Output checkpoint directory.", valueName: "dir"), completion: .directory) var out:
+            String
         @Option(help: "Optimisation steps.") var steps: Int
         @Option(help: "Texts per step.") var batchSize = 16
         @Option(help: "Peak learning rate.") var learningRate: Float = 1e-3
@@ -32,39 +35,46 @@ extension Mokus {
         @Option(help: "Seed of the initial weights and the data order.") var seed: UInt64 = 0
         @Option(help: "Longest example in tokens (longer texts are split).") var maxLength = 128
         @Option(help: "Saved weight type: float32 or bfloat16.") var dtype = "float32"
-        @Option(help: ArgumentHelp("Checkpoint folder (resumed from when it holds checkpoints).", valueName: "dir"),
-                completion: .directory)
+        @Option(
+            help: ArgumentHelp("Checkpoint folder (resumed from when it holds checkpoints).", valueName: "dir"),
+            completion: .directory)
         var checkpoints: String?
         @Option(help: "Checkpoint every N steps (with --checkpoints).") var checkpointEvery = 100
         @Option(help: "Print a progress line every N steps on stderr.") var logEvery = 10
         @Flag(help: "Print a JSON summary on stdout.") var json = false
 
         func validate() throws {
-            guard ["float32", "bfloat16"].contains(dtype) else { throw ValidationError("--dtype must be float32 or bfloat16.") }
+            guard ["float32", "bfloat16"].contains(dtype) else {
+                throw ValidationError("--dtype must be float32 or bfloat16.")
+            }
             guard logEvery > 0 else { throw ValidationError("--log-every must be positive.") }
         }
 
         func run() throws {
             guard let data = FileManager.default.contents(atPath: config),
-                  let modelConfig = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                let modelConfig = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else {
                 throw ValidationError("\(config): not a readable JSON object.")
             }
             let lines = try TextLines.read(contentsOf: URL(fileURLWithPath: texts)).filter { !$0.isEmpty }
             let training = TrainingConfiguration(
                 steps: steps, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmupSteps,
-                minimumLearningRate: minLearningRate, weightDecay: weightDecay, maxGradientNorm: maxGradNorm, seed: seed,
+                minimumLearningRate: minLearningRate, weightDecay: weightDecay, maxGradientNorm: maxGradNorm,
+                seed: seed,
                 checkpointEvery: checkpoints == nil ? 0 : checkpointEvery)
             let options = LanguageModelPretraining.Options(
                 maxSequenceLength: maxLength, dtype: dtype == "bfloat16" ? .bfloat16 : .float32,
                 checkpointDirectory: checkpoints.map { URL(fileURLWithPath: $0) })
             let result = try LanguageModelPretraining.train(
-                config: modelConfig, tokenizerDirectory: URL(fileURLWithPath: tokenizer), texts: lines, training: training,
+                config: modelConfig, tokenizerDirectory: URL(fileURLWithPath: tokenizer), texts: lines,
+                training: training,
                 options: options, output: URL(fileURLWithPath: out)
             ) { report in
                 guard report.step % logEvery == 0 || report.step == report.totalSteps else { return }
-                let line = String(format: "step %d/%d  loss %.4f  lr %.2e  |g| %.3f  %.0f tokens/s  %.1f s\n",
-                                  report.step, report.totalSteps, report.loss, report.learningRate, report.gradientNorm,
-                                  report.itemsPerSecond, report.elapsed)
+                let line = String(
+                    format: "step %d/%d  loss %.4f  lr %.2e  |g| %.3f  %.0f tokens/s  %.1f s\n",
+                    report.step, report.totalSteps, report.loss, report.learningRate, report.gradientNorm,
+                    report.itemsPerSecond, report.elapsed)
                 FileHandle.standardError.write(Data(line.utf8))
             }
             if json {

@@ -1,5 +1,5 @@
-import Testing
 import Tensors
+import Testing
 
 /// ``AdamState`` export and restore: an optimizer rebuilt from a saved state continues bit for bit.
 @Suite("Adam state export and restore")
@@ -25,7 +25,8 @@ struct AdamStateTests {
         resumed.restore(saved)
         #expect(resumed.stepCount == 3 && resumed.nextLearningRate == first.nextLearningRate)
         for g in gradients.suffix(3) { resumed.step(parameters: &parameters, gradients: g) }
-        #expect(parameters.map { $0.scalars.map(\.bitPattern) } == straightParameters.map { $0.scalars.map(\.bitPattern) })
+        #expect(
+            parameters.map { $0.scalars.map(\.bitPattern) } == straightParameters.map { $0.scalars.map(\.bitPattern) })
         #expect(resumed.state == straight.state)
     }
 

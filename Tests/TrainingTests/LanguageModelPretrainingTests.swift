@@ -4,6 +4,7 @@ import ModelIO
 import Tensors
 import Testing
 import TextEncoders
+
 @testable import Training
 
 @Suite("Causal-LM pretraining of a tiny Qwen2")
@@ -15,7 +16,8 @@ struct LanguageModelPretrainingTests {
         let result = try LanguageModelPretraining.train(
             config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory,
             texts: TinyLanguageModel.texts, training: TinyLanguageModel.training(steps: 120), output: output)
-        let first: Float = result.losses[0], last: Float = result.losses.last!
+        let first: Float = result.losses[0]
+        let last: Float = result.losses.last!
         #expect(first > 5 && last < 0.3)
         let names = try FileManager.default.contentsOfDirectory(atPath: output.path(percentEncoded: false)).sorted()
         #expect(names == ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"])
@@ -24,7 +26,9 @@ struct LanguageModelPretrainingTests {
 
         let encoder = try TextEncoderLoader.load(directory: output)
         var ids = try encoder.tokenize("Bruno Keller plays")
-        for _ in 0..<3 { ids.append(try encoder.forward(TokenBatch([ids])).logits!.reshaped([ids.count, -1]).argmax(axis: 1).last!) }
+        for _ in 0..<3 {
+            ids.append(try encoder.forward(TokenBatch([ids])).logits!.reshaped([ids.count, -1]).argmax(axis: 1).last!)
+        }
         #expect(try encoder.detokenize(Array(ids.suffix(3))) == " the violin.")
     }
 
@@ -43,7 +47,8 @@ struct LanguageModelPretrainingTests {
         let work = temporaryDirectory("lm-init")
         defer { try? FileManager.default.removeItem(at: work) }
         let encoder = try LanguageModelPretraining.initialModel(
-            config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory, seed: 1, in: work)
+            config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory, seed: 1,
+            in: work)
         #expect(try encoder.parameter("model.layers.0.input_layernorm.weight").scalars.allSatisfy { $0 == 1 })
         #expect(try encoder.parameter("model.layers.1.self_attn.q_proj.bias").scalars.allSatisfy { $0 == 0 })
         let embedding = try encoder.parameter("model.embed_tokens.weight").scalars
@@ -73,7 +78,9 @@ struct LanguageModelPretrainingTests {
         #expect(bytes(resumed.parameters) == bytes(straight.parameters))
         let saved = try SafetensorsFile(url: folder.appending(path: "resumed/model.safetensors"))
         #expect(try saved.info(named: "model.norm.weight").dtype.rawValue == "BF16")
-        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appending(path: "resumed/config.json"))) as? [String: Any]
+        let config =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appending(path: "resumed/config.json")))
+            as? [String: Any]
         #expect(config?["torch_dtype"] as? String == "bfloat16")
         _ = try TextEncoderLoader.load(directory: folder.appending(path: "resumed"))
     }
@@ -100,9 +107,11 @@ struct LanguageModelPretrainingTests {
         let work = temporaryDirectory("lm-corpus")
         defer { try? FileManager.default.removeItem(at: work) }
         let encoder = try LanguageModelPretraining.initialModel(
-            config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory, seed: 1, in: work)
+            config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory, seed: 1,
+            in: work)
         let ids = try encoder.tokenize(TinyLanguageModel.texts[0])
-        let examples = try LanguageModelCorpus.examples(texts: [TinyLanguageModel.texts[0]], tokenizer: encoder, eosID: 770, maxLength: 4)
+        let examples = try LanguageModelCorpus.examples(
+            texts: [TinyLanguageModel.texts[0]], tokenizer: encoder, eosID: 770, maxLength: 4)
         #expect(examples.allSatisfy { $0.count <= 4 })
         #expect(examples.last!.last == 770)
         let rejoined = examples.enumerated().flatMap { $0.offset == 0 ? $0.element : Array($0.element.dropFirst()) }

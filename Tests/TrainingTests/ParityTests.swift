@@ -38,7 +38,9 @@ struct ParityTests {
             var prompt = try encoder.tokenize(text.split(separator: " ").prefix(3).joined(separator: " "))
             var continuation: [Int] = []
             for _ in 0..<6 {
-                let next = try encoder.forward(TokenBatch([prompt])).logits!.reshaped([prompt.count, -1]).argmax(axis: 1).last!
+                let next = try encoder.forward(TokenBatch([prompt])).logits!.reshaped([prompt.count, -1]).argmax(
+                    axis: 1
+                ).last!
                 continuation.append(next)
                 prompt.append(next)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Tensors
 import Testing
+
 @testable import Training
 
 /// Least-squares regression y = w·x + b on seeded data: a tiny objective whose loss must fall,
@@ -31,7 +32,10 @@ final class RegressionObjective: TrainingObjective {
     }
 
     static var initial: [NamedParameter] {
-        [NamedParameter("w", Tensor(repeating: 0, shape: [4, 1])), NamedParameter("b", Tensor(repeating: 0, shape: [1]))]
+        [
+            NamedParameter("w", Tensor(repeating: 0, shape: [4, 1])),
+            NamedParameter("b", Tensor(repeating: 0, shape: [1])),
+        ]
     }
 }
 
@@ -54,9 +58,11 @@ struct TrainerTests {
         config.steps = 200
         var reports: [TrainingProgress] = []
         let result = try Trainer(configuration: config).train(
-            parameters: RegressionObjective.initial, objective: RegressionObjective(count: 32)) { reports.append($0) }
+            parameters: RegressionObjective.initial, objective: RegressionObjective(count: 32)
+        ) { reports.append($0) }
         #expect(result.losses.count == 200)
-        let early: Float = result.losses.prefix(10).reduce(0, +), late: Float = result.losses.suffix(10).reduce(0, +)
+        let early: Float = result.losses.prefix(10).reduce(0, +)
+        let late: Float = result.losses.suffix(10).reduce(0, +)
         #expect(late < 0.01 * early)
         #expect(reports.map(\.step) == Array(1...200))
         let rates = reports.map(\.learningRate)
@@ -69,7 +75,8 @@ struct TrainerTests {
     func dataOrder() {
         var order = DataOrder(count: 5, seed: 1)
         let batches = (0..<4).map { _ in order.nextBatch(3) }
-        let epoch0 = Array(batches.joined().prefix(5)), epoch1 = Array(batches.joined().dropFirst(5).prefix(5))
+        let epoch0 = Array(batches.joined().prefix(5))
+        let epoch1 = Array(batches.joined().dropFirst(5).prefix(5))
         #expect(epoch0.sorted() == [0, 1, 2, 3, 4] && epoch1.sorted() == [0, 1, 2, 3, 4])
         #expect(epoch0 != epoch1)
         var resumed = DataOrder(count: 5, seed: 1, epoch: 1, cursor: 1)
@@ -102,7 +109,8 @@ struct TrainerTests {
         #expect(interrupted.step == 6)
         #expect(TrainingCheckpoint.list(in: folder).map(\.step) == [4, 6])
         let resumed = try Trainer(configuration: configuration).train(
-            parameters: RegressionObjective.initial, objective: RegressionObjective(count: 13), checkpointDirectory: folder)
+            parameters: RegressionObjective.initial, objective: RegressionObjective(count: 13),
+            checkpointDirectory: folder)
         #expect(resumed.resumedFrom == 6 && resumed.step == 10 && resumed.losses.count == 4)
         #expect(bytes(resumed.parameters) == bytes(straight.parameters))
         #expect(Array(straight.losses.suffix(4)).map(\.bitPattern) == resumed.losses.map(\.bitPattern))
@@ -110,7 +118,8 @@ struct TrainerTests {
         // The saved checkpoint holds exactly the final weights.
         let state = try TrainingCheckpoint.load(
             folder.appending(path: TrainingCheckpoint.name(step: 10)),
-            hash: Trainer(configuration: configuration).runHash(RegressionObjective.initial, objective: RegressionObjective(count: 13)),
+            hash: Trainer(configuration: configuration).runHash(
+                RegressionObjective.initial, objective: RegressionObjective(count: 13)),
             like: RegressionObjective.initial)
         #expect(bytes(state.parameters) == bytes(straight.parameters))
     }
@@ -119,11 +128,14 @@ struct TrainerTests {
     func errors() throws {
         var bad = configuration
         bad.steps = 0
-        #expect(throws: TrainingError.invalidConfiguration(key: "steps", reason: "expected a positive number, found 0")) {
-            try Trainer(configuration: bad).train(parameters: RegressionObjective.initial, objective: RegressionObjective(count: 4))
+        #expect(throws: TrainingError.invalidConfiguration(key: "steps", reason: "expected a positive number, found 0"))
+        {
+            try Trainer(configuration: bad).train(
+                parameters: RegressionObjective.initial, objective: RegressionObjective(count: 4))
         }
         #expect(throws: TrainingError.emptyDataset(reason: "the objective has 0 examples")) {
-            try Trainer(configuration: configuration).train(parameters: RegressionObjective.initial, objective: RegressionObjective(count: 0))
+            try Trainer(configuration: configuration).train(
+                parameters: RegressionObjective.initial, objective: RegressionObjective(count: 0))
         }
         do {
             _ = try Trainer(configuration: configuration).train(
@@ -139,23 +151,27 @@ struct TrainerTests {
         let folder = temporaryDirectory("errors")
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try Trainer(configuration: configuration).train(
-            parameters: RegressionObjective.initial, objective: RegressionObjective(count: 8), checkpointDirectory: folder, stopAfter: 4)
+            parameters: RegressionObjective.initial, objective: RegressionObjective(count: 8),
+            checkpointDirectory: folder, stopAfter: 4)
         var other = configuration
         other.learningRate = 0.2
         #expect {
             try Trainer(configuration: other).train(
-                parameters: RegressionObjective.initial, objective: RegressionObjective(count: 8), checkpointDirectory: folder)
+                parameters: RegressionObjective.initial, objective: RegressionObjective(count: 8),
+                checkpointDirectory: folder)
         } throws: { error in
             if case TrainingError.checkpointMismatch = error { return true } else { return false }
         }
-        let tensors = folder.appending(path: TrainingCheckpoint.name(step: 4)).appending(path: TrainingCheckpoint.tensorsFile)
+        let tensors = folder.appending(path: TrainingCheckpoint.name(step: 4)).appending(
+            path: TrainingCheckpoint.tensorsFile)
         let data = try Data(contentsOf: tensors)
         try data.prefix(data.count - 8).write(to: tensors)
         #expect {
             try Trainer(configuration: configuration).train(
-                parameters: RegressionObjective.initial, objective: RegressionObjective(count: 8), checkpointDirectory: folder)
+                parameters: RegressionObjective.initial, objective: RegressionObjective(count: 8),
+                checkpointDirectory: folder)
         } throws: { error in
-            guard case let TrainingError.corruptedCheckpoint(file, _) = error else { return false }
+            guard case TrainingError.corruptedCheckpoint(let file, _) = error else { return false }
             return file.hasSuffix("state.safetensors") && "\(error)".contains("SHA-256")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TextEncoders
+
 @testable import mokus
 
 /// `mokus pretrain` trains a tiny Qwen2 on four sentences; `mokus complete` recalls them.
@@ -44,10 +45,16 @@ struct CompleteCommandTests {
 
     @Test("argument and input errors are typed")
     func errors() throws {
-        #expect(throws: (any Error).self) { try Mokus.Complete.parse(["--model", "m", "--prompt", "a", "--max-tokens", "0"]) }
-        #expect(throws: (any Error).self) { try Mokus.Complete.parse(["--model", "/nonexistent", "--prompt", "a"]).run() }
         #expect(throws: (any Error).self) {
-            try Mokus.Pretrain.parse(["--config", "c", "--tokenizer", "t", "--texts", "x", "--out", "o", "--steps", "1", "--dtype", "f8"])
+            try Mokus.Complete.parse(["--model", "m", "--prompt", "a", "--max-tokens", "0"])
+        }
+        #expect(throws: (any Error).self) {
+            try Mokus.Complete.parse(["--model", "/nonexistent", "--prompt", "a"]).run()
+        }
+        #expect(throws: (any Error).self) {
+            try Mokus.Pretrain.parse([
+                "--config", "c", "--tokenizer", "t", "--texts", "x", "--out", "o", "--steps", "1", "--dtype", "f8",
+            ])
         }
     }
 }

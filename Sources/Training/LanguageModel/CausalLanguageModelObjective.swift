@@ -55,7 +55,8 @@ public final class CausalLanguageModelObjective: TrainingObjective {
     public func loss(parameters: [Tensor], examples indices: [Int]) throws -> TrainingLoss {
         try install(parameters)
         let batch = TokenBatch(indices.map { examples[$0] }, padding: .right, padID: 0)
-        var rows: [Int] = [], targets: [Int] = []
+        var rows: [Int] = []
+        var targets: [Int] = []
         for (b, sequence) in batch.sequences.enumerated() {
             for t in 0..<(sequence.count - 1) {
                 rows.append(batch.row(b, t))
@@ -65,6 +66,7 @@ public final class CausalLanguageModelObjective: TrainingObjective {
         var hooks = ForwardHooks()
         hooks.logitRows = rows
         let logits = try encoder.forward(batch, hooks: hooks).logits!
-        return TrainingLoss(value: logits.reshaped([rows.count, -1]).crossEntropy(targets: targets), itemCount: rows.count)
+        return TrainingLoss(
+            value: logits.reshaped([rows.count, -1]).crossEntropy(targets: targets), itemCount: rows.count)
     }
 }

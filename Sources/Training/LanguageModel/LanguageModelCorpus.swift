@@ -9,9 +9,12 @@ import KnowledgeEditing
 public enum LanguageModelCorpus {
     /// - Throws: the tokenizer's errors; ``TrainingError/invalidConfiguration(key:reason:)`` for
     ///   `maxLength` < 2.
-    public static func examples(texts: [String], tokenizer: some TextEncoder, eosID: Int, maxLength: Int) throws -> [[Int]] {
+    public static func examples(texts: [String], tokenizer: some TextEncoder, eosID: Int, maxLength: Int) throws
+        -> [[Int]]
+    {
         guard maxLength >= 2 else {
-            throw TrainingError.invalidConfiguration(key: "maxSequenceLength", reason: "expected ≥ 2, found \(maxLength)")
+            throw TrainingError.invalidConfiguration(
+                key: "maxSequenceLength", reason: "expected ≥ 2, found \(maxLength)")
         }
         var examples: [[Int]] = []
         for text in texts {

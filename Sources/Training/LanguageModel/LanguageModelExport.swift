@@ -12,7 +12,8 @@ import TextEncoders
 public enum LanguageModelExport {
     /// Tokenizer files copied when present.
     static let tokenizerFiles = [
-        "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "special_tokens_map.json", "added_tokens.json",
+        "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "special_tokens_map.json",
+        "added_tokens.json",
     ]
 
     /// - Parameters:
@@ -54,7 +55,8 @@ public enum LanguageModelExport {
 
     /// Copies the tokenizer files present in `source` into `destination`.
     static func copyTokenizerFiles(from source: URL, to destination: URL) throws {
-        for name in tokenizerFiles where FileManager.default.fileExists(atPath: source.appending(path: name).path(percentEncoded: false)) {
+        for name in tokenizerFiles
+        where FileManager.default.fileExists(atPath: source.appending(path: name).path(percentEncoded: false)) {
             try FileManager.default.copyItem(at: source.appending(path: name), to: destination.appending(path: name))
         }
     }
@@ -62,16 +64,19 @@ public enum LanguageModelExport {
     /// The id appended after every training text: `tokenizer_config.json`'s `eos_token` (a string
     /// or `{"content": …}`) when it encodes to one id, else `config.json`'s `eos_token_id`.
     /// - Throws: ``TrainingError/invalidConfiguration(key:reason:)`` when neither gives an id.
-    public static func eosID(of encoder: some TextEncoder, tokenizerDirectory: URL, config: [String: Any]) throws -> Int {
+    public static func eosID(of encoder: some TextEncoder, tokenizerDirectory: URL, config: [String: Any]) throws -> Int
+    {
         let url = tokenizerDirectory.appending(path: "tokenizer_config.json")
         if let data = FileManager.default.contents(atPath: url.path(percentEncoded: false)),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        {
             let token = object["eos_token"] as? String ?? (object["eos_token"] as? [String: Any])?["content"] as? String
             if let token, let ids = try? encoder.tokenize(token), ids.count == 1 { return ids[0] }
         }
         if let id = config["eos_token_id"] as? Int { return id }
         if let ids = config["eos_token_id"] as? [Int], let first = ids.first { return first }
         throw TrainingError.invalidConfiguration(
-            key: "eos_token_id", reason: "no eos_token in \(url.path(percentEncoded: false)) and no eos_token_id in the config")
+            key: "eos_token_id",
+            reason: "no eos_token in \(url.path(percentEncoded: false)) and no eos_token_id in the config")
     }
 }

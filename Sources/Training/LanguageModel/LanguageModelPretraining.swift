@@ -31,7 +31,10 @@ public enum LanguageModelPretraining {
         /// End this invocation after this step (see ``Trainer/train(parameters:objective:checkpointDirectory:resume:stopAfter:progress:)``).
         public var stopAfter: Int?
 
-        public init(maxSequenceLength: Int = 128, dtype: DType = .float32, checkpointDirectory: URL? = nil, stopAfter: Int? = nil) {
+        public init(
+            maxSequenceLength: Int = 128, dtype: DType = .float32, checkpointDirectory: URL? = nil,
+            stopAfter: Int? = nil
+        ) {
             self.maxSequenceLength = maxSequenceLength
             self.dtype = dtype
             self.checkpointDirectory = checkpointDirectory
@@ -59,7 +62,8 @@ public enum LanguageModelPretraining {
         guard !texts.isEmpty else { throw TrainingError.emptyDataset(reason: "no training texts") }
         let work = FileManager.default.temporaryDirectory.appending(path: "mokus-pretrain-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: work) }
-        let encoder = try initialModel(config: config, tokenizerDirectory: tokenizerDirectory, seed: training.seed, in: work)
+        let encoder = try initialModel(
+            config: config, tokenizerDirectory: tokenizerDirectory, seed: training.seed, in: work)
         let eos = try LanguageModelExport.eosID(of: encoder, tokenizerDirectory: tokenizerDirectory, config: config)
         let examples = try LanguageModelCorpus.examples(
             texts: texts, tokenizer: encoder, eosID: eos, maxLength: options.maxSequenceLength)
@@ -74,9 +78,12 @@ public enum LanguageModelPretraining {
 
     /// Writes transformers-initialised weights for `config` with the tokenizer files into `directory`
     /// and loads them.
-    public static func initialModel(config: [String: Any], tokenizerDirectory: URL, seed: UInt64, in directory: URL) throws -> TransformerTextEncoder {
+    public static func initialModel(config: [String: Any], tokenizerDirectory: URL, seed: UInt64, in directory: URL)
+        throws -> TransformerTextEncoder
+    {
         let range = (config["initializer_range"] as? NSNumber)?.floatValue ?? 0.02
-        try RandomCheckpoint.write(config: config, to: directory, scale: range, initialization: .transformers, seed: seed)
+        try RandomCheckpoint.write(
+            config: config, to: directory, scale: range, initialization: .transformers, seed: seed)
         try LanguageModelExport.copyTokenizerFiles(from: tokenizerDirectory, to: directory)
         return try TextEncoderLoader.load(directory: directory)
     }
