@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "UltraEdit", targets: ["UltraEdit"]),
         .library(name: "Generators", targets: ["Generators"]),
         .library(name: "MoKus", targets: ["MoKus"]),
+        .library(name: "Training", targets: ["Training"]),
         .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
     ],
@@ -110,6 +111,11 @@ let package = Package(
         // embeddings come from any TextEncoder (KnowledgeEditing).
         .target(name: "Generators", dependencies: ["KnowledgeEditing", "ModelIO", "Tensors"]),
 
+        // Training: the model-agnostic loop (tape, AdamW, schedules from Tensors; checkpoints through
+        // ModelIO's safetensors and SHA-256) and Qwen2 causal-LM pretraining on TextEncoders' models
+        // (loaded, run through the core's TextEncoder interface from KnowledgeEditing, tokenised).
+        .target(name: "Training", dependencies: ["Tensors", "ModelIO", "KnowledgeEditing", "TextEncoders"]),
+
         // MoKus: textual knowledge updating; edits through the core's editor protocol and sessions
         // (KnowledgeEditing); saves the edited encoder as a checkpoint (TextEncoders' CheckpointExporter).
         .target(name: "MoKus", dependencies: ["KnowledgeEditing", "TextEncoders"]),
@@ -120,6 +126,7 @@ let package = Package(
             dependencies: ["KnowledgeEditing", "TextEncoders", "Tensors", "Tokenizers", "ROME", "MEMIT", "AlphaEdit",
                            "UltraEdit", // registered in Editors.swift
                            "MoKus", // the knowledge-update command
+                           "Training", // the pretrain command
                            "Generators", "Imaging", "ModelIO", // the generate command: sampling, PNG, safetensors
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -128,11 +135,12 @@ let package = Package(
         // (It also writes and opens a 2 GB checkpoint through ModelIO: the safetensors open benchmark.)
         // (It also times BPE encoding through Tokenizers, beside tiktoken as the reference.)
         // (AlphaEdit, UltraEdit: the lifelong-editing and 7B-scale UltraEdit sections; Generators: the
-        // Qwen-Image block and tiny-sample rows, beside diffusers.)
+        // Qwen-Image block and tiny-sample rows, beside diffusers; Training: one pretraining step of a small
+        // Qwen2, beside PyTorch.)
         .executableTarget(
             name: "mokus-bench",
             dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "TextEncoders", "ROME", "MEMIT",
-                           "AlphaEdit", "UltraEdit", "Generators"],
+                           "AlphaEdit", "UltraEdit", "Generators", "Training"],
             exclude: ["References"]),
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
@@ -158,6 +166,7 @@ let package = Package(
             name: "mokusTests",
             dependencies: [
                 "mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers", "Generators", "Imaging", "ModelIO", "Tensors",
+                "Training", // trains the tiny model that complete is tested on
             ]),
         .testTarget(
             name: "TextEncodersTests",
@@ -169,6 +178,12 @@ let package = Package(
         .testTarget(
             name: "GeneratorsTests",
             dependencies: ["Generators", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport", "TextEncoders"],
+            exclude: ["Fixtures"]),
+        // TrainingTests: the loop, checkpoints/resume and LM pretraining; TextEncoders loads the trained
+        // models, TestSupport for gradient checks; its fixtures hold the transformers parity checkpoint.
+        .testTarget(
+            name: "TrainingTests",
+            dependencies: ["Training", "TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport"],
             exclude: ["Fixtures"]),
         // ImagingTests also uses Tensors directly (seeded RandomGenerator, Tensor values).
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensors"]),

@@ -58,6 +58,10 @@ public final class TransformerTextEncoder: TextEncoder {
 
     public func setParameter(_ name: String, _ value: Tensor?) throws { try weights.replace(name, with: value) }
 
+    /// Parameters that share another parameter's tensor (e.g. `lm_head.weight` →
+    /// `model.embed_tokens.weight` with tied embeddings): alias → the parameter it shares.
+    public var tiedParameters: [String: String] { architecture.tiedParameters }
+
     /// Parameters currently replaced in memory.
     public var replacedParameters: [String] { weights.replacedNames }
 

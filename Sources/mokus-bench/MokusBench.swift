@@ -7,12 +7,13 @@ import Tensors
 ///
 /// Usage: `swift run -c release mokus-bench [--quick] [--no-reference] [--only SECTION,...]`
 /// with sections `tensors`, `safetensors`, `tokenizer`, `text-encoder`, `editing`, `lifelong`, `ultraedit-7b`,
-/// `generator`
+/// `generator`, `training`
 /// (default: all; `--quick` runs smaller tensor cases only).
 @main
 struct MokusBench {
     static let sections = [
         "tensors", "safetensors", "tokenizer", "text-encoder", "editing", "lifelong", "ultraedit-7b", "generator",
+        "training",
     ]
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -69,6 +70,7 @@ struct MokusBench {
         if selected.contains("generator") {
             try printSection(GeneratorBenchmark.run(directory: scratch, torchReference: reference))
         }
+        if selected.contains("training") { try printSection(TrainingBenchmark.run(directory: scratch, torchReference: reference)) }
     }
 
     struct UsageError: Error, CustomStringConvertible { let description: String }

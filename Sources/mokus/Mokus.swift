@@ -16,7 +16,8 @@ struct Mokus: ParsableCommand {
               mokus generate --generator DIR --encoder DIR --prompt "a red apple" --out apple.png
             """,
         version: "0.6.0",
-        subcommands: [Info.self, Encode.self, Edit.self, Apply.self, Stats.self, KnowledgeUpdateCommand.self, Generate.self])
+        subcommands: [Info.self, Encode.self, Edit.self, Apply.self, Stats.self, KnowledgeUpdateCommand.self, Generate.self,
+                      Complete.self, Pretrain.self])
 }
 
 /// Options naming a model directory (config.json, safetensors, tokenizer.json).

@@ -66,6 +66,18 @@ public struct AdamOptimizer<Decay: AdamWeightDecay>: Optimizer {
     public var epsilon: Float { moments.epsilon }
     public var stepCount: Int { moments.stepCount }
 
+    /// The step count and both moment buffers (empty before the first step), for checkpoints.
+    public var state: AdamState { moments.state }
+
+    /// Continues from a saved ``state``: the next step is step `state.stepCount` of the schedule,
+    /// with the saved moments, exactly as if the optimizer had taken those steps itself.
+    /// - Precondition: both moment lists have the same length and matching buffer sizes
+    ///   (``AdamState/isConsistent``); they must match the parameters of the next step.
+    public mutating func restore(_ state: AdamState) {
+        precondition(state.isConsistent, "\(Decay.name).restore: inconsistent moment buffers")
+        moments.restore(state)
+    }
+
     /// - Complexity: O(total parameter count); no allocation after the first step.
     public mutating func step(parameters: inout [Tensor], gradients: [Tensor]) {
         let (l2, decoupled) = Decay.coefficients(weightDecay)

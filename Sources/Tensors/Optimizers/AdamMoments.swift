@@ -33,6 +33,18 @@ struct AdamMoments: Sendable {
         self.epsilon = epsilon
     }
 
+    /// The step count and moment buffers, for checkpoints.
+    var state: AdamState {
+        AdamState(stepCount: stepCount, firstMoments: firstMoments.buffers, secondMoments: secondMoments.buffers)
+    }
+
+    /// Replaces the step count and moment buffers with a saved ``state``.
+    mutating func restore(_ state: AdamState) {
+        stepCount = state.stepCount
+        firstMoments = ParameterBuffers(buffers: state.firstMoments)
+        secondMoments = ParameterBuffers(buffers: state.secondMoments)
+    }
+
     /// Applies one update to every parameter (see the type's formula) and increments `stepCount`.
     /// - Complexity: O(total parameter count); no allocation after the first step.
     mutating func update(

@@ -45,6 +45,8 @@ extension Optimizer {
 struct ParameterBuffers: Sendable {
     private(set) var buffers: [[Float]] = []
 
+    init(buffers: [[Float]] = []) { self.buffers = buffers }
+
     /// Whether the buffers have been created.
     var isEmpty: Bool { buffers.isEmpty }
 

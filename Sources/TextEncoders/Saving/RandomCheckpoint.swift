@@ -7,8 +7,11 @@ import Tensors
 /// model-shaped test and benchmark inputs (e.g. a Qwen2.5-7B-shaped bf16 encoder) without
 /// downloading anything.
 ///
-/// Values: matrices and embeddings uniform with standard deviation `scale`; norm weights
-/// 1 + uniform noise of standard deviation 0.1·`scale`·10 (so about 1); biases like matrices.
+/// Values (``Initialization``): `.uniform` (the default) draws matrices, embeddings and biases
+/// uniform with standard deviation `scale` and norm weights as 1 + uniform noise of standard
+/// deviation 0.1·`scale`·10 (so about 1); `.transformers` is transformers' `_init_weights` for
+/// these models (normal(0, `scale`) matrices and embeddings, with `scale` = `initializer_range`;
+/// ones for norm weights; zero biases), the starting point of pretraining.
 /// The same `seed` gives the same files. Weights are generated and written one shard at a time,
 /// so memory stays near one shard's Float32 size (`shardBytes` at 2 bytes per bf16 value means
 /// 2× that in Float32).
@@ -17,9 +20,17 @@ import Tensors
 /// `model-0000k-of-0000N.safetensors` with `model.safetensors.index.json`. No tokenizer is
 /// written; load with an explicit tokenizer, or copy a `tokenizer.json` in.
 public enum RandomCheckpoint {
+    /// How values are drawn (see the type's discussion).
+    public enum Initialization: Sendable {
+        /// Uniform noise everywhere, norms about 1: model-shaped inputs for tests and benchmarks.
+        case uniform
+        /// transformers' initialisation: normal(0, scale) matrices, ones for norms, zero biases.
+        case transformers
+    }
+
     public static func write(
         config: [String: Any], to directory: URL, dtype: DType = .float32, scale: Float = 0.02,
-        seed: UInt64 = 0, shardBytes: Int = 1 << 30
+        initialization: Initialization = .uniform, seed: UInt64 = 0, shardBytes: Int = 1 << 30
     ) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configURL = directory.appending(path: "config.json")
@@ -45,8 +56,16 @@ public enum RandomCheckpoint {
                 : String(format: "model-%05d-of-%05d.safetensors", index + 1, shards.count)
             let entries = shard.map { name, shape in
                 let isNorm = shape.count == 1 && (name.contains("norm") || name.contains("ln_")) && name.hasSuffix(".weight")
-                let values = rng.uniform(shape, low: -half, high: half)
-                return SafetensorsEntry(name, isNorm ? values * 5 + 1 : values, storedAs: dtype)
+                let values: Tensor
+                switch initialization {
+                case .uniform:
+                    let noise = rng.uniform(shape, low: -half, high: half)
+                    values = isNorm ? noise * 5 + 1 : noise
+                case .transformers:
+                    values = isNorm ? Tensor(repeating: 1, shape: shape)
+                        : shape.count == 1 ? Tensor(repeating: 0, shape: shape) : rng.normal(shape, standardDeviation: scale)
+                }
+                return SafetensorsEntry(name, values, storedAs: dtype)
             }
             try SafetensorsWriter.write(entries, to: directory.appending(path: file))
             for (name, _) in shard { weightMap[name] = file }

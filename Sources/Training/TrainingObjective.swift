@@ -1,0 +1,40 @@
+import Tensors
+
+/// What a ``Trainer`` minimises: a differentiable loss over a batch of examples, given the
+/// parameters as tape variables. Model-agnostic: the objective decides what a parameter means.
+public protocol TrainingObjective {
+    /// Number of examples; batches are drawn from `0..<exampleCount`.
+    var exampleCount: Int { get }
+    /// Identifies the data and model definition in checkpoints (e.g. a SHA-256 of the corpus and
+    /// config): a checkpoint is resumed only by an objective with the same fingerprint.
+    var fingerprint: String { get }
+    /// The loss on `examples`.
+    /// - Parameters:
+    ///   - parameters: the current values, tracked on a fresh tape, in the ``Trainer``'s order.
+    ///   - examples: indices into `0..<exampleCount`.
+    /// - Returns: a scalar loss tensor computed from `parameters`, and how many items (tokens,
+    ///   images) it covers, for throughput.
+    func loss(parameters: [Tensor], examples: [Int]) throws -> TrainingLoss
+}
+
+/// A scalar loss and the number of items (tokens, images) it was computed on.
+public struct TrainingLoss {
+    public var value: Tensor
+    public var itemCount: Int
+
+    public init(value: Tensor, itemCount: Int) {
+        self.value = value
+        self.itemCount = itemCount
+    }
+}
+
+/// A parameter by name, with its value.
+public struct NamedParameter: Sendable {
+    public var name: String
+    public var value: Tensor
+
+    public init(_ name: String, _ value: Tensor) {
+        self.name = name
+        self.value = value
+    }
+}

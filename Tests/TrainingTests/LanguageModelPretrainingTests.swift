@@ -1,0 +1,120 @@
+import Foundation
+import KnowledgeEditing
+import ModelIO
+import Tensors
+import Testing
+import TextEncoders
+
+@testable import Training
+
+@Suite("Causal-LM pretraining of a tiny Qwen2")
+struct LanguageModelPretrainingTests {
+    @Test("the loss falls, the saved checkpoint loads and recalls a memorised continuation")
+    func memorises() throws {
+        let output = temporaryDirectory("lm")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let result = try LanguageModelPretraining.train(
+            config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory,
+            texts: TinyLanguageModel.texts, training: TinyLanguageModel.training(steps: 120), output: output)
+        let first: Float = result.losses[0]
+        let last: Float = result.losses.last!
+        #expect(first > 5 && last < 0.3)
+        let names = try FileManager.default.contentsOfDirectory(atPath: output.path(percentEncoded: false)).sorted()
+        #expect(names == ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"])
+        let saved = try SafetensorsFile(url: output.appending(path: "model.safetensors"))
+        #expect(!saved.contains("lm_head.weight") && saved.metadata["format"] == "pt")
+
+        let encoder = try TextEncoderLoader.load(directory: output)
+        var ids = try encoder.tokenize("Bruno Keller plays")
+        for _ in 0..<3 {
+            ids.append(try encoder.forward(TokenBatch([ids])).logits!.reshaped([ids.count, -1]).argmax(axis: 1).last!)
+        }
+        #expect(try encoder.detokenize(Array(ids.suffix(3))) == " the violin.")
+    }
+
+    @Test("same seed: bit-identical weights; initial weights follow transformers' init")
+    func deterministic() throws {
+        func run() throws -> [[UInt32]] {
+            let output = temporaryDirectory("lm-det")
+            defer { try? FileManager.default.removeItem(at: output) }
+            let result = try LanguageModelPretraining.train(
+                config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory,
+                texts: TinyLanguageModel.texts, training: TinyLanguageModel.training(steps: 3), output: output)
+            return bytes(result.parameters)
+        }
+        #expect(try run() == run())
+
+        let work = temporaryDirectory("lm-init")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let encoder = try LanguageModelPretraining.initialModel(
+            config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory, seed: 1,
+            in: work)
+        #expect(try encoder.parameter("model.layers.0.input_layernorm.weight").scalars.allSatisfy { $0 == 1 })
+        #expect(try encoder.parameter("model.layers.1.self_attn.q_proj.bias").scalars.allSatisfy { $0 == 0 })
+        let embedding = try encoder.parameter("model.embed_tokens.weight").scalars
+        let variance = embedding.reduce(0) { $0 + Double($1 * $1) } / Double(embedding.count)
+        #expect(abs(variance.squareRoot() - 0.02) < 0.001)
+        #expect(encoder.tiedParameters == ["lm_head.weight": "model.embed_tokens.weight"])
+    }
+
+    @Test("an interrupted pretraining run resumes from its checkpoint to the same weights; bf16 output")
+    func resumes() throws {
+        let folder = temporaryDirectory("lm-resume")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var training = TinyLanguageModel.training(steps: 6)
+        training.checkpointEvery = 2
+        func train(stopAfter: Int?, checkpoints: URL?, name: String, dtype: DType = .float32) throws -> TrainingResult {
+            try LanguageModelPretraining.train(
+                config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory,
+                texts: TinyLanguageModel.texts, training: training,
+                options: .init(dtype: dtype, checkpointDirectory: checkpoints, stopAfter: stopAfter),
+                output: folder.appending(path: name))
+        }
+        let straight = try train(stopAfter: nil, checkpoints: nil, name: "straight")
+        let checkpoints = folder.appending(path: "checkpoints")
+        _ = try train(stopAfter: 3, checkpoints: checkpoints, name: "partial")
+        let resumed = try train(stopAfter: nil, checkpoints: checkpoints, name: "resumed", dtype: .bfloat16)
+        #expect(resumed.resumedFrom == 2 && resumed.step == 6)
+        #expect(bytes(resumed.parameters) == bytes(straight.parameters))
+        let saved = try SafetensorsFile(url: folder.appending(path: "resumed/model.safetensors"))
+        #expect(try saved.info(named: "model.norm.weight").dtype.rawValue == "BF16")
+        let config =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appending(path: "resumed/config.json")))
+            as? [String: Any]
+        #expect(config?["torch_dtype"] as? String == "bfloat16")
+        _ = try TextEncoderLoader.load(directory: folder.appending(path: "resumed"))
+    }
+
+    @Test("typed errors: no texts, a too-short sequence length")
+    func errors() throws {
+        let output = temporaryDirectory("lm-err")
+        #expect(throws: TrainingError.emptyDataset(reason: "no training texts")) {
+            try LanguageModelPretraining.train(
+                config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory, texts: [],
+                training: TinyLanguageModel.training(steps: 1), output: output)
+        }
+        #expect(throws: TrainingError.invalidConfiguration(key: "maxSequenceLength", reason: "expected ≥ 2, found 1")) {
+            try LanguageModelPretraining.train(
+                config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory,
+                texts: ["a b"], training: TinyLanguageModel.training(steps: 1), options: .init(maxSequenceLength: 1),
+                output: output)
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.path(percentEncoded: false)))
+    }
+
+    @Test("long texts are split into pieces overlapping by one token, each ending text with eos")
+    func corpus() throws {
+        let work = temporaryDirectory("lm-corpus")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let encoder = try LanguageModelPretraining.initialModel(
+            config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory, seed: 1,
+            in: work)
+        let ids = try encoder.tokenize(TinyLanguageModel.texts[0])
+        let examples = try LanguageModelCorpus.examples(
+            texts: [TinyLanguageModel.texts[0]], tokenizer: encoder, eosID: 770, maxLength: 4)
+        #expect(examples.allSatisfy { $0.count <= 4 })
+        #expect(examples.last!.last == 770)
+        let rejoined = examples.enumerated().flatMap { $0.offset == 0 ? $0.element : Array($0.element.dropFirst()) }
+        #expect(rejoined == ids + [770])
+    }
+}
