@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "UltraEdit", targets: ["UltraEdit"]),
         .library(name: "Generators", targets: ["Generators"]),
         .library(name: "MoKus", targets: ["MoKus"]),
+        .library(name: "Evaluator", targets: ["Evaluator"]),
         .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
     ],
@@ -113,6 +114,10 @@ let package = Package(
         // (KnowledgeEditing); saves the edited encoder as a checkpoint (TextEncoders' CheckpointExporter).
         .target(name: "MoKus", dependencies: ["KnowledgeEditing", "TextEncoders"]),
 
+        // Evaluator: the tiny world's image evaluator, a CNN built from Tensors' ops (conv2d, autodiff,
+        // AdamW); config.json and model.safetensors are read and written through ModelIO.
+        .target(name: "Evaluator", dependencies: ["Tensors", "ModelIO"]),
+
         // mokus: the CLI and composition root.
         .executableTarget(
             name: "mokus",
@@ -170,6 +175,9 @@ let package = Package(
             dependencies: ["Generators", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport", "TextEncoders"],
             exclude: ["Fixtures"]),
         // ImagingTests also uses Tensors directly (seeded RandomGenerator, Tensor values).
+        // EvaluatorTests: training on shapes drawn in the test, scores, files and errors; Tensors for
+        // the images; TestSupport for the network's gradient check.
+        .testTarget(name: "EvaluatorTests", dependencies: ["Evaluator", "Tensors", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensors"]),
         // LinalgTests also uses Tensors directly (seeded RandomGenerator, Tensor conversions).
         .testTarget(name: "LinalgTests", dependencies: ["Linalg", "Tensors"]),
