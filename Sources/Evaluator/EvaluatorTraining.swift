@@ -10,7 +10,7 @@ public struct EvaluatorTrainingOptions: Sendable, Equatable {
     public var steps: Int
     /// Peak AdamW learning rate (linear warmup, then cosine decay to 0).
     public var learningRate: Float
-    /// Warmup steps of the schedule.
+    /// Warmup steps of the schedule (at most ``steps`` are used).
     public var warmupSteps: Int
     /// AdamW's decoupled weight decay λ.
     public var weightDecay: Float
@@ -23,6 +23,18 @@ public struct EvaluatorTrainingOptions: Sendable, Equatable {
         self.warmupSteps = warmupSteps
         self.weightDecay = weightDecay
         self.seed = seed
+    }
+
+    /// - Throws: ``EvaluatorError/invalidConfiguration(field:expected:found:)`` for negative step
+    ///   counts, a learning rate that is not positive and finite, or a negative weight decay.
+    func validate() throws {
+        func fail(_ field: String, _ expected: String, _ found: Any) -> EvaluatorError {
+            .invalidConfiguration(field: field, expected: expected, found: "\(found)")
+        }
+        guard steps >= 0 else { throw fail("steps", "a count ≥ 0", steps) }
+        guard warmupSteps >= 0 else { throw fail("warmupSteps", "a count ≥ 0", warmupSteps) }
+        guard learningRate > 0, learningRate.isFinite else { throw fail("learningRate", "a positive number", learningRate) }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw fail("weightDecay", "a number ≥ 0", weightDecay) }
     }
 }
 
@@ -53,12 +65,14 @@ extension ImageEvaluator {
         nextBatch: (_ step: Int) throws -> LabelledBatch,
         progress: (EvaluatorTrainingProgress) -> Void = { _ in }
     ) throws -> ImageEvaluator {
+        try options.validate()
         let initial = ImageEvaluator(configuration: configuration, seed: options.seed)
         let names = initial.network.parameterShapes.map(\.name)
         var values = names.map { initial.parameters[$0]! }
         var optimizer = AdamW(
             schedule: .warmupCosine(
-                peak: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: Swift.max(1, options.steps)),
+                peak: options.learningRate, warmupSteps: Swift.min(options.warmupSteps, options.steps),
+                totalSteps: Swift.max(1, options.steps)),
             weightDecay: options.weightDecay)
         let start = ContinuousClock.now
         var images = 0

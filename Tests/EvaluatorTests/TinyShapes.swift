@@ -16,7 +16,7 @@ enum TinyShapes {
 
     /// The small architecture the tests train in debug builds.
     static let configuration = try! EvaluatorConfiguration(
-        schema: schema, imageSize: size, channels: [16, 32, 32], strides: [1, 2, 2])
+        schema: schema, imageSize: size, channels: [8, 32, 64], strides: [1, 2, 2])
 
     static let colours: [[Float]] = [[0.9, 0.1, 0.1], [0.1, 0.8, 0.2], [0.15, 0.25, 0.95]]
     static let backgrounds: [Float] = [0.05, 0.5]
