@@ -132,11 +132,12 @@ let package = Package(
         // (It also writes and opens a 2 GB checkpoint through ModelIO: the safetensors open benchmark.)
         // (It also times BPE encoding through Tokenizers, beside tiktoken as the reference.)
         // (AlphaEdit, UltraEdit: the lifelong-editing and 7B-scale UltraEdit sections; Generators: the
-        // Qwen-Image block and tiny-sample rows, beside diffusers.)
+        // Qwen-Image block and tiny-sample rows, beside diffusers; Evaluator: training and scoring on
+        // TestSupport's synthetic shapes.)
         .executableTarget(
             name: "mokus-bench",
             dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "TextEncoders", "ROME", "MEMIT",
-                           "AlphaEdit", "UltraEdit", "Generators"],
+                           "AlphaEdit", "UltraEdit", "Generators", "Evaluator", "TestSupport"],
             exclude: ["References"]),
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),

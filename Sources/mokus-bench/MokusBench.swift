@@ -7,12 +7,12 @@ import Tensors
 ///
 /// Usage: `swift run -c release mokus-bench [--quick] [--no-reference] [--only SECTION,...]`
 /// with sections `tensors`, `safetensors`, `tokenizer`, `text-encoder`, `editing`, `lifelong`, `ultraedit-7b`,
-/// `generator`
+/// `generator`, `evaluator`
 /// (default: all; `--quick` runs smaller tensor cases only).
 @main
 struct MokusBench {
     static let sections = [
-        "tensors", "safetensors", "tokenizer", "text-encoder", "editing", "lifelong", "ultraedit-7b", "generator",
+        "tensors", "safetensors", "tokenizer", "text-encoder", "editing", "lifelong", "ultraedit-7b", "generator", "evaluator",
     ]
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -68,6 +68,10 @@ struct MokusBench {
         if selected.contains("ultraedit-7b") { try printSection(UltraEdit7BBenchmark.run(directory: scratch)) }
         if selected.contains("generator") {
             try printSection(GeneratorBenchmark.run(directory: scratch, torchReference: reference))
+        }
+        if selected.contains("evaluator") {
+            let gemm = TensorBenchmarks.gemm(sizes: [1024])[0]
+            try printSection(EvaluatorBenchmark.run(gemmRate: 2 * pow(1024, 3) / gemm.measure()))
         }
     }
 
