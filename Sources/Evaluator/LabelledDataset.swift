@@ -17,9 +17,14 @@ public struct LabelledDataset: Sendable {
     public var count: Int { examples.images.shape.first ?? 0 }
 
     /// The training batch of step `step` (0-based): the same arguments always give the same batch.
-    /// - Precondition: 1 ≤ size ≤ count.
-    public func batch(at step: Int, size: Int, seed: UInt64) -> LabelledBatch {
-        precondition(size >= 1 && size <= count, "LabelledDataset.batch: size \(size) for \(count) images")
+    ///
+    /// - Throws: ``EvaluatorError/invalidConfiguration(field:expected:found:)`` unless
+    ///   1 ≤ size ≤ count and step ≥ 0.
+    public func batch(at step: Int, size: Int, seed: UInt64) throws -> LabelledBatch {
+        guard size >= 1 && size <= count else {
+            throw EvaluatorError.invalidConfiguration(field: "batch size", expected: "1...\(count)", found: "\(size)")
+        }
+        guard step >= 0 else { throw EvaluatorError.invalidConfiguration(field: "step", expected: "≥ 0", found: "\(step)") }
         let perEpoch = count / size
         let (epoch, position) = step.quotientAndRemainder(dividingBy: perEpoch)
         var rng = RandomGenerator(seed: seed &+ UInt64(epoch))

@@ -23,7 +23,7 @@ enum EvaluatorBenchmark {
         let trainSeconds = try Measure.seconds {
             evaluator = try ImageEvaluator.train(
                 configuration: configuration, options: options,
-                nextBatch: { dataset.batch(at: $0, size: batchSize, seed: 4) })
+                nextBatch: { try dataset.batch(at: $0, size: batchSize, seed: 4) })
         }
         guard let evaluator else { return [] }
         let images = Double(options.steps * batchSize)

@@ -23,7 +23,7 @@ struct EvaluatorTrainingTests {
         func run() throws -> ImageEvaluator {
             try ImageEvaluator.train(
                 configuration: TinyShapes.configuration, options: EvaluatorTrainingOptions(steps: 6, seed: 6),
-                nextBatch: { dataset.batch(at: $0, size: 16, seed: 7) }, progress: { reports.append($0) })
+                nextBatch: { try dataset.batch(at: $0, size: 16, seed: 7) }, progress: { reports.append($0) })
         }
         let (first, second) = (try run(), try run())
         let probe = TinyShapes.batch(count: 8, seed: 8).images
@@ -33,17 +33,18 @@ struct EvaluatorTrainingTests {
         // A different initialisation seed gives a different model.
         let other = try ImageEvaluator.train(
             configuration: TinyShapes.configuration, options: EvaluatorTrainingOptions(steps: 6, seed: 9),
-            nextBatch: { dataset.batch(at: $0, size: 16, seed: 7) })
+            nextBatch: { try dataset.batch(at: $0, size: 16, seed: 7) })
         #expect(try other.embeddings(probe).scalars != first.embeddings(probe).scalars)
     }
 
     @Test("seeded batches: a fixed order per epoch, every image once per epoch")
-    func datasetOrder() {
+    func datasetOrder() throws {
         let dataset = LabelledDataset(TinyShapes.batch(count: 12, seed: 10))
-        let epoch = (0..<3).flatMap { dataset.batch(at: $0, size: 4, seed: 11).labels }
+        let epoch = try (0..<3).flatMap { try dataset.batch(at: $0, size: 4, seed: 11).labels }
         #expect(epoch.sorted { $0.lexicographicallyPrecedes($1) } == dataset.examples.labels.sorted { $0.lexicographicallyPrecedes($1) })
-        #expect(dataset.batch(at: 1, size: 4, seed: 11).images.scalars == dataset.batch(at: 1, size: 4, seed: 11).images.scalars)
-        #expect(dataset.batch(at: 3, size: 4, seed: 11).images.scalars != dataset.batch(at: 0, size: 4, seed: 11).images.scalars)
+        #expect(try dataset.batch(at: 1, size: 4, seed: 11).images.scalars == dataset.batch(at: 1, size: 4, seed: 11).images.scalars)
+        #expect(try dataset.batch(at: 3, size: 4, seed: 11).images.scalars != dataset.batch(at: 0, size: 4, seed: 11).images.scalars)
+        #expect(throws: EvaluatorError.self) { try dataset.batch(at: 0, size: 13, seed: 11) }
     }
 
     @Test("gradient of the summed cross-entropy matches finite differences")
