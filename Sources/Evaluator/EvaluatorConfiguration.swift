@@ -3,7 +3,7 @@
 /// What an evaluator recognises (its ``AttributeSchema``) and the sizes of its network.
 ///
 /// The network is a stack of 3×3 (``kernelSize``) convolutions with "same" padding, one per entry
-/// of ``channels`` with the stride of the matching entry of ``strides``, each followed by SiLU;
+/// of ``channels`` with the stride of the matching entry of ``strides``, each followed by ReLU;
 /// then the global average over positions, a LayerNorm, and one linear head per attribute. The
 /// feature dimension D is `channels.last`.
 ///

@@ -6,7 +6,7 @@ import Tensors
 /// The convolutional network described by an ``EvaluatorConfiguration``.
 ///
 /// With x the images in [0, 1], h₀ = 2x − 1 (centred input) and, for each convolution i,
-/// hᵢ = SiLU(conv(hᵢ₋₁; Wᵢ, bᵢ, stride sᵢ, padding (k−1)/2)). The feature is
+/// hᵢ = ReLU(conv(hᵢ₋₁; Wᵢ, bᵢ, stride sᵢ, padding (k−1)/2)). The feature is
 /// f = LayerNorm(mean over positions of h_L) ∈ ℝᴰ, and attribute a has logits zₐ = Aₐ·f + cₐ.
 ///
 /// Parameter names (the `model.safetensors` keys): `conv.{i}.weight` `[Cᵢ, Cᵢ₋₁, k, k]`,
@@ -59,7 +59,7 @@ struct EvaluatorNetwork: Sendable {
         var h = images * 2 - 1
         for (i, stride) in configuration.strides.enumerated() {
             h = h.conv2d(weight: p["conv.\(i).weight"]!, bias: p["conv.\(i).bias"]!, stride: stride, padding: padding)
-                .silu()
+                .relu()
         }
         return h.mean(axes: [2, 3])
             .layerNorm(weight: p["norm.weight"]!, bias: p["norm.bias"]!, epsilon: configuration.layerNormEpsilon)

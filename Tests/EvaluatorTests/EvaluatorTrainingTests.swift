@@ -58,7 +58,7 @@ struct EvaluatorTrainingTests {
         let initial = network.initialParameters(seed: 12)
         var rng = RandomGenerator(seed: 13)
         let images = rng.uniform([2, 3, 5, 5])
-        let report = GradientCheck.check(names.map { initial[$0]! } + [images], step: 1e-2) { values in
+        let report = GradientCheck.check(names.map { initial[$0]! } + [images], step: 1e-3) { values in
             network.loss(values[values.count - 1], labels: [[0, 2], [1, 0]],
                          Dictionary(uniqueKeysWithValues: zip(names, values.dropLast())))
         }
