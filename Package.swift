@@ -37,6 +37,7 @@ let package = Package(
         .library(name: "Generators", targets: ["Generators"]),
         .library(name: "MoKus", targets: ["MoKus"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Evaluator", targets: ["Evaluator"]),
         .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
     ],
@@ -120,6 +121,10 @@ let package = Package(
         // (KnowledgeEditing); saves the edited encoder as a checkpoint (TextEncoders' CheckpointExporter).
         .target(name: "MoKus", dependencies: ["KnowledgeEditing", "TextEncoders"]),
 
+        // Evaluator: the tiny world's image evaluator, a CNN built from Tensors' ops (conv2d, autodiff,
+        // AdamW); config.json and model.safetensors are read and written through ModelIO.
+        .target(name: "Evaluator", dependencies: ["Tensors", "ModelIO"]),
+
         // mokus: the CLI and composition root.
         .executableTarget(
             name: "mokus",
@@ -136,11 +141,11 @@ let package = Package(
         // (It also times BPE encoding through Tokenizers, beside tiktoken as the reference.)
         // (AlphaEdit, UltraEdit: the lifelong-editing and 7B-scale UltraEdit sections; Generators: the
         // Qwen-Image block and tiny-sample rows, beside diffusers; Training: one pretraining step of a small
-        // Qwen2, beside PyTorch.)
+        // Qwen2, beside PyTorch; Evaluator: training and scoring on TestSupport's synthetic shapes.)
         .executableTarget(
             name: "mokus-bench",
             dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "TextEncoders", "ROME", "MEMIT",
-                           "AlphaEdit", "UltraEdit", "Generators", "Training"],
+                           "AlphaEdit", "UltraEdit", "Generators", "Training", "Evaluator", "TestSupport"],
             exclude: ["References"]),
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
@@ -186,6 +191,9 @@ let package = Package(
             dependencies: ["Training", "TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport"],
             exclude: ["Fixtures"]),
         // ImagingTests also uses Tensors directly (seeded RandomGenerator, Tensor values).
+        // EvaluatorTests: training on shapes drawn in the test, scores, files and errors; Tensors for
+        // the images; TestSupport for the network's gradient check.
+        .testTarget(name: "EvaluatorTests", dependencies: ["Evaluator", "Tensors", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensors"]),
         // LinalgTests also uses Tensors directly (seeded RandomGenerator, Tensor conversions).
         .testTarget(name: "LinalgTests", dependencies: ["Linalg", "Tensors"]),

@@ -7,13 +7,13 @@ import Tensors
 ///
 /// Usage: `swift run -c release mokus-bench [--quick] [--no-reference] [--only SECTION,...]`
 /// with sections `tensors`, `safetensors`, `tokenizer`, `text-encoder`, `editing`, `lifelong`, `ultraedit-7b`,
-/// `generator`, `training`
+/// `generator`, `training`, `evaluator`
 /// (default: all; `--quick` runs smaller tensor cases only).
 @main
 struct MokusBench {
     static let sections = [
         "tensors", "safetensors", "tokenizer", "text-encoder", "editing", "lifelong", "ultraedit-7b", "generator",
-        "training",
+        "training", "evaluator",
     ]
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -71,6 +71,10 @@ struct MokusBench {
             try printSection(GeneratorBenchmark.run(directory: scratch, torchReference: reference))
         }
         if selected.contains("training") { try printSection(TrainingBenchmark.run(directory: scratch, torchReference: reference)) }
+        if selected.contains("evaluator") {
+            let gemm = TensorBenchmarks.gemm(sizes: [1024])[0]
+            try printSection(EvaluatorBenchmark.run(gemmRate: 2 * pow(1024, 3) / gemm.measure()))
+        }
     }
 
     struct UsageError: Error, CustomStringConvertible { let description: String }
