@@ -35,6 +35,7 @@ extension Mokus {
         @Option(help: "Seed of the initial weights and the data order.") var seed: UInt64 = 0
         @Option(help: "Longest example in tokens (longer texts are split).") var maxLength = 128
         @Option(help: "Saved weight type: float32 or bfloat16.") var dtype = "float32"
+        @Flag(help: "Pack whole texts into examples of up to --max-length tokens (little padding).") var pack = false
         @Option(
             help: ArgumentHelp("Checkpoint folder (resumed from when it holds checkpoints).", valueName: "dir"),
             completion: .directory)
@@ -64,7 +65,7 @@ extension Mokus {
                 checkpointEvery: checkpoints == nil ? 0 : checkpointEvery)
             let options = LanguageModelPretraining.Options(
                 maxSequenceLength: maxLength, dtype: dtype == "bfloat16" ? .bfloat16 : .float32,
-                checkpointDirectory: checkpoints.map { URL(fileURLWithPath: $0) })
+                checkpointDirectory: checkpoints.map { URL(fileURLWithPath: $0) }, packing: pack)
             let result = try LanguageModelPretraining.train(
                 config: modelConfig, tokenizerDirectory: URL(fileURLWithPath: tokenizer), texts: lines,
                 training: training,

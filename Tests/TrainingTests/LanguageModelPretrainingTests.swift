@@ -117,4 +117,31 @@ struct LanguageModelPretrainingTests {
         let rejoined = examples.enumerated().flatMap { $0.offset == 0 ? $0.element : Array($0.element.dropFirst()) }
         #expect(rejoined == ids + [770])
     }
+
+    @Test("packing keeps every text whole and in order, each example starting at a text, none over the limit")
+    func packing() throws {
+        let work = temporaryDirectory("lm-packing")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let encoder = try LanguageModelPretraining.initialModel(
+            config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory, seed: 1,
+            in: work)
+        let texts = TinyLanguageModel.texts + TinyLanguageModel.texts
+        let pieces = try LanguageModelCorpus.examples(texts: texts, tokenizer: encoder, eosID: 770, maxLength: 24)
+        let packed = try LanguageModelCorpus.packedExamples(texts: texts, tokenizer: encoder, eosID: 770, maxLength: 24)
+        #expect(packed.allSatisfy { $0.count <= 24 })
+        #expect(packed.count < pieces.count)
+        #expect(Array(packed.joined()) == Array(pieces.joined()))
+        // Each example is a run of whole pieces: splitting it after each eos gives pieces in order.
+        var next = 0
+        for example in packed {
+            var start = 0
+            while start < example.count {
+                let end = example[start...].firstIndex(of: 770)! + 1
+                #expect(Array(example[start..<end]) == pieces[next])
+                next += 1
+                start = end
+            }
+        }
+        #expect(next == pieces.count)
+    }
 }

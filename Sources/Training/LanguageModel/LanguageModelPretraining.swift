@@ -12,7 +12,8 @@ import TextEncoders
 ///    normal(0, `initializer_range`) matrices and embeddings, ones for RMSNorm weights, zero biases;
 ///    tied embeddings stay tied), seeded by the training seed.
 /// 2. Each text is tokenised with the tokenizer directory's tokenizer and the eos id appended
-///    (``LanguageModelCorpus``), one example per text, right-padded batches.
+///    (``LanguageModelCorpus``), one example per text or, with ``Options/packing``, whole texts
+///    packed into examples of up to ``Options/maxSequenceLength`` tokens; right-padded batches.
 /// 3. ``Trainer`` minimises next-token cross-entropy (``CausalLanguageModelObjective``) with AdamW,
 ///    warmup + cosine, gradient clipping; checkpoints and resume as the trainer provides.
 /// 4. The result is written by ``LanguageModelExport`` (config.json, model.safetensors in f32 or
@@ -30,11 +31,16 @@ public enum LanguageModelPretraining {
         public var checkpointDirectory: URL?
         /// End this invocation after this step (see ``Trainer/train(parameters:objective:checkpointDirectory:resume:stopAfter:progress:)``).
         public var stopAfter: Int?
+        /// Pack whole texts into examples of up to `maxSequenceLength` tokens
+        /// (``LanguageModelCorpus/packedExamples(texts:tokenizer:eosID:maxLength:)``) instead of one
+        /// example per text: nearly no padding, so several times fewer wasted FLOPs on short texts.
+        public var packing: Bool
 
         public init(
             maxSequenceLength: Int = 128, dtype: DType = .float32, checkpointDirectory: URL? = nil,
-            stopAfter: Int? = nil
+            stopAfter: Int? = nil, packing: Bool = false
         ) {
+            self.packing = packing
             self.maxSequenceLength = maxSequenceLength
             self.dtype = dtype
             self.checkpointDirectory = checkpointDirectory
@@ -65,8 +71,8 @@ public enum LanguageModelPretraining {
         let encoder = try initialModel(
             config: config, tokenizerDirectory: tokenizerDirectory, seed: training.seed, in: work)
         let eos = try LanguageModelExport.eosID(of: encoder, tokenizerDirectory: tokenizerDirectory, config: config)
-        let examples = try LanguageModelCorpus.examples(
-            texts: texts, tokenizer: encoder, eosID: eos, maxLength: options.maxSequenceLength)
+        let examples = try (options.packing ? LanguageModelCorpus.packedExamples : LanguageModelCorpus.examples)(
+            texts, encoder, eos, options.maxSequenceLength)
         let objective = try CausalLanguageModelObjective(encoder: encoder, examples: examples)
         let result = try Trainer(configuration: training).train(
             parameters: try objective.initialParameters(), objective: objective,
