@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "UltraEdit", targets: ["UltraEdit"]),
         .library(name: "Generators", targets: ["Generators"]),
         .library(name: "MoKus", targets: ["MoKus"]),
+        .library(name: "World", targets: ["World"]),
         .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
     ],
@@ -113,6 +114,10 @@ let package = Package(
         // (KnowledgeEditing); saves the edited encoder as a checkpoint (TextEncoders' CheckpointExporter).
         .target(name: "MoKus", dependencies: ["KnowledgeEditing", "TextEncoders"]),
 
+        // World: the tiny world (renderer, entities, facts, splits, corpus); seeded RandomGenerator and
+        // Tensor output (Tensors); images, PNG-ready masks and sample sheets (Imaging).
+        .target(name: "World", dependencies: ["Tensors", "Imaging"]),
+
         // mokus: the CLI and composition root.
         .executableTarget(
             name: "mokus",
@@ -120,6 +125,7 @@ let package = Package(
                            "UltraEdit", // registered in Editors.swift
                            "MoKus", // the knowledge-update command
                            "Generators", "Imaging", "ModelIO", // the generate command: sampling, PNG, safetensors
+                           "World", // the world command group (world render)
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: a separate executable, never timed assertions in tests.
@@ -157,6 +163,7 @@ let package = Package(
             name: "mokusTests",
             dependencies: [
                 "mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers", "Generators", "Imaging", "ModelIO", "Tensors",
+                "World",
             ]),
         .testTarget(
             name: "TextEncodersTests",
@@ -169,6 +176,8 @@ let package = Package(
             name: "GeneratorsTests",
             dependencies: ["Generators", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport", "TextEncoders"],
             exclude: ["Fixtures"]),
+        // WorldTests: the world, its text and renders; Imaging and Tensors for the images and tensors it checks.
+        .testTarget(name: "WorldTests", dependencies: ["World", "Imaging", "Tensors"]),
         // ImagingTests also uses Tensors directly (seeded RandomGenerator, Tensor values).
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensors"]),
         // LinalgTests also uses Tensors directly (seeded RandomGenerator, Tensor conversions).
