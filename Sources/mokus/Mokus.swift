@@ -15,7 +15,8 @@ struct Mokus: ParsableCommand {
             and draw what the (edited) encoder describes:
               mokus generate --generator DIR --encoder DIR --prompt "a red apple" --out apple.png
             """,
-        subcommands: [Info.self, Encode.self, Edit.self, Apply.self, Stats.self, KnowledgeUpdateCommand.self, Generate.self])
+        subcommands: [Info.self, Encode.self, Edit.self, Apply.self, Stats.self, KnowledgeUpdateCommand.self, Generate.self,
+                      WorldCommand.self])
 }
 
 /// Options naming a model directory (config.json, safetensors, tokenizer.json).
