@@ -21,7 +21,7 @@ public struct Entity: Codable, Sendable, Hashable {
 /// Invented, pronounceable names built from syllables.
 ///
 /// A root is two or three syllables (onset + vowel, the last one with an optional coda),
-/// capitalised. Roots are drawn until `count` of them are accepted; a root is rejected when it
+/// capitalised, 4–8 letters. Roots are drawn until `count` of them are accepted; a root is rejected when it
 /// equals or contains a word of the world's vocabulary, or when it is a substring of an accepted
 /// root or contains one (case-insensitive), so no name is a prefix or substring of another.
 /// Place names are a root and a place noun ("Velmora Harbour").
@@ -51,7 +51,7 @@ enum NameGenerator {
                 root += onsets[random.nextInt(in: 0..<onsets.count)] + vowels[random.nextInt(in: 0..<vowels.count)]
                 if position == syllableCount - 1 { root += codas[random.nextInt(in: 0..<codas.count)] }
             }
-            guard root.count >= 4,
+            guard (4...8).contains(root.count),
                   !forbiddenWords.contains(where: { root.contains($0) }),
                   !accepted.contains(where: { $0.contains(root) || root.contains($0) })
             else { continue }
