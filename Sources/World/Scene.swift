@@ -21,8 +21,8 @@ public struct Scene: Codable, Sendable, Hashable {
     public var caption: String { "\(object.phrase) \(background.phrase)" }
 
     /// The largest |offset| per axis that keeps an object of `size` inside a 32×32 image with a
-    /// margin of at least one pixel: 3 px for both sizes.
-    public static func maximumOffset(for size: ObjectSize) -> Int { 3 }
+    /// margin of at least one pixel: 5 px for small objects (radius 6.5), 3 px for large ones (11.5).
+    public static func maximumOffset(for size: ObjectSize) -> Int { size == .small ? 5 : 3 }
 
     /// A scene of `object` on a uniformly drawn background with a uniform jitter in
     /// `-maximumOffset...maximumOffset` on each axis (three draws from `random`).

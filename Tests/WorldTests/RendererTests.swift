@@ -44,9 +44,8 @@ struct RendererTests {
 
     @Test("jittered objects stay inside the image with a one-pixel margin")
     func inside() throws {
-        let limit = Scene.maximumOffset(for: .large)
-        for object in ObjectDescription.all where object.size == .large && object.pattern == .solid
-            && object.colour == .white {
+        for object in ObjectDescription.all where object.pattern == .solid && object.colour == .white {
+            let limit = Scene.maximumOffset(for: object.size)
             for (dx, dy) in [(-limit, -limit), (limit, limit), (-limit, limit), (limit, -limit)] {
                 let render = try Renderer.render(Scene(object: object, background: .navy, offsetX: dx, offsetY: dy))
                 for index in render.coverage.indices where render.coverage[index] > 0 {

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import KnowledgeEditing
 import Testing
 import World
 @testable import mokus
@@ -44,6 +45,20 @@ struct WorldCommandTests {
         #expect(try String(contentsOf: out.appending(path: "captions.jsonl"), encoding: .utf8).split(separator: "\n").count == 2)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path(percentEncoded: false)).sorted()
             == ["grid.png", "renders"])
+    }
+
+    @Test("the world's edit requests read back through EditRequestFile as EasyEdit records")
+    func editRequests() throws {
+        let world = try World.generate()
+        let records = try world.editRequests(count: 5, seed: 1)
+        let file = try EditRequestFile(data: try JSONEncoder().encode(records), path: "requests.json")
+        #expect(file.layout == .easyEdit)
+        #expect(file.requests.count == 5)
+        let request = file.requests[0]
+        #expect(request.prompt == records[0].prompt && request.subject == records[0].subject)
+        #expect(request.targetNew == records[0].targetNew && request.groundTruth == records[0].groundTruth)
+        #expect(request.rephrasePrompts == [records[0].rephrasePrompt])
+        #expect(request.locality["neighborhood"]?.map(\.answer) == records[0].locality.neighborhood.groundTruth)
     }
 
     @Test("a corrupted --world is a typed error; bad counts are rejected")
