@@ -36,7 +36,7 @@ extension Mokus.WorldCommand {
             let reporter = progress.reporter
             reporter?.begin("rendering", total: captions.count)
             try RenderedDataset.write(captions, of: world, size: size, to: URL(fileURLWithPath: out, isDirectory: true)) {
-                reporter?.update(completed: $0, detail: nil)
+                reporter?.update(completed: $0, detail: "\($0) images")
             }
             reporter?.end()
             if let grid {
