@@ -38,6 +38,7 @@ let package = Package(
         .library(name: "MoKus", targets: ["MoKus"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Evaluator", targets: ["Evaluator"]),
+        .library(name: "World", targets: ["World"]),
         .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
     ],
@@ -124,6 +125,9 @@ let package = Package(
         // Evaluator: the tiny world's image evaluator, a CNN built from Tensors' ops (conv2d, autodiff,
         // AdamW); config.json and model.safetensors are read and written through ModelIO.
         .target(name: "Evaluator", dependencies: ["Tensors", "ModelIO"]),
+        // World: the tiny world (renderer, entities, facts, splits, corpus); seeded RandomGenerator and
+        // Tensor output (Tensors); images, PNG-ready masks and sample sheets (Imaging).
+        .target(name: "World", dependencies: ["Tensors", "Imaging"]),
 
         // mokus: the CLI and composition root.
         .executableTarget(
@@ -133,6 +137,7 @@ let package = Package(
                            "MoKus", // the knowledge-update command
                            "Training", // the pretrain command
                            "Generators", "Imaging", "ModelIO", // the generate command: sampling, PNG, safetensors
+                           "World", // the world command group (world render)
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: a separate executable, never timed assertions in tests.
@@ -172,6 +177,7 @@ let package = Package(
             dependencies: [
                 "mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers", "Generators", "Imaging", "ModelIO", "Tensors",
                 "Training", // trains the tiny model that complete is tested on
+                "World",
             ]),
         .testTarget(
             name: "TextEncodersTests",
@@ -190,6 +196,8 @@ let package = Package(
             name: "TrainingTests",
             dependencies: ["Training", "TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport"],
             exclude: ["Fixtures"]),
+        // WorldTests: the world, its text and renders; Imaging and Tensors for the images and tensors it checks.
+        .testTarget(name: "WorldTests", dependencies: ["World", "Imaging", "Tensors"]),
         // ImagingTests also uses Tensors directly (seeded RandomGenerator, Tensor values).
         // EvaluatorTests: training on shapes drawn in the test, scores, files and errors; Tensors for
         // the images; TestSupport for the network's gradient check.

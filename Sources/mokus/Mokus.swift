@@ -17,7 +17,7 @@ struct Mokus: ParsableCommand {
             """,
         version: "0.6.0",
         subcommands: [Info.self, Encode.self, Edit.self, Apply.self, Stats.self, KnowledgeUpdateCommand.self, Generate.self,
-                      Complete.self, Pretrain.self])
+                      Complete.self, Pretrain.self, WorldCommand.self])
 }
 
 /// Options naming a model directory (config.json, safetensors, tokenizer.json).

@@ -1,0 +1,76 @@
+import Tensors
+
+/// Edit requests in EasyEdit's layout (the records of a requests.json file that
+/// `EditRequestFile` reads): a fact's question, a new object as the target, a held-out paraphrase,
+/// and other entities' facts as locality probes.
+extension World {
+    /// `count` requests about distinct facts drawn with `seed`. Each asks the fact with the first
+    /// training question template, targets another non-reserved object (drawn uniformly), rephrases
+    /// with a held-out question template, and probes `localityCount` facts of other entities (asked
+    /// with the first training template, answered by their current objects).
+    /// - Throws: ``WorldError/invalidArgument(name:expected:found:)`` when `count` exceeds the facts
+    ///   or `localityCount` exceeds the other entities' facts.
+    public func editRequests(count: Int, seed: UInt64 = 0, localityCount: Int = 8) throws -> [EditRequestRecord] {
+        guard (0...facts.count).contains(count) else {
+            throw WorldError.invalidArgument(name: "count", expected: "0...\(facts.count)", found: "\(count)")
+        }
+        let perEntity = Perspective.allCases.count
+        guard (0...(facts.count - perEntity)).contains(localityCount) else {
+            throw WorldError.invalidArgument(
+                name: "localityCount", expected: "0...\(facts.count - perEntity)", found: "\(localityCount)")
+        }
+        guard let question = templates.trainingQuestions.first, !templates.heldOutQuestions.isEmpty else {
+            throw WorldError.invalidArgument(name: "templates", expected: "training and held-out questions", found: "none")
+        }
+        var random = RandomGenerator(seed: seed)
+        let objects = answerObjects
+        return random.permutation(facts.count).prefix(count).map { index in
+            let fact = facts[index]
+            var target = fact.object
+            while target == fact.object { target = objects[random.nextInt(in: 0..<objects.count)] }
+            let rephrase = templates.heldOutQuestions[random.nextInt(in: 0..<templates.heldOutQuestions.count)]
+            let others = random.permutation(facts.count).lazy.map { facts[$0] }.filter { $0.entity != fact.entity }
+                .prefix(localityCount)
+            return EditRequestRecord(
+                prompt: Templates.ask(question, fact: fact), subject: fact.entity, targetNew: target.phrase,
+                groundTruth: fact.object.phrase, rephrasePrompt: Templates.ask(rephrase, fact: fact),
+                locality: .init(neighborhood: .init(prompt: others.map { Templates.ask(question, fact: $0) },
+                                                    groundTruth: others.map(\.object.phrase))))
+        }
+    }
+}
+
+/// One EasyEdit-layout request record:
+/// `{"prompt", "subject", "target_new", "ground_truth", "rephrase_prompt",
+///   "locality": {"neighborhood": {"prompt": [...], "ground_truth": [...]}}}`.
+public struct EditRequestRecord: Codable, Sendable, Hashable {
+    public var prompt: String
+    public var subject: String
+    public var targetNew: String
+    public var groundTruth: String
+    public var rephrasePrompt: String
+    public var locality: Locality
+
+    /// The locality probes, under EasyEdit's set name `neighborhood`.
+    public struct Locality: Codable, Sendable, Hashable {
+        public var neighborhood: Probes
+    }
+
+    /// Parallel lists of prompts and their expected answers.
+    public struct Probes: Codable, Sendable, Hashable {
+        public var prompt: [String]
+        public var groundTruth: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case prompt
+            case groundTruth = "ground_truth"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case prompt, subject, locality
+        case targetNew = "target_new"
+        case groundTruth = "ground_truth"
+        case rephrasePrompt = "rephrase_prompt"
+    }
+}

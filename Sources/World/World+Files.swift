@@ -1,0 +1,102 @@
+import Foundation
+
+/// world.json: the whole world (configuration, vocabulary, entities, relations, facts, splits,
+/// templates) as pretty-printed JSON with sorted keys, so equal worlds give equal bytes.
+extension World {
+    /// The file name inside a world directory.
+    public static let fileName = "world.json"
+
+    /// The world as world.json bytes (pretty-printed, keys sorted).
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// Writes `directory/world.json` atomically (a temporary file renamed over it), creating the
+    /// directory if needed.
+    /// - Throws: ``WorldError/writeFailed(path:reason:)``.
+    public func save(to directory: URL) throws {
+        let url = directory.appending(path: Self.fileName)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try jsonData().write(to: url, options: .atomic)
+        } catch {
+            throw WorldError.writeFailed(path: url.path(percentEncoded: false), reason: "\(error)")
+        }
+    }
+
+    /// Reads `directory/world.json`.
+    /// - Throws: ``WorldError/unreadableFile(path:reason:)`` when it is missing or unreadable;
+    ///   ``WorldError/corruptFile(path:key:expected:found:)`` naming the key when the JSON is invalid,
+    ///   a key is missing or mistyped, or the content is inconsistent (format version, vocabulary,
+    ///   facts about unknown entities, splits that do not partition the entities).
+    public static func load(from directory: URL) throws -> World {
+        try load(file: directory.appending(path: fileName))
+    }
+
+    /// Reads a world.json file (see ``load(from:)``).
+    public static func load(file url: URL) throws -> World {
+        let path = url.path(percentEncoded: false)
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw WorldError.unreadableFile(path: path, reason: (error as NSError).localizedDescription)
+        }
+        let world: World
+        do {
+            world = try JSONDecoder().decode(World.self, from: data)
+        } catch let error as DecodingError {
+            throw corruption(error, path: path)
+        }
+        try world.check(path: path)
+        return world
+    }
+
+    /// Consistency checks that JSON decoding cannot make.
+    func check(path: String) throws {
+        func corrupt(_ key: String, _ expected: String, _ found: String) -> WorldError {
+            .corruptFile(path: path, key: key, expected: expected, found: found)
+        }
+        guard formatVersion == Self.formatVersion else {
+            throw corrupt("formatVersion", "\(Self.formatVersion)", "\(formatVersion)")
+        }
+        guard vocabulary == .standard else {
+            throw corrupt("vocabulary", "the words \(Vocabulary.standard)", "\(vocabulary)")
+        }
+        let names = Set(entities.map(\.name))
+        guard names.count == entities.count else { throw corrupt("entities", "unique names", "a repeated name") }
+        if let index = facts.firstIndex(where: { !names.contains($0.entity) }) {
+            throw corrupt("facts[\(index)].entity", "the name of an entity", "\"\(facts[index].entity)\"")
+        }
+        let split = splits.captionedEntities + splits.heldOutEntities
+        guard split.count == names.count, Set(split) == names else {
+            throw corrupt("splits", "captionedEntities and heldOutEntities partitioning the \(names.count) entities",
+                          "\(splits.captionedEntities.count) + \(splits.heldOutEntities.count) names")
+        }
+    }
+
+    /// A decoding error as a ``WorldError`` naming the key path.
+    static func corruption(_ error: DecodingError, path: String) -> WorldError {
+        func keyPath(_ codingPath: [any CodingKey]) -> String {
+            let key = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return key.hasPrefix(".") ? String(key.dropFirst()) : (key.isEmpty ? "<root>" : key)
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .corruptFile(path: path, key: keyPath(context.codingPath + [key]), expected: "a value", found: "no key")
+        case .typeMismatch(let type, let context):
+            return .corruptFile(path: path, key: keyPath(context.codingPath), expected: "\(type)",
+                                found: context.debugDescription)
+        case .valueNotFound(let type, let context):
+            return .corruptFile(path: path, key: keyPath(context.codingPath), expected: "\(type)", found: "null")
+        case .dataCorrupted(let context):
+            return .corruptFile(path: path, key: keyPath(context.codingPath),
+                                expected: context.codingPath.isEmpty ? "valid JSON" : "a valid value",
+                                found: context.debugDescription)
+        @unknown default:
+            return .corruptFile(path: path, key: "<root>", expected: "a world", found: "\(error)")
+        }
+    }
+}
