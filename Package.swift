@@ -126,8 +126,14 @@ let package = Package(
         // AdamW); config.json and model.safetensors are read and written through ModelIO.
         .target(name: "Evaluator", dependencies: ["Tensors", "ModelIO"]),
         // World: the tiny world (renderer, entities, facts, splits, corpus); seeded RandomGenerator and
-        // Tensor output (Tensors); images, PNG-ready masks and sample sheets (Imaging).
-        .target(name: "World", dependencies: ["Tensors", "Imaging"]),
+        // Tensor output (Tensors); images, PNG-ready masks and sample sheets (Imaging). Its recipes train
+        // the world's tokenizer (Tokenizers), text encoder (Training; TextEncoders loads it, as a
+        // KnowledgeEditing TextEncoder, for evaluation) and image evaluator (Evaluator).
+        // Resources/world is the bundled world (world.json, tokenizer/, text_encoder/, evaluator/).
+        .target(
+            name: "World",
+            dependencies: ["Tensors", "Imaging", "Tokenizers", "Training", "TextEncoders", "KnowledgeEditing", "Evaluator"],
+            resources: [.copy("Resources/world")]),
 
         // mokus: the CLI and composition root.
         .executableTarget(
@@ -137,7 +143,7 @@ let package = Package(
                            "MoKus", // the knowledge-update command
                            "Training", // the pretrain command
                            "Generators", "Imaging", "ModelIO", // the generate command: sampling, PNG, safetensors
-                           "World", // the world command group (world render)
+                           "World", "Evaluator", // the world command group (render, train, eval)
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: a separate executable, never timed assertions in tests.

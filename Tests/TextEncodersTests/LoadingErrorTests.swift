@@ -13,6 +13,20 @@ struct LoadingErrorTests {
         try body(directory)
     }
 
+    @Test("a count of 1 is an integer, not a boolean (one KV head, one layer), and true is not an integer")
+    func countsOfOne() throws {
+        try withDirectory { directory in
+            var config = TinyCheckpoint.qwen2Config()
+            (config["num_key_value_heads"], config["num_hidden_layers"]) = (1, 1)
+            try TinyCheckpoint.write(config: config, to: directory)
+            #expect(try TinyCheckpoint.load(directory).info.layerCount == 1)
+            let text = try String(contentsOf: directory.appending(path: "config.json"), encoding: .utf8)
+            try Data(text.replacingOccurrences(of: "\"num_hidden_layers\" : 1", with: "\"num_hidden_layers\" : true").utf8)
+                .write(to: directory.appending(path: "config.json"))
+            #expect(throws: TextEncoderError.self) { try TinyCheckpoint.load(directory) }
+        }
+    }
+
     @Test("unknown model_type names it and the supported ones")
     func unknownModelType() throws {
         try withDirectory { directory in

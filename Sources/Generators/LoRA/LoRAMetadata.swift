@@ -1,4 +1,5 @@
 import Foundation
+import ModelIO
 
 /// The adapter settings diffusers stores in a LoRA file's safetensors `__metadata__`, under the
 /// key `lora_adapter_metadata`: a JSON object of PEFT `LoraConfig` fields, each prefixed with the
@@ -42,7 +43,7 @@ struct LoRAMetadata {
 
         func number(_ field: String) throws -> Double? {
             guard let value = fields[field], !(value is NSNull) else { return nil }
-            guard let number = value as? NSNumber, !(value is Bool) else {
+            guard let number = value as? NSNumber, !number.isJSONBoolean else {
                 throw invalid(prefix + field, "expected a number, found \(value)")
             }
             return number.doubleValue

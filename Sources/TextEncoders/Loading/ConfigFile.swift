@@ -1,5 +1,6 @@
 import Foundation
 import KnowledgeEditing
+import ModelIO
 
 /// A Hugging Face `config.json`, read leniently (transformers writes many keys an architecture
 /// does not use) but with typed accessors whose errors name the file and the key.
@@ -42,7 +43,7 @@ struct ConfigFile {
     }
 
     func int(_ key: String, default fallback: Int? = nil) throws -> Int {
-        if let number = values[key] as? NSNumber, !(values[key] is Bool), number.doubleValue == number.doubleValue.rounded() {
+        if let number = values[key] as? NSNumber, !number.isJSONBoolean, number.doubleValue == number.doubleValue.rounded() {
             return number.intValue
         }
         if values[key] == nil || values[key] is NSNull, let fallback { return fallback }
@@ -50,14 +51,14 @@ struct ConfigFile {
     }
 
     func float(_ key: String, default fallback: Float? = nil) throws -> Float {
-        if let number = values[key] as? NSNumber, !(values[key] is Bool) { return number.floatValue }
+        if let number = values[key] as? NSNumber, !number.isJSONBoolean { return number.floatValue }
         if values[key] == nil || values[key] is NSNull, let fallback { return fallback }
         throw invalid(key, "expected a number, found \(describe(values[key]))")
     }
 
     func bool(_ key: String, default fallback: Bool) throws -> Bool {
         if values[key] == nil || values[key] is NSNull { return fallback }
-        if let value = values[key] as? Bool { return value }
+        if let number = values[key] as? NSNumber, number.isJSONBoolean { return number.boolValue }
         throw invalid(key, "expected true or false, found \(describe(values[key]))")
     }
 

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import World
+
+extension Mokus.WorldCommand {
+    /// `mokus world train encoder|evaluator`: reproduce the bundled world's trained parts.
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train the world's text encoder (with its tokenizer) or its image evaluator.",
+            subcommands: [Encoder.self, Evaluator.self])
+    }
+}
+
+/// Options every `world train` subcommand shares.
+struct WorldTrainingOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("World folder to write into (world.json is written when missing).", valueName: "dir"),
+            completion: .directory)
+    var out: String
+    @Option(help: "Optimisation steps (default: the shipped recipe's).") var steps: Int?
+    @Option(help: "Seed of the initial weights and the data order.") var seed: UInt64 = 0
+    @Flag(help: "The tiny test recipe (seconds, not quality).") var testRecipe = false
+    @Option(help: "Print a progress line every N steps on stderr.") var logEvery = 50
+    @Flag(help: "Print a JSON summary on stdout.") var json = false
+    @OptionGroup var worldOptions: WorldOptions
+
+    func validate() throws {
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, found \(steps).") }
+        guard logEvery > 0 else { throw ValidationError("--log-every must be positive, found \(logEvery).") }
+    }
+
+    var directory: URL { URL(fileURLWithPath: out, isDirectory: true) }
+
+    /// The world to train on; written into the output folder unless it already holds world.json.
+    func prepareWorld() throws -> World {
+        let world = try worldOptions.load()
+        if !FileManager.default.fileExists(atPath: directory.appending(path: World.fileName).path(percentEncoded: false)) {
+            try world.save(to: directory)
+        }
+        return world
+    }
+
+    func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+}
+
+extension Mokus.WorldCommand.Train {
+    struct Encoder: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train the world's BPE tokenizer and Qwen2 text encoder on the world's corpus.",
+            discussion: """
+                Writes tokenizer/ and text_encoder/ into --out. Checkpoints go to --out/.checkpoints/encoder \
+                every 250 steps; running the same command again resumes from the newest one. See docs/world.md.
+                """)
+        @OptionGroup var options: WorldTrainingOptions
+
+        func run() throws {
+            let world = try options.prepareWorld()
+            var recipe = options.testRecipe ? EncoderRecipe.test : .standard
+            recipe.seed = options.seed
+            if let steps = options.steps { recipe.steps = steps }
+            let checkpoints = options.directory.appending(path: ".checkpoints/encoder")
+            let result = try recipe.train(world: world, into: options.directory, checkpoints: checkpoints) { report in
+                guard report.step % options.logEvery == 0 || report.step == report.totalSteps else { return }
+                options.log(String(format: "encoder step %d/%d  loss %.4f  lr %.2e  %.0f tokens/s  %.0f s", report.step,
+                                   report.totalSteps, report.loss, report.learningRate, report.itemsPerSecond, report.elapsed))
+            }
+            try? FileManager.default.removeItem(at: checkpoints)
+            if options.json {
+                try printJSON(["steps": result.step, "resumed_from": result.resumedFrom, "tokens": result.items,
+                               "seconds": result.elapsed, "final_loss": Double(result.losses.last ?? .nan)])
+            } else {
+                print(options.directory.appending(path: WorldFolder.textEncoder).path(percentEncoded: false))
+            }
+        }
+    }
+
+    struct Evaluator: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train the world's image evaluator on renders of the world.",
+            discussion: "Writes evaluator/ into --out. See docs/world.md and docs/evaluator.md.")
+        @OptionGroup var options: WorldTrainingOptions
+
+        func run() throws {
+            _ = try options.prepareWorld()
+            var recipe = options.testRecipe ? EvaluatorRecipe.test : .standard
+            recipe.seed = options.seed
+            if let steps = options.steps { recipe.steps = steps }
+            let start = Date()
+            let evaluator = try recipe.train(into: options.directory) { report in
+                guard report.step % options.logEvery == 0 || report.step == report.totalSteps else { return }
+                options.log(String(format: "evaluator step %d/%d  loss %.4f  %.0f images/s", report.step, report.totalSteps,
+                                   report.loss, report.imagesPerSecond))
+            }
+            let accuracy = try WorldEvaluation.evaluatorAccuracy(evaluator)
+            if options.json {
+                try printJSON(["steps": recipe.steps, "seconds": Date().timeIntervalSince(start), "attribute_accuracy": accuracy])
+            } else {
+                print(options.directory.appending(path: WorldFolder.evaluator).path(percentEncoded: false))
+            }
+        }
+    }
+}
