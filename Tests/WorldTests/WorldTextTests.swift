@@ -75,8 +75,12 @@ struct WorldTextTests {
         #expect(item.target == " " + item.fact.object.phrase)
         #expect(item.prompt == Templates.ask("What is {}?", fact: item.fact))
         let text = Self.corpus.joined(separator: "\n")
-        let answered = items.prefix(40).filter { text.contains($0.prompt + $0.target + ".") }
-        #expect(answered.count >= 10)
+        // Every fact is asked in the corpus under some training template, answered by exactly the target.
+        let templates = world.templates.trainingQuestions
+        let answered = items.prefix(40).filter { item in
+            templates.contains { text.contains(QuestionItem(fact: item.fact, template: $0).prompt + item.target + ".") }
+        }
+        #expect(answered.count == 40)
         let paraphrases = world.paraphraseQuestions()
         #expect(paraphrases.count == world.facts.count)
         #expect(paraphrases.prefix(40).allSatisfy { !text.contains($0.prompt) })
