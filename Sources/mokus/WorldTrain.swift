@@ -51,12 +51,14 @@ extension Mokus.WorldCommand.Train {
                 every 250 steps; running the same command again resumes from the newest one. See docs/world.md.
                 """)
         @OptionGroup var options: WorldTrainingOptions
+        @Flag(help: "Save float32 weights instead of the recipe's bf16 (to measure what bf16 loses).") var float32 = false
 
         func run() throws {
             let world = try options.prepareWorld()
             var recipe = options.testRecipe ? EncoderRecipe.test : .standard
             recipe.seed = options.seed
             if let steps = options.steps { recipe.steps = steps }
+            if float32 { recipe.storesBFloat16 = false }
             let checkpoints = options.directory.appending(path: ".checkpoints/encoder")
             let result = try recipe.train(world: world, into: options.directory, checkpoints: checkpoints) { report in
                 guard report.step % options.logEvery == 0 || report.step == report.totalSteps else { return }
