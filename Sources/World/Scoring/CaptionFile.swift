@@ -50,7 +50,8 @@ public enum CaptionFile {
                 throw corrupt("file", "the image's path, a string", "\(record["file"].map { "\($0)" } ?? "nothing")")
             }
             guard var attributes = record["attributes"] as? [String: String] else {
-                throw corrupt("attributes", "an object of attribute name → class name", "\(record["attributes"].map { "\($0)" } ?? "nothing")")
+                let found = record["attributes"].map { "\($0)" } ?? "nothing"
+                throw corrupt("attributes", "an object of attribute name → class name", found)
             }
             if let background = record["background"] {
                 guard let name = background as? String else { throw corrupt("background", "a string", "\(background)") }

@@ -41,7 +41,8 @@ public enum ImageFolderScoring {
         } catch {
             throw WorldError.unreadableFile(path: path, reason: (error as NSError).localizedDescription)
         }
-        return names.sorted().map { directory.appending(path: $0) }.filter { $0.pathExtension.lowercased() == "png" && !isFolder($0) }
+        return names.sorted().map { directory.appending(path: $0) }
+            .filter { $0.pathExtension.lowercased() == "png" && !isFolder($0) }
     }
 
     static func isFolder(_ url: URL) -> Bool {
