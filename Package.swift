@@ -143,7 +143,7 @@ let package = Package(
                            "MoKus", // the knowledge-update command
                            "Training", // the pretrain command
                            "Generators", "Imaging", "ModelIO", // the generate command: sampling, PNG, safetensors
-                           "World", "Evaluator", // the world command group (render, train, eval)
+                           "World", "Evaluator", // the world command group (render, train, eval, score)
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: a separate executable, never timed assertions in tests.
@@ -183,7 +183,7 @@ let package = Package(
             dependencies: [
                 "mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers", "Generators", "Imaging", "ModelIO", "Tensors",
                 "Training", // trains the tiny model that complete is tested on
-                "World",
+                "World", "Evaluator", // the world commands (an untrained evaluator for world score's error cases)
             ]),
         .testTarget(
             name: "TextEncodersTests",

@@ -26,8 +26,8 @@ public struct ImagePrediction: Sendable, Equatable {
 
     /// The alignment of this image with a resolved caption: the mean over the mentioned
     /// attributes of the probability of the mentioned class, in [0, 1] (see
-    /// ``ImageEvaluator/alignment(attributes:images:)``).
-    func alignment(with caption: [(attribute: Int, classIndex: Int)]) -> Float {
+    /// ``ImageEvaluator/alignment(attributes:images:)``); `caption` as ``AttributeSchema/resolve(_:)`` gives it.
+    public func alignment(with caption: [(attribute: Int, classIndex: Int)]) -> Float {
         let total = caption.reduce(0) { $0 + attributes[$1.attribute].probabilities[$1.classIndex] }
         return total / Float(caption.count)
     }

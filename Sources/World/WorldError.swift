@@ -12,6 +12,8 @@ public enum WorldError: Error, CustomStringConvertible, Equatable {
     case corruptFile(path: String, key: String, expected: String, found: String)
     /// Writing an output failed.
     case writeFailed(path: String, reason: String)
+    /// An image file cannot be used as it is (for example, it is not the evaluator's size).
+    case unusableImage(path: String, expected: String, found: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum WorldError: Error, CustomStringConvertible, Equatable {
             "world file '\(path)': key '\(key)': expected \(expected), found \(found)"
         case .writeFailed(let path, let reason):
             "world: writing '\(path)' failed: \(reason)"
+        case .unusableImage(let path, let expected, let found):
+            "image '\(path)': expected \(expected), found \(found)"
         }
     }
 }

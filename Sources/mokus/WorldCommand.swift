@@ -4,7 +4,7 @@ import World
 
 extension Mokus {
     /// `mokus world …`: the tiny world (docs/world.md). Subcommands live in their own files
-    /// (`WorldRender.swift`, `WorldText.swift`, `WorldTrain.swift`, `WorldEval.swift`).
+    /// (`WorldRender.swift`, `WorldText.swift`, `WorldTrain.swift`, `WorldEval.swift`, `WorldScore.swift`).
     struct WorldCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "world",
@@ -13,7 +13,7 @@ extension Mokus {
                 The world (entities, facts about them, splits) is generated from a seed, or read from \
                 a folder holding world.json (--world). See docs/world.md.
                 """,
-            subcommands: [Render.self, Corpus.self, Requests.self, Train.self, Eval.self])
+            subcommands: [Render.self, Corpus.self, Requests.self, Train.self, Eval.self, Score.self])
     }
 }
 

@@ -28,6 +28,14 @@ extension Mokus.WorldCommand {
         }
 
         func run() throws {
+            let report = try report()
+            if json { return try printJSON(report) }
+            let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        }
+
+        /// The measurements as the JSON object `--json` prints.
+        func report() throws -> [String: Any] {
             let directory = try BundledWorld.resolve(world.map { URL(fileURLWithPath: $0, isDirectory: true) })
             let loaded = try World.load(from: directory)
             var report: [String: Any] = [:]
@@ -42,9 +50,7 @@ extension Mokus.WorldCommand {
                 let evaluator = try ImageEvaluator.load(from: evaluatorDirectory, expectedSchema: EvaluatorRecipe.schema)
                 report["evaluator"] = ["attribute_accuracy": try WorldEvaluation.evaluatorAccuracy(evaluator, count: renders)]
             }
-            if json { return try printJSON(report) }
-            let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            return report
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Training
 import World
 
 extension Mokus.WorldCommand {
@@ -48,30 +49,52 @@ extension Mokus.WorldCommand.Train {
             abstract: "Train the world's BPE tokenizer and Qwen2 text encoder on the world's corpus.",
             discussion: """
                 Writes tokenizer/ and text_encoder/ into --out. Checkpoints go to --out/.checkpoints/encoder \
-                every 250 steps; running the same command again resumes from the newest one. See docs/world.md.
+                every 250 steps (10 with --test-recipe); running the same command again resumes from the newest \
+                one, and the folder is removed once training completes. See docs/world.md.
                 """)
         @OptionGroup var options: WorldTrainingOptions
         @Flag(help: "Save float32 weights instead of the recipe's bf16 (to measure what bf16 loses).") var float32 = false
+        /// Ends the run after this step as if interrupted there (tests of resumption, time-boxed runs):
+        /// the checkpoints stay, and the same command without it resumes from the newest one.
+        @Option(help: .hidden) var stopAfter: Int?
+
+        func validate() throws {
+            if let stopAfter, stopAfter < 1 { throw ValidationError("--stop-after must be at least 1, found \(stopAfter).") }
+        }
 
         func run() throws {
+            let result = try train()
+            if options.json {
+                try printJSON(Self.json(result))
+            } else {
+                print(options.directory.appending(path: WorldFolder.textEncoder).path(percentEncoded: false))
+            }
+        }
+
+        /// Trains (or resumes, or stops early) and returns the trainer's result.
+        func train() throws -> TrainingResult {
             let world = try options.prepareWorld()
             var recipe = options.testRecipe ? EncoderRecipe.test : .standard
             recipe.seed = options.seed
             if let steps = options.steps { recipe.steps = steps }
             if float32 { recipe.storesBFloat16 = false }
             let checkpoints = options.directory.appending(path: ".checkpoints/encoder")
-            let result = try recipe.train(world: world, into: options.directory, checkpoints: checkpoints) { report in
+            let result = try recipe.train(
+                world: world, into: options.directory, checkpoints: checkpoints, stopAfter: stopAfter
+            ) { report in
                 guard report.step % options.logEvery == 0 || report.step == report.totalSteps else { return }
                 options.log(String(format: "encoder step %d/%d  loss %.4f  lr %.2e  %.0f tokens/s  %.0f s", report.step,
                                    report.totalSteps, report.loss, report.learningRate, report.itemsPerSecond, report.elapsed))
             }
-            try? FileManager.default.removeItem(at: checkpoints)
-            if options.json {
-                try printJSON(["steps": result.step, "resumed_from": result.resumedFrom, "tokens": result.items,
-                               "seconds": result.elapsed, "final_loss": Double(result.losses.last ?? .nan)])
-            } else {
-                print(options.directory.appending(path: WorldFolder.textEncoder).path(percentEncoded: false))
-            }
+            if result.step == recipe.steps { try? FileManager.default.removeItem(at: checkpoints) }
+            return result
+        }
+
+        /// The `--json` summary: the step reached, the step resumed from (0 for a fresh run), this run's
+        /// tokens, seconds and last loss (null when it took no step).
+        static func json(_ result: TrainingResult) -> [String: Any] {
+            ["steps": result.step, "resumed_from": result.resumedFrom, "tokens": result.items, "seconds": result.elapsed,
+             "final_loss": result.losses.last.map { Double($0) as Any } ?? NSNull()]
         }
     }
 

@@ -33,6 +33,8 @@ public struct EncoderRecipe: Codable, Sendable, Equatable {
     public var seed: UInt64 = 0
     /// Storage type of the saved weights.
     public var storesBFloat16 = true
+    /// Steps between trainer checkpoints (when a checkpoint folder is given); does not change the weights.
+    public var checkpointEvery = 250
 
     public init() {}
 
@@ -41,11 +43,12 @@ public struct EncoderRecipe: Codable, Sendable, Equatable {
     /// answered 100% of the fact questions and 99% of the held-out paraphrases.
     public static let standard = EncoderRecipe()
 
-    /// A tiny encoder for tests (width 32, 2 layers, 40 steps): seconds, not quality.
+    /// A tiny encoder for tests (width 32, 2 layers, 40 steps, a checkpoint every 10): seconds, not quality.
     public static var test: EncoderRecipe {
         var recipe = EncoderRecipe()
         (recipe.vocabularySize, recipe.hiddenSize, recipe.layerCount, recipe.headCount, recipe.keyValueHeadCount) = (300, 32, 2, 2, 1)
         (recipe.intermediateSize, recipe.steps, recipe.batchSize, recipe.warmupSteps) = (64, 40, 8, 4)
+        recipe.checkpointEvery = 10
         recipe.learningRate = 3e-3
         return recipe
     }
@@ -67,7 +70,7 @@ public struct EncoderRecipe: Codable, Sendable, Equatable {
     public var training: TrainingConfiguration {
         TrainingConfiguration(
             steps: steps, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmupSteps,
-            weightDecay: weightDecay, beta2: beta2, seed: seed, checkpointEvery: 250)
+            weightDecay: weightDecay, beta2: beta2, seed: seed, checkpointEvery: checkpointEvery)
     }
 
     /// Trains the tokenizer and the encoder of `world` into the world folder `directory`.
