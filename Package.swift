@@ -202,8 +202,9 @@ let package = Package(
             name: "TrainingTests",
             dependencies: ["Training", "TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport"],
             exclude: ["Fixtures"]),
-        // WorldTests: the world, its text and renders; Imaging and Tensors for the images and tensors it checks.
-        .testTarget(name: "WorldTests", dependencies: ["World", "Imaging", "Tensors"]),
+        // WorldTests: the world, its text and renders; Imaging and Tensors for the images and tensors it checks;
+        // TextEncoders and Evaluator load the bundled world's trained parts.
+        .testTarget(name: "WorldTests", dependencies: ["World", "Imaging", "Tensors", "TextEncoders", "Evaluator"]),
         // ImagingTests also uses Tensors directly (seeded RandomGenerator, Tensor values).
         // EvaluatorTests: training on shapes drawn in the test, scores, files and errors; Tensors for
         // the images; TestSupport for the network's gradient check.
