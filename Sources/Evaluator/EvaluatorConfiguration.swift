@@ -41,9 +41,10 @@ public struct EvaluatorConfiguration: Codable, Sendable, Equatable {
 
     /// The evaluator of the tiny world: 32×32 images, four convolutions of 32–64 channels (one at
     /// full resolution, three halving it), D = 64.
-    public static func standard(schema: AttributeSchema) -> EvaluatorConfiguration {
-        // Valid by construction; `try!` cannot fail here.
-        try! EvaluatorConfiguration(schema: schema, imageSize: 32, channels: [32, 64, 64, 64], strides: [1, 2, 2, 2])
+    /// - Throws: ``EvaluatorError/invalidConfiguration(field:expected:found:)`` from the initializer's
+    ///   checks (which these sizes pass).
+    public static func standard(schema: AttributeSchema) throws -> EvaluatorConfiguration {
+        try EvaluatorConfiguration(schema: schema, imageSize: 32, channels: [32, 64, 64, 64], strides: [1, 2, 2, 2])
     }
 
     /// D, the dimension of features and embeddings.

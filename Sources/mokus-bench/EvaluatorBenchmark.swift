@@ -12,7 +12,7 @@ enum EvaluatorBenchmark {
     static func run(gemmRate: Double) throws -> [String] {
         let world = SyntheticShapes(size: 32, patterned: true)
         let schema = try AttributeSchema(world.attributes.map { ImageAttribute(name: $0.name, classes: $0.classes) })
-        let configuration = EvaluatorConfiguration.standard(schema: schema)
+        let configuration = try EvaluatorConfiguration.standard(schema: schema)
         let (trainImages, trainLabels) = world.batch(count: 4_096, seed: 1)
         let dataset = LabelledDataset(LabelledBatch(images: trainImages, labels: trainLabels))
         let heldOut = world.batch(count: 512, seed: 2)

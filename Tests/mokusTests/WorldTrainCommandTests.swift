@@ -158,7 +158,7 @@ struct WorldTrainCommandTests {
         #expect(throws: WorldError.unreadableFile(
             path: Self.path(world.appending(path: WorldFolder.evaluator)),
             reason: "the world has no evaluator (mokus world train evaluator --out DIR makes one)")) { try score(images) }
-        try ImageEvaluator(configuration: .standard(schema: EvaluatorRecipe.schema), seed: 0)
+        try ImageEvaluator(configuration: try .standard(schema: EvaluatorRecipe.schema), seed: 0)
             .save(to: world.appending(path: WorldFolder.evaluator))
 
         #expect { try score(directory.appending(path: "nowhere")) } throws: { error in

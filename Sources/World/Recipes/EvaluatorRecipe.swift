@@ -73,7 +73,7 @@ public struct EvaluatorRecipe: Codable, Sendable, Equatable {
     public func train(into directory: URL, progress: (EvaluatorTrainingProgress) -> Void = { _ in }) throws -> ImageEvaluator {
         let dataset = LabelledDataset(try Self.batch(of: Self.heldOutScenes(count: trainingImages, seed: seed)))
         let evaluator = try ImageEvaluator.train(
-            configuration: EvaluatorConfiguration.standard(schema: Self.schema),
+            configuration: try EvaluatorConfiguration.standard(schema: Self.schema),
             options: EvaluatorTrainingOptions(steps: steps, learningRate: learningRate, seed: seed),
             nextBatch: { try dataset.batch(at: $0, size: batchSize, seed: seed) }, progress: progress)
         try evaluator.save(to: directory.appending(path: WorldFolder.evaluator))
