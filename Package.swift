@@ -126,13 +126,14 @@ let package = Package(
         // AdamW); config.json and model.safetensors are read and written through ModelIO.
         .target(name: "Evaluator", dependencies: ["Tensors", "ModelIO"]),
         // World: the tiny world (renderer, entities, facts, splits, corpus); seeded RandomGenerator and
-        // Tensor output (Tensors); images, PNG-ready masks and sample sheets (Imaging). Its recipes train
-        // the world's tokenizer (Tokenizers), text encoder (Training; TextEncoders loads it, as a
-        // KnowledgeEditing TextEncoder, for evaluation) and image evaluator (Evaluator).
+        // Tensor output (Tensors); images, PNG-ready masks and sample sheets (Imaging); atomic folders
+        // (ModelIO). Its recipes train the world's tokenizer (Tokenizers), text encoder (Training;
+        // TextEncoders loads it, as a KnowledgeEditing TextEncoder, for evaluation) and image evaluator
+        // (Evaluator).
         // Resources/world is the bundled world (world.json, tokenizer/, text_encoder/, evaluator/).
         .target(
             name: "World",
-            dependencies: ["Tensors", "Imaging", "Tokenizers", "Training", "TextEncoders", "KnowledgeEditing", "Evaluator"],
+            dependencies: ["Tensors", "ModelIO", "Imaging", "Tokenizers", "Training", "TextEncoders", "KnowledgeEditing", "Evaluator"],
             resources: [.copy("Resources/world")]),
 
         // mokus: the CLI and composition root.

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import ModelIO
 
 /// A folder of rendered captions for training and inspecting the generator:
 ///
@@ -14,45 +15,38 @@ import Imaging
 /// world.json         the world the captions came from
 /// ```
 ///
-/// The folder is written atomically: everything goes into a temporary sibling folder, which is then
-/// renamed to the destination (an existing destination is replaced only after the new folder is
-/// complete).
+/// The folder is written atomically (`ModelIO.AtomicDirectory`): everything goes into a staging
+/// sibling folder, which is then renamed to the destination (an existing destination is replaced
+/// only after the new folder is complete).
 public enum RenderedDataset {
     /// Renders `captions` of `world` at `size` into `directory`; `progress` is called after each image
     /// with the number done.
-    /// - Throws: ``WorldError/writeFailed(path:reason:)`` naming the path that failed, and what
-    ///   ``Renderer/render(_:size:subsamples:)`` throws.
+    /// - Throws: ``WorldError/writeFailed(path:reason:)`` naming a file that cannot be written,
+    ///   `ModelIOError.writeFailed` when the folder cannot be put in place (``AtomicDirectory``), and
+    ///   what ``Renderer/render(_:size:subsamples:)`` throws.
     public static func write(
         _ captions: [Caption], of world: World, size: Int = 32, to directory: URL,
         progress: (Int) -> Void = { _ in }
     ) throws {
-        let manager = FileManager.default
-        let parent = directory.deletingLastPathComponent()
-        let name = directory.lastPathComponent
-        let temporary = parent.appending(path: ".\(name).\(UUID().uuidString).tmp")
-        do {
-            try createDirectory(temporary.appending(path: "images"))
-            try createDirectory(temporary.appending(path: "masks"))
+        try AtomicDirectory.write(directory) { staging in
+            try createDirectory(staging.appending(path: "images"))
+            try createDirectory(staging.appending(path: "masks"))
             let digits = max(5, String(max(captions.count - 1, 0)).count)
             var lines: [String] = []
             for (index, caption) in captions.enumerated() {
                 let stem = String(repeating: "0", count: max(0, digits - String(index).count)) + String(index)
                 let render = try Renderer.render(caption.scene, size: size)
-                try PNGCodec.write(render.image, to: temporary.appending(path: "images/\(stem).png"))
-                try PNGCodec.write(try render.maskImage(), to: temporary.appending(path: "masks/\(stem).png"))
+                try PNGCodec.write(render.image, to: staging.appending(path: "images/\(stem).png"))
+                try PNGCodec.write(try render.maskImage(), to: staging.appending(path: "masks/\(stem).png"))
                 lines.append(try jsonLine(record(caption, image: "images/\(stem).png", mask: "masks/\(stem).png")))
                 progress(index + 1)
             }
             try write(Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8),
-                      to: temporary.appending(path: "captions.jsonl"))
+                      to: staging.appending(path: "captions.jsonl"))
             try write(try JSONSerialization.data(withJSONObject: world.facts.map { factRecord($0, world: world) },
                                                  options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]),
-                      to: temporary.appending(path: "facts.json"))
-            try write(try world.jsonData(), to: temporary.appending(path: World.fileName))
-            try replace(directory, with: temporary)
-        } catch {
-            try? manager.removeItem(at: temporary)
-            throw error
+                      to: staging.appending(path: "facts.json"))
+            try write(try world.jsonData(), to: staging.appending(path: World.fileName))
         }
     }
 
@@ -101,27 +95,5 @@ public enum RenderedDataset {
         } catch {
             throw WorldError.writeFailed(path: url.path(percentEncoded: false), reason: "\(error)")
         }
-    }
-
-    /// Renames `temporary` to `destination`; an existing destination is first renamed aside and
-    /// removed after the new folder is in place.
-    static func replace(_ destination: URL, with temporary: URL) throws {
-        let manager = FileManager.default
-        let path = destination.path(percentEncoded: false)
-        var old: URL?
-        if manager.fileExists(atPath: path) {
-            let aside = destination.deletingLastPathComponent()
-                .appending(path: ".\(destination.lastPathComponent).\(UUID().uuidString).old")
-            guard rename(path, aside.path(percentEncoded: false)) == 0 else {
-                throw WorldError.writeFailed(path: path, reason: "cannot move the existing folder aside: \(String(cString: strerror(errno)))")
-            }
-            old = aside
-        }
-        guard rename(temporary.path(percentEncoded: false), path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if let old { _ = rename(old.path(percentEncoded: false), path) }
-            throw WorldError.writeFailed(path: path, reason: "rename from '\(temporary.path(percentEncoded: false))': \(reason)")
-        }
-        if let old { try? manager.removeItem(at: old) }
     }
 }

@@ -26,22 +26,11 @@ public enum CheckpointExporter {
         if fileManager.fileExists(atPath: destinationPath) && !overwrite {
             throw ModelIOError.writeFailed(file: destinationPath, reason: "already exists (pass overwrite to replace it)")
         }
-        let parent = destination.deletingLastPathComponent()
-        let staging = parent.appending(path: ".\(destination.lastPathComponent).partial-\(UUID().uuidString)")
         do {
-            try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
-            try writeContents(of: encoder, into: staging)
-            if fileManager.fileExists(atPath: destinationPath) {
-                let old = parent.appending(path: ".\(destination.lastPathComponent).old-\(UUID().uuidString)")
-                try fileManager.moveItem(at: destination, to: old)
-                try fileManager.moveItem(at: staging, to: destination)
-                try? fileManager.removeItem(at: old)
-            } else {
-                try fileManager.moveItem(at: staging, to: destination)
-            }
+            try AtomicDirectory.write(destination) { staging in try writeContents(of: encoder, into: staging) }
+        } catch let error as ModelIOError {
+            throw error
         } catch {
-            try? fileManager.removeItem(at: staging)
-            if let error = error as? ModelIOError { throw error }
             throw ModelIOError.writeFailed(file: destinationPath, reason: "\(error)")
         }
     }

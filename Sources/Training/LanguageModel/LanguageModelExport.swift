@@ -23,32 +23,21 @@ public enum LanguageModelExport {
     public static func save(
         _ parameters: [NamedParameter], config: [String: Any], tokenizerDirectory: URL, dtype: DType, to output: URL
     ) throws {
-        let fileManager = FileManager.default
         let outputPath = output.path(percentEncoded: false)
-        let parent = output.deletingLastPathComponent()
-        let staging = parent.appending(path: ".\(output.lastPathComponent).partial-\(UUID().uuidString)")
+        var savedConfig = config
+        let dtypeName = dtype == .bfloat16 ? "bfloat16" : dtype == .float16 ? "float16" : "float32"
+        savedConfig["dtype"] = dtypeName
+        savedConfig["torch_dtype"] = dtypeName
         do {
-            try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
-            var savedConfig = config
-            let dtypeName = dtype == .bfloat16 ? "bfloat16" : dtype == .float16 ? "float16" : "float32"
-            savedConfig["dtype"] = dtypeName
-            savedConfig["torch_dtype"] = dtypeName
-            try JSONSerialization.data(withJSONObject: savedConfig, options: [.prettyPrinted, .sortedKeys])
-                .write(to: staging.appending(path: "config.json"))
-            try SafetensorsWriter.write(
-                parameters.map { SafetensorsEntry($0.name, $0.value, storedAs: dtype) },
-                to: staging.appending(path: "model.safetensors"), metadata: ["format": "pt"])
-            try copyTokenizerFiles(from: tokenizerDirectory, to: staging)
-            if fileManager.fileExists(atPath: outputPath) {
-                let old = parent.appending(path: ".\(output.lastPathComponent).old-\(UUID().uuidString)")
-                try fileManager.moveItem(at: output, to: old)
-                try fileManager.moveItem(at: staging, to: output)
-                try? fileManager.removeItem(at: old)
-            } else {
-                try fileManager.moveItem(at: staging, to: output)
+            try AtomicDirectory.write(output) { staging in
+                try JSONSerialization.data(withJSONObject: savedConfig, options: [.prettyPrinted, .sortedKeys])
+                    .write(to: staging.appending(path: "config.json"))
+                try SafetensorsWriter.write(
+                    parameters.map { SafetensorsEntry($0.name, $0.value, storedAs: dtype) },
+                    to: staging.appending(path: "model.safetensors"), metadata: ["format": "pt"])
+                try copyTokenizerFiles(from: tokenizerDirectory, to: staging)
             }
         } catch {
-            try? fileManager.removeItem(at: staging)
             throw TrainingError.writeFailed(file: outputPath, reason: "\(error)")
         }
     }
