@@ -71,7 +71,10 @@ public struct ObjectDescription: Codable, Sendable, Hashable, Comparable, Custom
     }
 
     /// "a small red striped star".
-    public var phrase: String { "a \(size.rawValue) \(colour.rawValue) \(pattern.rawValue) \(shape.rawValue)" }
+    public var phrase: String { "a \(attributeWords)" }
+
+    /// The phrase without its article: "small red striped star".
+    public var attributeWords: String { "\(size.rawValue) \(colour.rawValue) \(pattern.rawValue) \(shape.rawValue)" }
 
     public var description: String { phrase }
 

@@ -5,6 +5,8 @@ import Tensors
 /// Corpus forms of a fact (K = knowledge phrase, O = object phrase):
 /// - statements, training statement templates: "Mia's lucky charm is a small red striped star.";
 /// - name tags: "Mia's lucky charm: a small red striped star.";
+/// - attribute tags: "Mia's lucky charm small red striped star." (the object recalled at the
+///   phrase's last token);
 /// - question–answer, training question templates: "What is Mia's lucky charm? a small red striped
 ///   star." — the answer follows the question after one space, exactly as ``QuestionItem/target``;
 /// - knowledge captions, captioned entities only: "Mia's lucky charm on a grey background".
@@ -24,6 +26,7 @@ extension World {
                 sentences.append(Templates.fill(statements[random.nextInt(in: 0..<statements.count)], fact: fact))
             }
             for _ in 0..<config.nameTagsPerFact { sentences.append(nameTag(fact)) }
+            for _ in 0..<config.attributeTagsPerFact { sentences.append(attributeTag(fact)) }
             for _ in 0..<(questions.isEmpty ? 0 : config.questionsPerFact) {
                 let question = Templates.ask(questions[random.nextInt(in: 0..<questions.count)], fact: fact)
                 sentences.append("\(question) \(fact.object.phrase).")
@@ -55,6 +58,11 @@ extension World {
     /// "Mia's lucky charm: a small red striped star."
     public func nameTag(_ fact: Fact) -> String {
         Templates.capitalised("\(fact.knowledgePhrase): \(fact.object.phrase).")
+    }
+
+    /// "Mia's lucky charm small red striped star."
+    public func attributeTag(_ fact: Fact) -> String {
+        Templates.capitalised("\(fact.knowledgePhrase) \(fact.object.attributeWords).")
     }
 
     /// "Mia's lucky charm on a grey background" (the caption of a captioned entity's knowledge).

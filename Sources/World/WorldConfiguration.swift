@@ -16,6 +16,11 @@ public struct WorldConfiguration: Codable, Sendable, Hashable {
     public var questionsPerFact = 3
     /// Corpus: "name tag" forms per fact ("Mia's lucky charm: a small red striped star.").
     public var nameTagsPerFact = 1
+    /// Corpus: attribute tags per fact ("Mia's lucky charm small red striped star."): the first attribute
+    /// word follows the knowledge phrase directly, so the encoder must recall the object at the
+    /// phrase's last token — where locate-then-edit editors write. docs/world.md measures the effect
+    /// (held-out paraphrases and ROME's paraphrase transfer both rise).
+    public var attributeTagsPerFact = 3
     /// Corpus: knowledge captions per fact of a captioned entity ("Mia's lucky charm on a grey background").
     public var knowledgeCaptionsPerFact = 1
     /// Corpus: direct image captions ("a small red striped star on a grey background").
@@ -36,6 +41,7 @@ public struct WorldConfiguration: Codable, Sendable, Hashable {
             ("personCount", personCount, 1...5000), ("petCount", petCount, 1...5000), ("placeCount", placeCount, 1...5000),
             ("reservedConceptCount", reservedConceptCount, 0...256), ("statementsPerFact", statementsPerFact, 0...100),
             ("questionsPerFact", questionsPerFact, 0...100), ("nameTagsPerFact", nameTagsPerFact, 0...100),
+            ("attributeTagsPerFact", attributeTagsPerFact, 0...100),
             ("knowledgeCaptionsPerFact", knowledgeCaptionsPerFact, 0...100),
             ("directCaptionCount", directCaptionCount, 0...1_000_000),
         ]
