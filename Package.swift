@@ -130,11 +130,13 @@ let package = Package(
         // Tensor output (Tensors); images, PNG-ready masks and sample sheets (Imaging); atomic folders
         // (ModelIO). Its recipes train the world's tokenizer (Tokenizers), text encoder (Training;
         // TextEncoders loads it, as a KnowledgeEditing TextEncoder, for evaluation) and image evaluator
-        // (Evaluator).
+        // (Evaluator) and generator (Generators' Qwen-Image transformer, prompt encoding and pipeline
+        // folder; Training's rectified-flow objective).
         // Resources/world is the bundled world (world.json, tokenizer/, text_encoder/, evaluator/).
         .target(
             name: "World",
-            dependencies: ["Tensors", "ModelIO", "Imaging", "Tokenizers", "Training", "TextEncoders", "KnowledgeEditing", "Evaluator"],
+            dependencies: ["Tensors", "ModelIO", "Imaging", "Tokenizers", "Training", "TextEncoders", "KnowledgeEditing", "Evaluator",
+                           "Generators"],
             resources: [.copy("Resources/world")]),
 
         // mokus: the CLI and composition root.
