@@ -115,8 +115,9 @@ let package = Package(
 
         // Training: the model-agnostic loop (tape, AdamW, schedules from Tensors; checkpoints through
         // ModelIO's safetensors and SHA-256) and Qwen2 causal-LM pretraining on TextEncoders' models
-        // (loaded, run through the core's TextEncoder interface from KnowledgeEditing, tokenised).
-        .target(name: "Training", dependencies: ["Tensors", "ModelIO", "KnowledgeEditing", "TextEncoders"]),
+        // (loaded, run through the core's TextEncoder interface from KnowledgeEditing, tokenised);
+        // rectified-flow training of Generators' Qwen-Image transformer (models never import Training).
+        .target(name: "Training", dependencies: ["Tensors", "ModelIO", "KnowledgeEditing", "TextEncoders", "Generators"]),
 
         // MoKus: textual knowledge updating; edits through the core's editor protocol and sessions
         // (KnowledgeEditing); saves the edited encoder as a checkpoint (TextEncoders' CheckpointExporter).
@@ -129,11 +130,13 @@ let package = Package(
         // Tensor output (Tensors); images, PNG-ready masks and sample sheets (Imaging); atomic folders
         // (ModelIO). Its recipes train the world's tokenizer (Tokenizers), text encoder (Training;
         // TextEncoders loads it, as a KnowledgeEditing TextEncoder, for evaluation) and image evaluator
-        // (Evaluator).
+        // (Evaluator) and generator (Generators' Qwen-Image transformer, prompt encoding and pipeline
+        // folder; Training's rectified-flow objective).
         // Resources/world is the bundled world (world.json, tokenizer/, text_encoder/, evaluator/).
         .target(
             name: "World",
-            dependencies: ["Tensors", "ModelIO", "Imaging", "Tokenizers", "Training", "TextEncoders", "KnowledgeEditing", "Evaluator"],
+            dependencies: ["Tensors", "ModelIO", "Imaging", "Tokenizers", "Training", "TextEncoders", "KnowledgeEditing", "Evaluator",
+                           "Generators"],
             resources: [.copy("Resources/world")]),
 
         // mokus: the CLI and composition root.
@@ -198,10 +201,11 @@ let package = Package(
             dependencies: ["Generators", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport", "TextEncoders"],
             exclude: ["Fixtures"]),
         // TrainingTests: the loop, checkpoints/resume and LM pretraining; TextEncoders loads the trained
-        // models, TestSupport for gradient checks; its fixtures hold the transformers parity checkpoint.
+        // models, TestSupport for gradient checks; its fixtures hold the transformers parity checkpoint;
+        // Generators runs the rectified-flow objective's transformer by hand.
         .testTarget(
             name: "TrainingTests",
-            dependencies: ["Training", "TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport"],
+            dependencies: ["Training", "TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport", "Generators"],
             exclude: ["Fixtures"]),
         // WorldTests: the world, its text and renders; Imaging and Tensors for the images and tensors it checks;
         // TextEncoders and Evaluator load the bundled world's trained parts.

@@ -7,10 +7,14 @@ import Tensors
 /// (``clipGradientNorm(_:maxNorm:)``) and applies ``AdamW`` with the configuration's warmup +
 /// cosine schedule. Batches follow a seeded epoch permutation (``DataOrder``).
 ///
+/// With `emaDecay` set, an exponential moving average of the parameters (``ParameterAverage``)
+/// is updated after every step and returned beside them.
+///
 /// Checkpoints (see ``TrainingCheckpoint``) are written every `checkpointEvery` steps and after
 /// the last step; with `resume`, a run continues from the newest checkpoint in the folder and ends
 /// with weights bit-identical to an uninterrupted run on the same machine and thread count
-/// (parameters, moments, step and data position are all restored exactly).
+/// (parameters, moments, average, step and data position are all restored exactly). The objective
+/// is told each step's number, so its per-step random draws survive resumption too.
 ///
 /// ```swift
 /// let trainer = Trainer(configuration: TrainingConfiguration(steps: 100, batchSize: 8, learningRate: 1e-3))
@@ -55,15 +59,19 @@ public struct Trainer: Sendable {
             schedule: c.schedule, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon, weightDecay: c.weightDecay)
         var values = initial.map { Tensor(shape: $0.value.shape, scalars: $0.value.scalars) }
         var order = DataOrder(count: objective.exampleCount, seed: c.seed)
+        var average = c.emaDecay.map { ParameterAverage(decay: $0, values: values) }
         var step = 0
         if resume, let directory = checkpointDirectory, let latest = TrainingCheckpoint.list(in: directory).last {
-            let state = try TrainingCheckpoint.load(latest.url, hash: hash, like: initial)
+            let state = try TrainingCheckpoint.load(latest.url, hash: hash, like: initial, averaged: average != nil)
             guard state.cursor < objective.exampleCount, state.optimizer.stepCount == state.step else {
                 throw TrainingError.corruptedCheckpoint(
                     file: latest.url.path(percentEncoded: false), reason: "data position or optimizer step out of range"
                 )
             }
             values = state.parameters.map(\.value)
+            if let decay = c.emaDecay, let averaged = state.average {
+                average = ParameterAverage(decay: decay, values: averaged)
+            }
             optimizer.restore(state.optimizer)
             order = DataOrder(count: objective.exampleCount, seed: c.seed, epoch: state.epoch, cursor: state.cursor)
             step = state.step
@@ -78,7 +86,7 @@ public struct Trainer: Sendable {
             let batch = order.nextBatch(c.batchSize)
             let tape = Tape()
             let tracked = values.map { tape.variable($0) }
-            let loss = try objective.loss(parameters: tracked, examples: batch)
+            let loss = try objective.loss(parameters: tracked, examples: batch, step: step + 1)
             let lossValue = loss.value.item
             guard lossValue.isFinite else {
                 throw TrainingError.nonFinite(quantity: "loss", step: step + 1, value: lossValue)
@@ -91,6 +99,7 @@ public struct Trainer: Sendable {
             let learningRate = optimizer.nextLearningRate
             optimizer.step(parameters: &values, gradients: gradients)
             step += 1
+            average?.update(with: values, update: step)
             losses.append(lossValue)
             items += loss.itemCount
 
@@ -100,7 +109,8 @@ public struct Trainer: Sendable {
             {
                 let state = TrainingState(
                     step: step, epoch: order.epoch, cursor: order.cursor,
-                    parameters: zip(initial, values).map { NamedParameter($0.name, $1) }, optimizer: optimizer.state)
+                    parameters: zip(initial, values).map { NamedParameter($0.name, $1) }, optimizer: optimizer.state,
+                    average: average?.values)
                 saved = try TrainingCheckpoint.save(state, hash: hash, in: directory, keep: c.keepCheckpoints)
             }
             let elapsed = Date().timeIntervalSince(start)
@@ -110,8 +120,9 @@ public struct Trainer: Sendable {
                     itemsPerSecond: elapsed > 0 ? Double(items) / elapsed : 0, elapsed: elapsed, checkpoint: saved))
         }
         return TrainingResult(
-            parameters: zip(initial, values).map { NamedParameter($0.name, $1) }, step: step, resumedFrom: resumedFrom,
-            losses: losses, items: items, elapsed: Date().timeIntervalSince(start))
+            parameters: zip(initial, values).map { NamedParameter($0.name, $1) },
+            averagedParameters: average.map { zip(initial, $0.values).map { NamedParameter($0.name, $1) } }, step: step,
+            resumedFrom: resumedFrom, losses: losses, items: items, elapsed: Date().timeIntervalSince(start))
     }
 
     /// SHA-256 identifying the run: the trajectory-deciding configuration, every parameter's name

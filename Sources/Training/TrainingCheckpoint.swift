@@ -3,19 +3,22 @@ import ModelIO
 import Tensors
 
 /// Everything a ``Trainer`` needs to continue a run exactly: the step, the data-order position,
-/// the parameters and AdamW's moments.
+/// the parameters, AdamW's moments and the parameters' moving average, if the run keeps one.
 struct TrainingState {
     var step: Int
     var epoch: Int
     var cursor: Int
     var parameters: [NamedParameter]
     var optimizer: AdamState
+    /// The ``ParameterAverage`` values, in parameter order (nil: the run keeps none).
+    var average: [Tensor]?
 }
 
 /// Checkpoint folders of a training run.
 ///
 /// Layout: `<folder>/checkpoint-00000006/` holds
-/// - `state.safetensors`: Float32 tensors `parameters/<name>`, `adam.m/<name>`, `adam.v/<name>`;
+/// - `state.safetensors`: Float32 tensors `parameters/<name>`, `adam.m/<name>`, `adam.v/<name>`
+///   and, for runs that keep a moving average, `ema/<name>`;
 /// - `state.json`: `format`, `step`, `epoch`, `cursor`, `configuration_hash` (the run's identity:
 ///   hyperparameters, parameter names and shapes, the objective's fingerprint) and `tensors_sha256`
 ///   (SHA-256 of `state.safetensors`, checked on load to detect truncation or tampering).
@@ -60,6 +63,7 @@ enum TrainingCheckpoint {
                     SafetensorsEntry(
                         "adam.v/\(parameter.name)", Tensor(shape: shape, scalars: state.optimizer.secondMoments[index]))
                 )
+                if let average = state.average { entries.append(SafetensorsEntry("ema/\(parameter.name)", average[index])) }
             }
             let tensorsURL = staging.appending(path: tensorsFile)
             try SafetensorsWriter.write(entries, to: tensorsURL)
@@ -83,11 +87,13 @@ enum TrainingCheckpoint {
     }
 
     /// Reads the checkpoint folder `url`, checking it against the run's `hash` and the expected
-    /// parameter names and shapes.
+    /// parameter names and shapes; with `averaged`, the moving average too.
     /// - Throws: ``TrainingError/checkpointMismatch(file:expected:found:)`` for another run's
     ///   checkpoint; ``TrainingError/corruptedCheckpoint(file:reason:)`` for a missing, altered or
     ///   unreadable file.
-    static func load(_ url: URL, hash: String, like expected: [NamedParameter]) throws -> TrainingState {
+    static func load(_ url: URL, hash: String, like expected: [NamedParameter], averaged: Bool = false) throws
+        -> TrainingState
+    {
         let statePath = url.appending(path: stateFile).path(percentEncoded: false)
         let tensorsURL = url.appending(path: tensorsFile)
         let tensorsPath = tensorsURL.path(percentEncoded: false)
@@ -122,7 +128,8 @@ enum TrainingCheckpoint {
         }
         var state = TrainingState(
             step: try integer("step"), epoch: try integer("epoch"), cursor: try integer("cursor"), parameters: [],
-            optimizer: AdamState(stepCount: try integer("optimizer_step"), firstMoments: [], secondMoments: []))
+            optimizer: AdamState(stepCount: try integer("optimizer_step"), firstMoments: [], secondMoments: []),
+            average: averaged ? [] : nil)
         do {
             let file = try SafetensorsFile(url: tensorsURL)
             func read(_ key: String, shape: [Int]) throws -> Tensor {
@@ -139,6 +146,7 @@ enum TrainingCheckpoint {
                     NamedParameter(parameter.name, try read("parameters/\(parameter.name)", shape: shape)))
                 state.optimizer.firstMoments.append(try read("adam.m/\(parameter.name)", shape: shape).scalars)
                 state.optimizer.secondMoments.append(try read("adam.v/\(parameter.name)", shape: shape).scalars)
+                if averaged { state.average?.append(try read("ema/\(parameter.name)", shape: shape)) }
             }
         } catch let error as TrainingError {
             throw error

@@ -28,11 +28,15 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var checkpointEvery: Int
     /// How many checkpoints are kept (the newest ones).
     public var keepCheckpoints: Int
+    /// The decay of an exponential moving average of the parameters kept beside them (nil: none);
+    /// see ``ParameterAverage``.
+    public var emaDecay: Float?
 
     public init(
         steps: Int, batchSize: Int, learningRate: Float, warmupSteps: Int = 0, minimumLearningRate: Float = 0,
         weightDecay: Float = 0.01, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
-        maxGradientNorm: Float = 1, seed: UInt64 = 0, checkpointEvery: Int = 0, keepCheckpoints: Int = 2
+        maxGradientNorm: Float = 1, seed: UInt64 = 0, checkpointEvery: Int = 0, keepCheckpoints: Int = 2,
+        emaDecay: Float? = nil
     ) {
         self.steps = steps
         self.batchSize = batchSize
@@ -47,6 +51,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         self.seed = seed
         self.checkpointEvery = checkpointEvery
         self.keepCheckpoints = keepCheckpoints
+        self.emaDecay = emaDecay
     }
 
     /// Checks every range the optimizer and schedule require.
@@ -70,6 +75,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try require(maxGradientNorm > 0, "maxGradientNorm", "expected a positive number, found \(maxGradientNorm)")
         try require(checkpointEvery >= 0, "checkpointEvery", "expected ≥ 0, found \(checkpointEvery)")
         try require(keepCheckpoints >= 1, "keepCheckpoints", "expected ≥ 1, found \(keepCheckpoints)")
+        if let emaDecay { try require((0..<1).contains(emaDecay), "emaDecay", "expected a value in [0, 1), found \(emaDecay)") }
     }
 
     /// The learning-rate schedule: warmup to ``learningRate``, cosine down to ``minimumLearningRate``.
@@ -79,7 +85,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     }
 
     /// The values that decide the trajectory, as sorted-key JSON (checkpoint frequency and retention
-    /// are left out: changing them does not change the weights).
+    /// are left out: changing them does not change the weights; a nil ``emaDecay`` writes no key,
+    /// so runs without an average keep the identity they had before it existed).
     var trajectoryJSON: Data {
         var copy = self
         copy.checkpointEvery = 0

@@ -15,6 +15,16 @@ public protocol TrainingObjective {
     /// - Returns: a scalar loss tensor computed from `parameters`, and how many items (tokens,
     ///   images) it covers, for throughput.
     func loss(parameters: [Tensor], examples: [Int]) throws -> TrainingLoss
+    /// The loss of optimisation step `step` (1-based) on `examples`. Objectives that draw random
+    /// numbers per step (noise, noise levels, prompt dropout) seed them from `step`, so a resumed
+    /// run draws exactly what an uninterrupted one would. The default ignores `step`.
+    func loss(parameters: [Tensor], examples: [Int], step: Int) throws -> TrainingLoss
+}
+
+extension TrainingObjective {
+    public func loss(parameters: [Tensor], examples: [Int], step: Int) throws -> TrainingLoss {
+        try loss(parameters: parameters, examples: examples)
+    }
 }
 
 /// A scalar loss and the number of items (tokens, images) it was computed on.

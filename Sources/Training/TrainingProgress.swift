@@ -24,6 +24,8 @@ public struct TrainingProgress: Sendable {
 public struct TrainingResult: Sendable {
     /// The final parameters, in the order they were given.
     public var parameters: [NamedParameter]
+    /// Their exponential moving average, when the configuration keeps one (``TrainingConfiguration/emaDecay``).
+    public var averagedParameters: [NamedParameter]?
     /// Steps completed in total (counting resumed ones).
     public var step: Int
     /// The step at which this invocation started (0, or the resumed checkpoint's step).

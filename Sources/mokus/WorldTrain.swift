@@ -7,8 +7,8 @@ extension Mokus.WorldCommand {
     /// `mokus world train encoder|evaluator`: reproduce the bundled world's trained parts.
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Train the world's text encoder (with its tokenizer) or its image evaluator.",
-            subcommands: [Encoder.self, Evaluator.self])
+            abstract: "Train the world's text encoder (with its tokenizer), its image evaluator or its generator.",
+            subcommands: [Encoder.self, Evaluator.self, Generator.self])
     }
 }
 
@@ -120,6 +120,74 @@ extension Mokus.WorldCommand.Train {
                 try printJSON(["steps": recipe.steps, "seconds": Date().timeIntervalSince(start), "attribute_accuracy": accuracy])
             } else {
                 print(options.directory.appending(path: WorldFolder.evaluator).path(percentEncoded: false))
+            }
+        }
+    }
+}
+
+extension Mokus.WorldCommand.Train {
+    struct Generator: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train the world's Qwen-Image-architecture generator on (caption → render) pairs.",
+            discussion: """
+                Captions are encoded by the frozen text encoder of --out (the bundled world's text_encoder/ and \
+                tokenizer/ are copied there when it has none) through Qwen-Image's prompt template, as mokus \
+                generate encodes them. Writes model_index.json, transformer/ (the EMA weights) and scheduler/ into \
+                --out, a pipeline folder for mokus generate --generator. Checkpoints go to \
+                --out/.checkpoints/generator every 250 steps (2 with --test-recipe); running the same command \
+                again resumes from the newest one, and the folder is removed once training completes. \
+                See docs/world.md.
+                """)
+        @OptionGroup var options: WorldTrainingOptions
+        /// Ends the run after this step as if interrupted there (tests of resumption, time-boxed runs).
+        @Option(help: .hidden) var stopAfter: Int?
+
+        func validate() throws {
+            if let stopAfter, stopAfter < 1 { throw ValidationError("--stop-after must be at least 1, found \(stopAfter).") }
+        }
+
+        func run() throws {
+            let result = try train()
+            if options.json {
+                try printJSON([
+                    "steps": result.step, "resumed_from": result.resumedFrom, "images": result.items,
+                    "seconds": result.elapsed, "final_loss": result.losses.last.map { Double($0) as Any } ?? NSNull(),
+                ])
+            } else {
+                print(options.directory.path(percentEncoded: false))
+            }
+        }
+
+        /// Trains (or resumes, or stops early) and returns the trainer's result.
+        func train() throws -> TrainingResult {
+            let world = try options.prepareWorld()
+            try copyBundledEncoderIfMissing()
+            var recipe = options.testRecipe ? GeneratorRecipe.test : .standard
+            recipe.seed = options.seed
+            if let steps = options.steps { recipe.steps = steps }
+            let checkpoints = options.directory.appending(path: ".checkpoints/generator")
+            let result = try recipe.train(
+                world: world, into: options.directory, checkpoints: checkpoints, stopAfter: stopAfter
+            ) { report in
+                guard report.step % options.logEvery == 0 || report.step == report.totalSteps else { return }
+                options.log(String(format: "generator step %d/%d  loss %.4f  lr %.2e  %.1f images/s  %.0f s", report.step,
+                                   report.totalSteps, report.loss, report.learningRate, report.itemsPerSecond, report.elapsed))
+            }
+            if result.step == recipe.steps { try? FileManager.default.removeItem(at: checkpoints) }
+            return result
+        }
+
+        /// Copies the bundled world's text_encoder/ and tokenizer/ into --out when it has no text_encoder/.
+        private func copyBundledEncoderIfMissing() throws {
+            let manager = FileManager.default
+            guard !manager.fileExists(
+                atPath: options.directory.appending(path: WorldFolder.textEncoder).path(percentEncoded: false))
+            else { return }
+            let bundled = try BundledWorld.directory()
+            for folder in [WorldFolder.textEncoder, WorldFolder.tokenizer] {
+                let target = options.directory.appending(path: folder)
+                if manager.fileExists(atPath: target.path(percentEncoded: false)) { continue }
+                try manager.copyItem(at: bundled.appending(path: folder), to: target)
             }
         }
     }

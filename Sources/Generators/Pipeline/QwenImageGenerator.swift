@@ -32,13 +32,17 @@ public final class QwenImageGenerator: Generator {
 
     /// Loads a diffusers pipeline folder: `transformer/`, `vae/` and `scheduler/scheduler_config.json`
     /// (a `text_encoder/` beside them is not read: prompts are encoded by any ``TextEncoder``).
+    /// Without `vae/` the generator works on pixels (see ``QwenImagePipelineFolder``).
     ///
     /// - Throws: the components' loading errors, naming the file.
     public convenience init(directory: URL) throws {
+        let transformer = try QwenImageTransformer(directory: directory.appending(path: QwenImagePipelineFolder.transformer))
         try self.init(
-            transformer: QwenImageTransformer(directory: directory.appending(path: "transformer")),
-            codec: QwenImageVAE(directory: directory.appending(path: "vae")),
-            scheduler: FlowMatchEulerScheduler(contentsOf: directory.appending(path: "scheduler/scheduler_config.json")))
+            transformer: transformer,
+            codec: QwenImagePipelineFolder.codec(of: directory, transformer: transformer.configuration),
+            scheduler: FlowMatchEulerScheduler(
+                contentsOf: directory.appending(
+                    path: "\(QwenImagePipelineFolder.scheduler)/\(QwenImagePipelineFolder.schedulerConfig)")))
     }
 
     public var conditioningWidth: Int { transformer.configuration.jointAttentionDim }

@@ -24,14 +24,19 @@ public struct PromptEncoder {
         guard !prompts.isEmpty else {
             throw GeneratorError.invalidInput(name: "prompts", expected: "at least one prompt", found: "none")
         }
-        let states = try prompts.map(encodeOne)
-        let width = encoder.info.hiddenSize
+        return Self.batch(try prompts.map(encodeOne))
+    }
+
+    /// Per-prompt states `[Lᵢ, width]` (at least one) as one batch: right-padded with zeros to the
+    /// longest, `[B, L, width]`, with the mask `[B, L]` marking the real tokens.
+    public static func batch(_ states: [Tensor]) -> PromptEmbeddings {
+        let width = states[0].shape[1]
         let length = states.map { $0.shape[0] }.max()!
         let padded = states.map { state in
             state.shape[0] == length ? state : Tensor.concat([state, .zeros([length - state.shape[0], width])], axis: 0)
         }
         let embeddings = Tensor.concat(padded.map { $0.expandingDims(at: 0) }, axis: 0)
-        let mask = Tensor(shape: [prompts.count, length], scalars: states.flatMap { state in
+        let mask = Tensor(shape: [states.count, length], scalars: states.flatMap { state in
             [Float](repeating: 1, count: state.shape[0]) + [Float](repeating: 0, count: length - state.shape[0])
         })
         return PromptEmbeddings(embeddings: embeddings, mask: mask)

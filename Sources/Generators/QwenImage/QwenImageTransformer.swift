@@ -11,17 +11,20 @@ import Tensors
 ///     v    = proj_out(LN(x)·(1 + scale) + shift),  (scale, shift) = norm_out.linear(SiLU(temb))
 ///
 /// The output is the flow-matching velocity in packed-latent space, `[B, N, patch²·out_channels]`.
-/// Weights keep diffusers' state-dict names and stay memory-mapped in their storage type; each
-/// matrix is converted to Float32 only for its product. A ``LoRAOverlay`` adds low-rank adapters to
-/// any linear layer, and a ``TextModulation`` shifts the text stream's modulation per token.
+/// Weights keep diffusers' state-dict names. Loaded from a folder they stay memory-mapped in their
+/// storage type and each matrix is converted to Float32 only for its product; made from
+/// in-memory tensors (``init(configuration:parameters:)``, e.g. a training step's tape variables)
+/// the same forward runs on them and they receive gradients. A ``LoRAOverlay`` adds low-rank
+/// adapters to any linear layer, and a ``TextModulation`` shifts the text stream's modulation per token.
 ///
-/// The forward pass is differentiable: pass tracked latents, text, Δ or LoRA factors (see
-/// ``LoRAOverlay/tracked(on:)``) and ask their tape for gradients. The timestep is not
-/// differentiated.
+/// The forward pass is differentiable: pass tracked latents, text, Δ, LoRA factors (see
+/// ``LoRAOverlay/tracked(on:)``) or in-memory weights and ask their tape for gradients. The
+/// timestep is not differentiated.
 public final class QwenImageTransformer {
     public let configuration: QwenImageTransformerConfiguration
-    /// The memory-mapped checkpoint.
-    public let weights: ComponentWeights
+    /// The parameters: the memory-mapped checkpoint (``ComponentWeights``) or in-memory tensors
+    /// (``InMemoryWeights``).
+    public let weights: any WeightSource
     /// Every linear layer by module name (what LoRA adapters may target).
     public let linearShapes: [String: LinearShape]
     /// The active adapters, if any (nil: the base model).
@@ -42,9 +45,25 @@ public final class QwenImageTransformer {
     }
 
     /// Opens the weights of `directory` for a known configuration.
-    public init(configuration: QwenImageTransformerConfiguration, directory: URL) throws {
+    public convenience init(configuration: QwenImageTransformerConfiguration, directory: URL) throws {
+        self.init(
+            configuration: configuration,
+            weights: try ComponentWeights(directory: directory, declared: Self.parameterShapes(configuration)))
+    }
+
+    /// A transformer on parameters held in memory, by state-dict name (tape variables receive
+    /// gradients through ``velocity(latents:imageShapes:text:textMask:timestep:modulation:)``).
+    ///
+    /// - Throws: see ``InMemoryWeights/init(_:declared:)`` (a missing, unexpected or misshapen tensor).
+    public convenience init(configuration: QwenImageTransformerConfiguration, parameters: [String: Tensor]) throws {
+        self.init(
+            configuration: configuration,
+            weights: try InMemoryWeights(parameters, declared: Self.parameterShapes(configuration)))
+    }
+
+    private init(configuration: QwenImageTransformerConfiguration, weights: any WeightSource) {
         self.configuration = configuration
-        weights = try ComponentWeights(directory: directory, declared: Self.parameterShapes(configuration))
+        self.weights = weights
         linearShapes = Dictionary(uniqueKeysWithValues: Self.linearLayers(configuration))
     }
 
