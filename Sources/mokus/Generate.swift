@@ -112,10 +112,10 @@ extension Mokus {
                 }
                 return (prompt, try embeddings("negative_prompt_embeds"))
             }
-            var template = PromptTemplate.qwenImage
+            let pipeline = URL(fileURLWithPath: generator, isDirectory: true)
+            var template = try QwenImagePipelineFolder.promptTemplate(of: pipeline)
             template.maximumLength = maxSequenceLength
-            let directory = encoder.map { URL(fileURLWithPath: $0, isDirectory: true) }
-                ?? URL(fileURLWithPath: generator, isDirectory: true).appending(path: "text_encoder")
+            let directory = encoder.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? pipeline.appending(path: "text_encoder")
             let encoder = PromptEncoder(encoder: try TextEncoderLoader.load(directory: directory), template: template)
             return (try encoder.encode([prompt!]), try negativePrompt.map { try encoder.encode([$0]) })
         }

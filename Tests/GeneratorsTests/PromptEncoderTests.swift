@@ -19,8 +19,10 @@ struct PromptEncoderTests {
         let settings = try GeneratorFixtures.json("pipeline_reference.json")
         let reference = try GeneratorFixtures.tensors("pipeline_reference.safetensors")
         #expect(settings["prompt_template"] as? String == PromptTemplate.qwenImage.text)
-        #expect(settings["prompt_template_encode_start_idx"] as? Int == PromptTemplate.qwenImage.droppedTokens)
-        let encoder = PromptEncoder(encoder: try Self.encoder())
+        let textEncoder = try Self.encoder()
+        let dropped = try PromptTemplate.qwenImage.droppedTokenCount(tokenize: textEncoder.tokenize)
+        #expect(settings["prompt_template_encode_start_idx"] as? Int == dropped)
+        let encoder = PromptEncoder(encoder: textEncoder)
         for (prompt, name) in [(settings["prompt"] as! String, "prompt_embeds"),
                                (settings["negative_prompt"] as! String, "negative_prompt_embeds")] {
             let encoded = try encoder.encode([prompt])

@@ -25,14 +25,42 @@ struct QwenImagePipelineFolderTests {
             let pipeline = directory.appending(path: "p\(patch)")
             try QwenImagePipelineFolder.writePixelPipeline(
                 transformer: Self.model(outChannels: outChannels), scheduler: FlowMatchEulerScheduler(configuration),
-                storedAs: .float32, textEncoderClass: "Qwen2ForCausalLM", into: pipeline)
+                storedAs: .float32, textEncoderClass: "Qwen2ForCausalLM", promptTemplate: .qwenImagePrefixDrop,
+                into: pipeline)
             let generator = try QwenImageGenerator(directory: pipeline)
             #expect((generator.codec as? PixelPatchCodec)?.patchSize == patch)
             #expect(generator.scheduler.configuration == configuration)
             let index = try JSONSerialization.jsonObject(
                 with: Data(contentsOf: pipeline.appending(path: QwenImagePipelineFolder.modelIndex))) as? [String: Any]
             #expect((index?["vae"] as? [Any])?.allSatisfy { $0 is NSNull } == true)
+            #expect(try QwenImagePipelineFolder.promptTemplate(of: pipeline) == .qwenImagePrefixDrop)
         }
+    }
+
+    @Test("the prompt template: diffusers' fixed drop unless model_index.json asks for the template prefix")
+    func promptTemplate() throws {
+        let directory = try TinyQwenImage.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try QwenImagePipelineFolder.promptTemplate(of: directory) == .qwenImage)
+        let index = directory.appending(path: QwenImagePipelineFolder.modelIndex)
+        try Data(#"{"_class_name": "QwenImagePipeline"}"#.utf8).write(to: index)
+        #expect(try QwenImagePipelineFolder.promptTemplate(of: directory) == .qwenImage)
+        try Data(#"{"_prompt_template_drop": "first_34"}"#.utf8).write(to: index)
+        #expect {
+            try QwenImagePipelineFolder.promptTemplate(of: directory)
+        } throws: { error in
+            guard case .invalidConfiguration(_, "_prompt_template_drop", _)? = error as? GeneratorError else { return false }
+            return true
+        }
+    }
+
+    @Test("a template-prefix drop removes exactly the template's leading tokens for any tokenizer")
+    func templatePrefixDrop() throws {
+        let template = PromptTemplate.qwenImagePrefixDrop
+        let prefix = String(template.text[..<template.text.range(of: "{}")!.lowerBound])
+        let characters = { (text: String) in text.unicodeScalars.map { Int($0.value) } }
+        #expect(try template.droppedTokenCount(tokenize: characters) == prefix.unicodeScalars.count)
+        #expect(try PromptTemplate.qwenImage.droppedTokenCount(tokenize: characters) == 34)
     }
 
     @Test("without vae/, out_channels that are not 3·p² are a typed error naming the key")
@@ -41,7 +69,7 @@ struct QwenImagePipelineFolderTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         try QwenImagePipelineFolder.writePixelPipeline(
             transformer: Self.model(outChannels: 4), scheduler: FlowMatchEulerScheduler(), storedAs: .bfloat16,
-            textEncoderClass: "Qwen2ForCausalLM", into: directory)
+            textEncoderClass: "Qwen2ForCausalLM", promptTemplate: .qwenImage, into: directory)
         #expect {
             try QwenImageGenerator(directory: directory)
         } throws: { error in

@@ -18,6 +18,36 @@ public enum QwenImagePipelineFolder {
     public static let scheduler = "scheduler"
     public static let schedulerConfig = "scheduler_config.json"
     public static let vae = "vae"
+    /// model_index.json key (ours; diffusers ignores keys starting with `_`) whose value
+    /// `"template_prefix"` asks for ``PromptTemplate/Drop/templatePrefix``. Absent: diffusers' fixed drop.
+    public static let promptTemplateDropKey = "_prompt_template_drop"
+
+    /// The prompt template of the pipeline folder `directory`: ``PromptTemplate/qwenImage``, dropping
+    /// the template prefix as the encoder's tokenizer splits it when model_index.json says so.
+    ///
+    /// - Throws: ``GeneratorError/invalidConfiguration(file:key:reason:)`` for an unreadable
+    ///   model_index.json or an unknown drop value.
+    public static func promptTemplate(of directory: URL) throws -> PromptTemplate {
+        let url = directory.appending(path: modelIndex)
+        let path = url.path(percentEncoded: false)
+        guard FileManager.default.fileExists(atPath: path) else { return .qwenImage }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+        } catch {
+            throw GeneratorError.invalidConfiguration(file: path, key: "<root>", reason: "expected a JSON object: \(error)")
+        }
+        guard let index = object as? [String: Any] else {
+            throw GeneratorError.invalidConfiguration(file: path, key: "<root>", reason: "expected a JSON object")
+        }
+        switch index[promptTemplateDropKey] {
+        case nil: return .qwenImage
+        case let value as String where value == "template_prefix": return .qwenImagePrefixDrop
+        case let value?:
+            throw GeneratorError.invalidConfiguration(
+                file: path, key: promptTemplateDropKey, reason: "expected \"template_prefix\", found \(value)")
+        }
+    }
 
     /// The codec of the pipeline folder `directory`: its VAE when `vae/` exists, else the pixel codec
     /// that fits `transformer`.
@@ -44,23 +74,27 @@ public enum QwenImagePipelineFolder {
     /// `scheduler/` of a pixel-space generator into `directory` (created when missing); each
     /// component is replaced atomically. The text encoder and tokenizer folders are the caller's.
     ///
-    /// - Parameter textEncoderClass: the transformers class named for `text_encoder`.
+    /// - Parameters:
+    ///   - textEncoderClass: the transformers class named for `text_encoder`.
+    ///   - promptTemplate: the template the transformer was trained with; a template-prefix drop is
+    ///     recorded under ``promptTemplateDropKey``.
     /// - Throws: ``ModelIOError`` when a file cannot be written.
     public static func writePixelPipeline(
         transformer model: QwenImageTransformer, scheduler: FlowMatchEulerScheduler, storedAs dtype: DType,
-        textEncoderClass: String, into directory: URL
+        textEncoderClass: String, promptTemplate: PromptTemplate, into directory: URL
     ) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try model.save(to: directory.appending(path: transformer), storedAs: dtype)
         try AtomicDirectory.write(directory.appending(path: Self.scheduler)) { staging in
             try json(scheduler.configuration.diffusersConfig).write(to: staging.appending(path: schedulerConfig))
         }
-        let index: [String: Any] = [
+        var index: [String: Any] = [
             "_class_name": "QwenImagePipeline", "_diffusers_version": "0.36.0",
             "scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"],
             "text_encoder": ["transformers", textEncoderClass], "tokenizer": ["transformers", "Qwen2TokenizerFast"],
             "transformer": ["diffusers", "QwenImageTransformer2DModel"], "vae": [NSNull(), NSNull()],
         ]
+        if promptTemplate.drop == .templatePrefix { index[promptTemplateDropKey] = "template_prefix" }
         try json(index).write(to: directory.appending(path: modelIndex), options: .atomic)
     }
 

@@ -24,7 +24,8 @@ public struct PromptEncoder {
         guard !prompts.isEmpty else {
             throw GeneratorError.invalidInput(name: "prompts", expected: "at least one prompt", found: "none")
         }
-        return Self.batch(try prompts.map(encodeOne))
+        let dropped = try template.droppedTokenCount(tokenize: encoder.tokenize)
+        return Self.batch(try prompts.map { try encodeOne($0, dropping: dropped) })
     }
 
     /// Per-prompt states `[Lᵢ, width]` (at least one) as one batch: right-padded with zeros to the
@@ -43,12 +44,12 @@ public struct PromptEncoder {
     }
 
     /// The kept final-norm states `[tokens, width]` of one prompt.
-    private func encodeOne(_ prompt: String) throws -> Tensor {
+    private func encodeOne(_ prompt: String, dropping dropped: Int) throws -> Tensor {
         let ids = try encoder.tokenize(template.filled(with: prompt))
-        let kept = ids.count - template.droppedTokens
+        let kept = ids.count - dropped
         guard kept > 0 else {
             throw GeneratorError.invalidInput(
-                name: "prompt \"\(prompt)\"", expected: "more than \(template.droppedTokens) tokens in the template",
+                name: "prompt \"\(prompt)\"", expected: "more than \(dropped) tokens in the template",
                 found: "\(ids.count)")
         }
         guard kept <= template.maximumLength else {
@@ -59,6 +60,6 @@ public struct PromptEncoder {
         hooks.computeLogits = false
         let output = try encoder.forward(TokenBatch([ids]), hooks: hooks)
         let states = output.finalHiddenState!.reshaped([ids.count, encoder.info.hiddenSize])
-        return states.slice(axis: 0, template.droppedTokens..<ids.count)
+        return states.slice(axis: 0, dropped..<ids.count)
     }
 }

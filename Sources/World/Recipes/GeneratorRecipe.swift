@@ -10,7 +10,7 @@ import Training
 /// (caption → render) pairs of ``World/captions(count:seed:)``.
 ///
 /// Captions are encoded once by the world's frozen text encoder through Qwen-Image's prompt
-/// template (``PromptEncoder`` with ``PromptTemplate/qwenImage``: final-norm states, template
+/// template (``PromptEncoder`` with ``PromptTemplate/qwenImagePrefixDrop``: final-norm states, template
 /// tokens dropped), exactly as `mokus generate` encodes a prompt, and each distinct caption once.
 /// Images are the captions' scenes rendered at ``imageSize`` in [−1, 1].
 ///
@@ -93,7 +93,7 @@ public struct GeneratorRecipe: Codable, Sendable, Equatable {
     ///   cannot take, the encoder's errors.
     public func trainingData(world: World, encoder: any TextEncoder) throws -> GeneratorTrainingData {
         let captions = world.captions(count: captionCount, seed: seed)
-        let prompts = PromptEncoder(encoder: encoder, template: .qwenImage)
+        let prompts = PromptEncoder(encoder: encoder, template: .qwenImagePrefixDrop)
         func states(_ text: String) throws -> Tensor {
             let encoded = try prompts.encode([text]).embeddings
             return encoded.reshaped(Array(encoded.shape.dropFirst()))
@@ -147,7 +147,7 @@ public struct GeneratorRecipe: Codable, Sendable, Equatable {
                 configuration: configuration,
                 parameters: Dictionary(uniqueKeysWithValues: shipped.map { ($0.name, $0.value) })),
             scheduler: FlowMatchEulerScheduler(.qwenImage), storedAs: storesBFloat16 ? .bfloat16 : .float32,
-            textEncoderClass: "Qwen2ForCausalLM", into: directory)
+            textEncoderClass: "Qwen2ForCausalLM", promptTemplate: .qwenImagePrefixDrop, into: directory)
         return result
     }
 }
