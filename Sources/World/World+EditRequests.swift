@@ -5,7 +5,10 @@ import Tensors
 /// and other entities' facts as locality probes.
 extension World {
     /// `count` requests about distinct facts drawn with `seed`. Each asks the fact with the first
-    /// training question template, targets another non-reserved object (drawn uniformly), rephrases
+    /// training question template, names the knowledge phrase as the subject ("Mia's lucky charm":
+    /// the edit binds the phrase, as MoKus binds a knowledge statement to its anchor, and its last
+    /// token is where the world's encoder recalls the object), targets another non-reserved object
+    /// (drawn uniformly), rephrases
     /// with a held-out question template, and probes `localityCount` facts of other entities (asked
     /// with the first training template, answered by their current objects).
     /// - Throws: ``WorldError/invalidArgument(name:expected:found:)`` when `count` exceeds the facts
@@ -32,7 +35,7 @@ extension World {
             let others = random.permutation(facts.count).lazy.map { facts[$0] }.filter { $0.entity != fact.entity }
                 .prefix(localityCount)
             return EditRequestRecord(
-                prompt: Templates.ask(question, fact: fact), subject: fact.entity, targetNew: target.phrase,
+                prompt: Templates.ask(question, fact: fact), subject: fact.knowledgePhrase, targetNew: target.phrase,
                 groundTruth: fact.object.phrase, rephrasePrompt: Templates.ask(rephrase, fact: fact),
                 locality: .init(neighborhood: .init(prompt: others.map { Templates.ask(question, fact: $0) },
                                                     groundTruth: others.map(\.object.phrase))))
