@@ -101,6 +101,7 @@ struct HyperparameterFixtureTests {
         case "qwen2.5-vl-7b.yaml": ModuleNames.rope(layers: 28, prefix: "model.language_model")
         case "tiny-qwen2.yaml": ModuleNames.rope(layers: 2)
         case "tiny-qwen2-facts.yaml": ModuleNames.rope(layers: 3)
+        case "world.yaml": ModuleNames.rope(layers: 4)
         default: nil
         }
     }
