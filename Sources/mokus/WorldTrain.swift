@@ -41,6 +41,28 @@ struct WorldTrainingOptions: ParsableArguments {
     }
 
     func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
+    /// Logs a trainer's `report` every --log-every steps and at the last:
+    /// "NAME step s/n  loss L  lr η  R UNIT/s  T s".
+    func logProgress(_ name: String, unit: String, _ report: TrainingProgress) {
+        guard report.step % logEvery == 0 || report.step == report.totalSteps else { return }
+        log("\(name) " + String(format: "step %d/%d  loss %.4f  lr %.2e  %.1f ", report.step, report.totalSteps,
+                                 report.loss, report.learningRate, report.itemsPerSecond)
+            + "\(unit)/s" + String(format: "  %.0f s", report.elapsed))
+    }
+
+    /// Removes a trainer's checkpoints once its run is complete (an interrupted run keeps them).
+    func removeCheckpoints(_ checkpoints: URL, after result: TrainingResult, of steps: Int) {
+        if result.step == steps { try? FileManager.default.removeItem(at: checkpoints) }
+    }
+
+    /// The `--json` summary of a trainer run: the step reached, the step resumed from (0 for a fresh
+    /// run), this run's items (tokens, images) under `items`, seconds and last loss (null when it took
+    /// no step).
+    static func summary(_ result: TrainingResult, items: String) -> [String: Any] {
+        ["steps": result.step, "resumed_from": result.resumedFrom, items: result.items, "seconds": result.elapsed,
+         "final_loss": result.losses.last.map { Double($0) as Any } ?? NSNull()]
+    }
 }
 
 extension Mokus.WorldCommand.Train {
@@ -65,7 +87,7 @@ extension Mokus.WorldCommand.Train {
         func run() throws {
             let result = try train()
             if options.json {
-                try printJSON(Self.json(result))
+                try printJSON(WorldTrainingOptions.summary(result, items: "tokens"))
             } else {
                 print(options.directory.appending(path: WorldFolder.textEncoder).path(percentEncoded: false))
             }
@@ -81,20 +103,9 @@ extension Mokus.WorldCommand.Train {
             let checkpoints = options.directory.appending(path: ".checkpoints/encoder")
             let result = try recipe.train(
                 world: world, into: options.directory, checkpoints: checkpoints, stopAfter: stopAfter
-            ) { report in
-                guard report.step % options.logEvery == 0 || report.step == report.totalSteps else { return }
-                options.log(String(format: "encoder step %d/%d  loss %.4f  lr %.2e  %.0f tokens/s  %.0f s", report.step,
-                                   report.totalSteps, report.loss, report.learningRate, report.itemsPerSecond, report.elapsed))
-            }
-            if result.step == recipe.steps { try? FileManager.default.removeItem(at: checkpoints) }
+            ) { options.logProgress("encoder", unit: "tokens", $0) }
+            options.removeCheckpoints(checkpoints, after: result, of: recipe.steps)
             return result
-        }
-
-        /// The `--json` summary: the step reached, the step resumed from (0 for a fresh run), this run's
-        /// tokens, seconds and last loss (null when it took no step).
-        static func json(_ result: TrainingResult) -> [String: Any] {
-            ["steps": result.step, "resumed_from": result.resumedFrom, "tokens": result.items, "seconds": result.elapsed,
-             "final_loss": result.losses.last.map { Double($0) as Any } ?? NSNull()]
         }
     }
 
@@ -149,10 +160,7 @@ extension Mokus.WorldCommand.Train {
         func run() throws {
             let result = try train()
             if options.json {
-                try printJSON([
-                    "steps": result.step, "resumed_from": result.resumedFrom, "images": result.items,
-                    "seconds": result.elapsed, "final_loss": result.losses.last.map { Double($0) as Any } ?? NSNull(),
-                ])
+                try printJSON(WorldTrainingOptions.summary(result, items: "images"))
             } else {
                 print(options.directory.path(percentEncoded: false))
             }
@@ -168,12 +176,8 @@ extension Mokus.WorldCommand.Train {
             let checkpoints = options.directory.appending(path: ".checkpoints/generator")
             let result = try recipe.train(
                 world: world, into: options.directory, checkpoints: checkpoints, stopAfter: stopAfter
-            ) { report in
-                guard report.step % options.logEvery == 0 || report.step == report.totalSteps else { return }
-                options.log(String(format: "generator step %d/%d  loss %.4f  lr %.2e  %.1f images/s  %.0f s", report.step,
-                                   report.totalSteps, report.loss, report.learningRate, report.itemsPerSecond, report.elapsed))
-            }
-            if result.step == recipe.steps { try? FileManager.default.removeItem(at: checkpoints) }
+            ) { options.logProgress("generator", unit: "images", $0) }
+            options.removeCheckpoints(checkpoints, after: result, of: recipe.steps)
             return result
         }
 

@@ -25,7 +25,7 @@ struct WorldTrainCommandTests {
     static func trainEncoder(_ out: URL, seed: Int, extra: [String] = []) throws -> [String: Any] {
         let command = try Mokus.WorldCommand.Train.Encoder.parse(
             ["--out", path(out), "--test-recipe", "--steps", "20", "--seed", "\(seed)", "--log-every", "1000"] + extra)
-        return Mokus.WorldCommand.Train.Encoder.json(try command.train())
+        return WorldTrainingOptions.summary(try command.train(), items: "tokens")
     }
 
     static func isCorruptWorld(_ error: any Error) -> Bool {
