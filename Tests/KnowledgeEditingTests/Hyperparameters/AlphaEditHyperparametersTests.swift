@@ -65,7 +65,7 @@ struct AlphaEditHyperparametersTests {
         let folder = TestFiles.repository.appending(path: "hparams/AlphaEdit")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path(percentEncoded: false))
             .filter { $0.hasSuffix(".yaml") }.sorted()
-        #expect(names == ["gpt2-xl.yaml", "llama3-8b.yaml", "qwen2.5-7b.yaml", "qwen2.5-vl-7b.yaml", "tiny-qwen2.yaml"])
+        #expect(names == ["gpt2-xl.yaml", "llama3-8b.yaml", "qwen2.5-7b.yaml", "qwen2.5-vl-7b.yaml", "tiny-qwen2.yaml", "world.yaml"])
         for name in names {
             let file = try HyperparameterFile(contentsOf: folder.appending(path: name))
             #expect(file.algorithmName == "AlphaEdit", "\(name)")
