@@ -35,8 +35,9 @@ extension Mokus {
         @Option(help: "The prompt.") var prompt: String?
         @Option(help: "Negative prompt (enables true classifier-free guidance).") var negativePrompt: String?
         @Option(help: "Seed of the initial noise.") var seed: UInt64 = 0
-        @Option(help: "Denoising steps.") var steps = 50
-        @Option(help: ArgumentHelp("Image size, width×height.", valueName: "WxH")) var size = ImageSize(width: 1024, height: 1024)
+        @Option(help: "Denoising steps (default: the pipeline's, else 50).") var steps: Int?
+        @Option(help: ArgumentHelp("Image size, width×height (default: the pipeline's, else 1024×1024).", valueName: "WxH"))
+        var size: ImageSize?
         @Option(help: "True classifier-free guidance scale (Qwen-Image's true_cfg_scale).") var guidance: Float = 4
         @Option(help: "Most prompt tokens after the template (diffusers' max_sequence_length; at most 1024).")
         var maxSequenceLength = 512
@@ -61,15 +62,18 @@ extension Mokus {
             guard (1...1024).contains(maxSequenceLength) else {
                 throw ValidationError("--max-sequence-length must be in 1...1024, found \(maxSequenceLength).")
             }
-            guard steps >= 1 else { throw ValidationError("--steps must be at least 1, found \(steps).") }
+            if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, found \(steps).") }
         }
 
         func run() throws {
-            let generator = try QwenImageGenerator(directory: URL(fileURLWithPath: self.generator, isDirectory: true))
+            let pipeline = URL(fileURLWithPath: self.generator, isDirectory: true)
+            let generator = try QwenImageGenerator(directory: pipeline)
+            let defaults = try QwenImagePipelineFolder.defaults(of: pipeline)
             if let lora { try generator.transformer.loadLoRA(from: URL(fileURLWithPath: lora)) }
-            let (prompt, negative) = try conditioning()
+            let (prompt, negative) = try conditioning(template: defaults.promptTemplate)
             var settings = GenerationSettings(
-                width: size.width, height: size.height, steps: steps, seed: seed, guidanceScale: guidance)
+                width: size?.width ?? defaults.width, height: size?.height ?? defaults.height,
+                steps: steps ?? defaults.steps, seed: seed, guidanceScale: guidance)
             settings.initialLatents = try initLatents.map {
                 try Self.singleTensor(in: $0, preferring: ["latents", "initial_latents"])
             }
@@ -95,7 +99,7 @@ extension Mokus {
         }
 
         /// Prompt and negative prompt embeddings, from the encoder or from --prompt-embeds.
-        private func conditioning() throws -> (PromptEmbeddings, PromptEmbeddings?) {
+        private func conditioning(template pipelineTemplate: PromptTemplate) throws -> (PromptEmbeddings, PromptEmbeddings?) {
             if let promptEmbeds {
                 let file = try SafetensorsFile(url: URL(fileURLWithPath: promptEmbeds))
                 func embeddings(_ name: String) throws -> PromptEmbeddings? {
@@ -112,10 +116,10 @@ extension Mokus {
                 }
                 return (prompt, try embeddings("negative_prompt_embeds"))
             }
-            let pipeline = URL(fileURLWithPath: generator, isDirectory: true)
-            var template = try QwenImagePipelineFolder.promptTemplate(of: pipeline)
+            var template = pipelineTemplate
             template.maximumLength = maxSequenceLength
-            let directory = encoder.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? pipeline.appending(path: "text_encoder")
+            let directory = encoder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+                ?? URL(fileURLWithPath: generator, isDirectory: true).appending(path: "text_encoder")
             let encoder = PromptEncoder(encoder: try TextEncoderLoader.load(directory: directory), template: template)
             return (try encoder.encode([prompt!]), try negativePrompt.map { try encoder.encode([$0]) })
         }

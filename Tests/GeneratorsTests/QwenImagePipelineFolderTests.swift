@@ -25,32 +25,38 @@ struct QwenImagePipelineFolderTests {
             let pipeline = directory.appending(path: "p\(patch)")
             try QwenImagePipelineFolder.writePixelPipeline(
                 transformer: Self.model(outChannels: outChannels), scheduler: FlowMatchEulerScheduler(configuration),
-                storedAs: .float32, textEncoderClass: "Qwen2ForCausalLM", promptTemplate: .qwenImagePrefixDrop,
-                into: pipeline)
+                storedAs: .float32, textEncoderClass: "Qwen2ForCausalLM",
+                defaults: PipelineDefaults(size: 16, steps: 7, promptTemplate: .qwenImagePrefixDrop), into: pipeline)
             let generator = try QwenImageGenerator(directory: pipeline)
             #expect((generator.codec as? PixelPatchCodec)?.patchSize == patch)
             #expect(generator.scheduler.configuration == configuration)
             let index = try JSONSerialization.jsonObject(
                 with: Data(contentsOf: pipeline.appending(path: QwenImagePipelineFolder.modelIndex))) as? [String: Any]
             #expect((index?["vae"] as? [Any])?.allSatisfy { $0 is NSNull } == true)
-            #expect(try QwenImagePipelineFolder.promptTemplate(of: pipeline) == .qwenImagePrefixDrop)
+            #expect(try QwenImagePipelineFolder.defaults(of: pipeline)
+                == PipelineDefaults(size: 16, steps: 7, promptTemplate: .qwenImagePrefixDrop))
         }
     }
 
-    @Test("the prompt template: diffusers' fixed drop unless model_index.json asks for the template prefix")
-    func promptTemplate() throws {
+    @Test("sampling defaults: diffusers' unless model_index.json names the pipeline's own; bad values name the key")
+    func defaults() throws {
         let directory = try TinyQwenImage.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(try QwenImagePipelineFolder.promptTemplate(of: directory) == .qwenImage)
+        #expect(try QwenImagePipelineFolder.defaults(of: directory) == PipelineDefaults())
         let index = directory.appending(path: QwenImagePipelineFolder.modelIndex)
         try Data(#"{"_class_name": "QwenImagePipeline"}"#.utf8).write(to: index)
-        #expect(try QwenImagePipelineFolder.promptTemplate(of: directory) == .qwenImage)
-        try Data(#"{"_prompt_template_drop": "first_34"}"#.utf8).write(to: index)
-        #expect {
-            try QwenImagePipelineFolder.promptTemplate(of: directory)
-        } throws: { error in
-            guard case .invalidConfiguration(_, "_prompt_template_drop", _)? = error as? GeneratorError else { return false }
-            return true
+        let diffusers = try QwenImagePipelineFolder.defaults(of: directory)
+        #expect(diffusers.width == 1024 && diffusers.steps == 50 && diffusers.promptTemplate == .qwenImage)
+        for (text, key) in [(#"{"_prompt_template_drop": "first_34"}"#, "_prompt_template_drop"),
+                            (#"{"_sample_size": 32.5}"#, "_sample_size"), (#"{"_sample_size": true}"#, "_sample_size"),
+                            (#"{"_num_inference_steps": 0}"#, "_num_inference_steps"), ("[1, 2]", "<root>")] {
+            try Data(text.utf8).write(to: index)
+            #expect {
+                try QwenImagePipelineFolder.defaults(of: directory)
+            } throws: { error in
+                guard case .invalidConfiguration(let file, key, _)? = error as? GeneratorError else { return false }
+                return file.hasSuffix("model_index.json")
+            }
         }
     }
 
@@ -69,7 +75,7 @@ struct QwenImagePipelineFolderTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         try QwenImagePipelineFolder.writePixelPipeline(
             transformer: Self.model(outChannels: 4), scheduler: FlowMatchEulerScheduler(), storedAs: .bfloat16,
-            textEncoderClass: "Qwen2ForCausalLM", promptTemplate: .qwenImage, into: directory)
+            textEncoderClass: "Qwen2ForCausalLM", defaults: PipelineDefaults(), into: directory)
         #expect {
             try QwenImageGenerator(directory: directory)
         } throws: { error in

@@ -41,8 +41,8 @@ struct WorldTrainGeneratorTests {
         let png = directory.appending(path: "star.png")
         try Mokus.Generate.parse([
             "--generator", Self.path(first), "--prompt", "a small red striped star on a grey background",
-            "--size", "16x16", "--steps", "4", "--out", Self.path(png),
-        ]).run()
+            "--out", Self.path(png),
+        ]).run()  // size (16×16) and steps (4) from the pipeline's model_index.json
         let image = try PNGCodec.read(contentsOf: png)
         #expect(image.width == 16 && image.height == 16)
 

@@ -18,19 +18,17 @@ public enum QwenImagePipelineFolder {
     public static let scheduler = "scheduler"
     public static let schedulerConfig = "scheduler_config.json"
     public static let vae = "vae"
-    /// model_index.json key (ours; diffusers ignores keys starting with `_`) whose value
-    /// `"template_prefix"` asks for ``PromptTemplate/Drop/templatePrefix``. Absent: diffusers' fixed drop.
-    public static let promptTemplateDropKey = "_prompt_template_drop"
-
-    /// The prompt template of the pipeline folder `directory`: ``PromptTemplate/qwenImage``, dropping
-    /// the template prefix as the encoder's tokenizer splits it when model_index.json says so.
+    /// The pipeline's own sampling defaults in model_index.json (ours; diffusers ignores keys that
+    /// start with `_`): ``PipelineDefaults/templateDropKey``, ``PipelineDefaults/sampleSizeKey``,
+    /// ``PipelineDefaults/stepsKey``. A folder without them (any diffusers pipeline) gets
+    /// `QwenImagePipeline`'s defaults: 1024×1024, 50 steps, the fixed 34-token template drop.
     ///
-    /// - Throws: ``GeneratorError/invalidConfiguration(file:key:reason:)`` for an unreadable
-    ///   model_index.json or an unknown drop value.
-    public static func promptTemplate(of directory: URL) throws -> PromptTemplate {
+    /// - Throws: ``GeneratorError/invalidConfiguration(file:key:reason:)`` naming model_index.json
+    ///   and the key for an unreadable file or a value of the wrong kind.
+    public static func defaults(of directory: URL) throws -> PipelineDefaults {
         let url = directory.appending(path: modelIndex)
         let path = url.path(percentEncoded: false)
-        guard FileManager.default.fileExists(atPath: path) else { return .qwenImage }
+        guard FileManager.default.fileExists(atPath: path) else { return PipelineDefaults() }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
@@ -40,13 +38,27 @@ public enum QwenImagePipelineFolder {
         guard let index = object as? [String: Any] else {
             throw GeneratorError.invalidConfiguration(file: path, key: "<root>", reason: "expected a JSON object")
         }
-        switch index[promptTemplateDropKey] {
-        case nil: return .qwenImage
-        case let value as String where value == "template_prefix": return .qwenImagePrefixDrop
+        func count(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
+            guard let value = index[key] else { return nil }
+            guard let number = value as? NSNumber, !number.isJSONBoolean, let integer = Int(exactly: number.doubleValue),
+                  range.contains(integer)
+            else {
+                throw GeneratorError.invalidConfiguration(
+                    file: path, key: key, reason: "expected an integer in \(range), found \(value)")
+            }
+            return integer
+        }
+        var defaults = PipelineDefaults()
+        switch index[PipelineDefaults.templateDropKey] {
+        case nil: break
+        case let value as String where value == "template_prefix": defaults.promptTemplate = .qwenImagePrefixDrop
         case let value?:
             throw GeneratorError.invalidConfiguration(
-                file: path, key: promptTemplateDropKey, reason: "expected \"template_prefix\", found \(value)")
+                file: path, key: PipelineDefaults.templateDropKey, reason: "expected \"template_prefix\", found \(value)")
         }
+        if let size = try count(PipelineDefaults.sampleSizeKey, in: 8...4096) { (defaults.width, defaults.height) = (size, size) }
+        if let steps = try count(PipelineDefaults.stepsKey, in: 1...1000) { defaults.steps = steps }
+        return defaults
     }
 
     /// The codec of the pipeline folder `directory`: its VAE when `vae/` exists, else the pixel codec
@@ -76,12 +88,12 @@ public enum QwenImagePipelineFolder {
     ///
     /// - Parameters:
     ///   - textEncoderClass: the transformers class named for `text_encoder`.
-    ///   - promptTemplate: the template the transformer was trained with; a template-prefix drop is
-    ///     recorded under ``promptTemplateDropKey``.
+    ///   - defaults: what `mokus generate` uses unless told otherwise (size, steps, the template the
+    ///     transformer was trained with); recorded in model_index.json (``defaults(of:)``).
     /// - Throws: ``ModelIOError`` when a file cannot be written.
     public static func writePixelPipeline(
         transformer model: QwenImageTransformer, scheduler: FlowMatchEulerScheduler, storedAs dtype: DType,
-        textEncoderClass: String, promptTemplate: PromptTemplate, into directory: URL
+        textEncoderClass: String, defaults: PipelineDefaults, into directory: URL
     ) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try model.save(to: directory.appending(path: transformer), storedAs: dtype)
@@ -94,7 +106,9 @@ public enum QwenImagePipelineFolder {
             "text_encoder": ["transformers", textEncoderClass], "tokenizer": ["transformers", "Qwen2TokenizerFast"],
             "transformer": ["diffusers", "QwenImageTransformer2DModel"], "vae": [NSNull(), NSNull()],
         ]
-        if promptTemplate.drop == .templatePrefix { index[promptTemplateDropKey] = "template_prefix" }
+        if defaults.promptTemplate.drop == .templatePrefix { index[PipelineDefaults.templateDropKey] = "template_prefix" }
+        if defaults.width == defaults.height { index[PipelineDefaults.sampleSizeKey] = defaults.width }
+        index[PipelineDefaults.stepsKey] = defaults.steps
         try json(index).write(to: directory.appending(path: modelIndex), options: .atomic)
     }
 
@@ -115,5 +129,26 @@ extension FlowMatchEulerScheduler.Configuration {
             "time_shift_type": timeShift.rawValue, "invert_sigmas": false, "use_karras_sigmas": false,
             "use_exponential_sigmas": false, "use_beta_sigmas": false, "stochastic_sampling": false,
         ]
+    }
+}
+
+/// Sampling defaults of a pipeline folder (``QwenImagePipelineFolder/defaults(of:)``).
+public struct PipelineDefaults: Sendable, Equatable {
+    /// model_index.json key: `"template_prefix"` asks for ``PromptTemplate/Drop/templatePrefix``.
+    public static let templateDropKey = "_prompt_template_drop"
+    /// model_index.json key: the square image side in pixels.
+    public static let sampleSizeKey = "_sample_size"
+    /// model_index.json key: the denoising step count.
+    public static let stepsKey = "_num_inference_steps"
+
+    public var width = 1024
+    public var height = 1024
+    public var steps = 50
+    public var promptTemplate = PromptTemplate.qwenImage
+
+    public init() {}
+
+    public init(size: Int, steps: Int, promptTemplate: PromptTemplate) {
+        (width, height, self.steps, self.promptTemplate) = (size, size, steps, promptTemplate)
     }
 }

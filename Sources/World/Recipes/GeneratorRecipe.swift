@@ -25,6 +25,8 @@ import Training
 public struct GeneratorRecipe: Codable, Sendable, Equatable {
     /// Side of the square renders (and of generated images).
     public var imageSize = 32
+    /// Denoising steps `mokus generate` takes by default on the trained pipeline (its model_index.json).
+    public var samplingSteps = 20
     /// p of the ``PixelPatchCodec`` (pixels folded into one latent position per side).
     public var pixelPatch = 1
     public var layerCount = 4
@@ -57,6 +59,7 @@ public struct GeneratorRecipe: Codable, Sendable, Equatable {
     public static var test: GeneratorRecipe {
         var recipe = GeneratorRecipe()
         (recipe.imageSize, recipe.layerCount, recipe.headCount, recipe.headDimension) = (16, 1, 2, 8)
+        recipe.samplingSteps = 4
         (recipe.rotaryAxes, recipe.captionCount, recipe.steps, recipe.batchSize) = ([2, 2, 4], 24, 4, 4)
         (recipe.warmupSteps, recipe.checkpointEvery, recipe.learningRate) = (1, 2, 1e-3)
         return recipe
@@ -147,7 +150,9 @@ public struct GeneratorRecipe: Codable, Sendable, Equatable {
                 configuration: configuration,
                 parameters: Dictionary(uniqueKeysWithValues: shipped.map { ($0.name, $0.value) })),
             scheduler: FlowMatchEulerScheduler(.qwenImage), storedAs: storesBFloat16 ? .bfloat16 : .float32,
-            textEncoderClass: "Qwen2ForCausalLM", promptTemplate: .qwenImagePrefixDrop, into: directory)
+            textEncoderClass: "Qwen2ForCausalLM",
+            defaults: PipelineDefaults(size: imageSize, steps: samplingSteps, promptTemplate: .qwenImagePrefixDrop),
+            into: directory)
         return result
     }
 }
