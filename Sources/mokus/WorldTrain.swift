@@ -12,6 +12,17 @@ extension Mokus.WorldCommand {
     }
 }
 
+/// `--stop-after N` (hidden), for the trainers that checkpoint: ends the run after step N as if
+/// interrupted there (tests of resumption, time-boxed runs); the checkpoints stay, and the same
+/// command without it resumes from the newest one.
+struct InterruptionOption: ParsableArguments {
+    @Option(help: .hidden) var stopAfter: Int?
+
+    func validate() throws {
+        if let stopAfter, stopAfter < 1 { throw ValidationError("--stop-after must be at least 1, found \(stopAfter).") }
+    }
+}
+
 /// Options every `world train` subcommand shares.
 struct WorldTrainingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("World folder to write into (world.json is written when missing).", valueName: "dir"),
@@ -76,13 +87,7 @@ extension Mokus.WorldCommand.Train {
                 """)
         @OptionGroup var options: WorldTrainingOptions
         @Flag(help: "Save float32 weights instead of the recipe's bf16 (to measure what bf16 loses).") var float32 = false
-        /// Ends the run after this step as if interrupted there (tests of resumption, time-boxed runs):
-        /// the checkpoints stay, and the same command without it resumes from the newest one.
-        @Option(help: .hidden) var stopAfter: Int?
-
-        func validate() throws {
-            if let stopAfter, stopAfter < 1 { throw ValidationError("--stop-after must be at least 1, found \(stopAfter).") }
-        }
+        @OptionGroup var interruption: InterruptionOption
 
         func run() throws {
             let result = try train()
@@ -102,7 +107,7 @@ extension Mokus.WorldCommand.Train {
             if float32 { recipe.storesBFloat16 = false }
             let checkpoints = options.directory.appending(path: ".checkpoints/encoder")
             let result = try recipe.train(
-                world: world, into: options.directory, checkpoints: checkpoints, stopAfter: stopAfter
+                world: world, into: options.directory, checkpoints: checkpoints, stopAfter: interruption.stopAfter
             ) { options.logProgress("encoder", unit: "tokens", $0) }
             options.removeCheckpoints(checkpoints, after: result, of: recipe.steps)
             return result
@@ -150,12 +155,7 @@ extension Mokus.WorldCommand.Train {
                 See docs/world.md.
                 """)
         @OptionGroup var options: WorldTrainingOptions
-        /// Ends the run after this step as if interrupted there (tests of resumption, time-boxed runs).
-        @Option(help: .hidden) var stopAfter: Int?
-
-        func validate() throws {
-            if let stopAfter, stopAfter < 1 { throw ValidationError("--stop-after must be at least 1, found \(stopAfter).") }
-        }
+        @OptionGroup var interruption: InterruptionOption
 
         func run() throws {
             let result = try train()
@@ -175,7 +175,7 @@ extension Mokus.WorldCommand.Train {
             if let steps = options.steps { recipe.steps = steps }
             let checkpoints = options.directory.appending(path: ".checkpoints/generator")
             let result = try recipe.train(
-                world: world, into: options.directory, checkpoints: checkpoints, stopAfter: stopAfter
+                world: world, into: options.directory, checkpoints: checkpoints, stopAfter: interruption.stopAfter
             ) { options.logProgress("generator", unit: "images", $0) }
             options.removeCheckpoints(checkpoints, after: result, of: recipe.steps)
             return result
