@@ -22,7 +22,7 @@ public struct PromptTemplate: Sendable, Equatable {
         /// Qwen's tokenizer and ``qwenImage``'s text this is diffusers' fixed 34; another tokenizer
         /// (the tiny world's splits the same text into 78) still drops exactly the template, where a
         /// fixed 34 would keep part of the system prompt. Pipeline folders ask for it in
-        /// model_index.json (``QwenImagePipelineFolder/promptTemplate(of:)``).
+        /// model_index.json (``QwenImagePipelineFolder/defaults(of:)``).
         case templatePrefix
     }
 
