@@ -24,10 +24,20 @@ public struct Scene: Codable, Sendable, Hashable {
     /// margin of at least one pixel: 5 px for small objects (radius 6.5), 3 px for large ones (11.5).
     public static func maximumOffset(for size: ObjectSize) -> Int { size == .small ? 5 : 3 }
 
-    /// A scene of `object` on a uniformly drawn background with a uniform jitter in
-    /// `-maximumOffset...maximumOffset` on each axis (three draws from `random`).
-    public static func random(_ object: ObjectDescription, using random: inout RandomGenerator) -> Scene {
-        let background = Background.allCases[random.nextInt(in: 0..<Background.allCases.count)]
+    /// A scene of `object` on a background drawn uniformly from those other than `excluded`, with a
+    /// uniform jitter in `-maximumOffset...maximumOffset` on each axis (three draws from `random`).
+    public static func random(
+        _ object: ObjectDescription, excluding excluded: Background? = nil, using random: inout RandomGenerator
+    ) -> Scene {
+        let backgrounds = Background.allCases.filter { $0 != excluded }
+        return Scene.random(object, on: backgrounds[random.nextInt(in: 0..<backgrounds.count)], using: &random)
+    }
+
+    /// A scene of `object` on `background` with a uniform jitter in `-maximumOffset...maximumOffset`
+    /// on each axis (two draws from `random`).
+    public static func random(
+        _ object: ObjectDescription, on background: Background, using random: inout RandomGenerator
+    ) -> Scene {
         let limit = maximumOffset(for: object.size)
         return Scene(object: object, background: background,
                      offsetX: random.nextInt(in: -limit..<(limit + 1)), offsetY: random.nextInt(in: -limit..<(limit + 1)))

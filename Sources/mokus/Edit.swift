@@ -59,12 +59,8 @@ extension Mokus {
             let encoder = try TextEncoderLoader.load(directory: URL(fileURLWithPath: model ?? header.modelName, isDirectory: true))
             let requestList = try EditRequestFile(contentsOf: URL(fileURLWithPath: requests)).requests
             let reporter = progress.reporter
-            let statistics = StatisticsSource(
-                encoder: encoder, cacheDirectory: URL(fileURLWithPath: statsDir ?? header.statisticsDirectory ?? "data/stats"),
-                corpus: (corpus ?? header.localDataset).map { TextCorpus(url: URL(fileURLWithPath: $0), jsonField: "text") },
-                budget: StatisticsBudget(maxDocuments: header.sampleCount), files: stats.map { URL(fileURLWithPath: $0) },
-                progress: reporter)
-            let editor = try Editors.registry(statistics: statistics).editor(for: file)
+            let editor = try Editors.editor(
+                for: file, header: header, encoder: encoder, corpus: corpus, statsDir: statsDir, stats: stats, progress: reporter)
             try editor.check(requestList, encoder: encoder)   // every request, before the first edit
             let session = EditSession(encoder: encoder)
             let batches = stride(from: 0, to: requestList.count, by: header.batchSize ?? 1).map {
@@ -147,26 +143,6 @@ extension Mokus {
                 print(EditEvaluation.table(summary))
             }
         }
-    }
-}
-
-/// The hparams keys the CLI itself reads (any editor's file has them), decoded leniently.
-private struct ModelHeader: Decodable {
-    var modelName: String
-    var statisticsDirectory: String?
-    var sampleCount: Int?
-    var batchSize: Int?
-    /// `mom2_dataset`: EasyEdit's dataset name ("wikipedia"), or here also a local corpus file.
-    var dataset: String?
-
-    enum CodingKeys: String, CodingKey {
-        case modelName = "model_name", statisticsDirectory = "stats_dir", sampleCount = "mom2_n_samples"
-        case batchSize = "batch_size", dataset = "mom2_dataset"
-    }
-
-    /// `mom2_dataset` when it names an existing file (relative to the working directory).
-    var localDataset: String? {
-        dataset.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
     }
 }
 

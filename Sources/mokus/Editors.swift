@@ -29,7 +29,43 @@ enum Editors {
         }
         return registry
     }
+
+    /// The editor `file` names, its statistics computed or read as the file's header says unless
+    /// overridden: `corpus` (else `mom2_dataset` when it names a file), `statsDir` (else `stats_dir`,
+    /// else data/stats), statistics files `stats`.
+    static func editor(
+        for file: HyperparameterFile, header: ModelHeader, encoder: any TextEncoder, corpus: String? = nil,
+        statsDir: String? = nil, stats: [String] = [], progress: (any ProgressReporter)?
+    ) throws -> any KnowledgeEditor {
+        let statistics = StatisticsSource(
+            encoder: encoder, cacheDirectory: URL(fileURLWithPath: statsDir ?? header.statisticsDirectory ?? "data/stats"),
+            corpus: (corpus ?? header.localDataset).map { TextCorpus(url: URL(fileURLWithPath: $0), jsonField: "text") },
+            budget: StatisticsBudget(maxDocuments: header.sampleCount), files: stats.map { URL(fileURLWithPath: $0) },
+            progress: progress)
+        return try registry(statistics: statistics).editor(for: file)
+    }
 }
+
+/// The hparams keys the CLI itself reads (any editor's file has them), decoded leniently.
+struct ModelHeader: Decodable {
+    var modelName: String
+    var statisticsDirectory: String?
+    var sampleCount: Int?
+    var batchSize: Int?
+    /// `mom2_dataset`: EasyEdit's dataset name ("wikipedia"), or here also a local corpus file.
+    var dataset: String?
+
+    enum CodingKeys: String, CodingKey {
+        case modelName = "model_name", statisticsDirectory = "stats_dir", sampleCount = "mom2_n_samples"
+        case batchSize = "batch_size", dataset = "mom2_dataset"
+    }
+
+    /// `mom2_dataset` when it names an existing file (relative to the working directory).
+    var localDataset: String? {
+        dataset.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+    }
+}
+
 
 /// Where editors get C = E[k kᵀ]: a statistics file per layer, cached under the model's
 /// fingerprint, computed on first use from a local corpus.

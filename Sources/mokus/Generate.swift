@@ -21,7 +21,8 @@ extension Mokus {
                 negative_prompt_embeds, negative_prompt_embeds_mask; masks in any integer, bool or float \
                 type, as diffusers saves them) and initial noise (--init-latents: safetensors holding one \
                 packed [1, tokens, channels] tensor, or one named "latents" or "initial_latents"). \
-                True classifier-free guidance runs only with a negative prompt and --guidance > 1. \
+                True classifier-free guidance runs only with a negative prompt (--negative-prompt, else the \
+                pipeline's model_index.json _negative_prompt) and --guidance > 1 (--guidance 1 turns it off). \
                 See docs/generation.md.
                 """)
 
@@ -33,7 +34,8 @@ extension Mokus {
                 completion: .directory)
         var encoder: String?
         @Option(help: "The prompt.") var prompt: String?
-        @Option(help: "Negative prompt (enables true classifier-free guidance).") var negativePrompt: String?
+        @Option(help: "Negative prompt (enables true classifier-free guidance; default: the pipeline's, else none).")
+        var negativePrompt: String?
         @Option(help: "Seed of the initial noise.") var seed: UInt64 = 0
         @Option(help: "Denoising steps (default: the pipeline's, else 50).") var steps: Int?
         @Option(help: ArgumentHelp("Image size, width×height (default: the pipeline's, else 1024×1024).", valueName: "WxH"))
@@ -70,7 +72,7 @@ extension Mokus {
             let generator = try QwenImageGenerator(directory: pipeline)
             let defaults = try QwenImagePipelineFolder.defaults(of: pipeline)
             if let lora { try generator.transformer.loadLoRA(from: URL(fileURLWithPath: lora)) }
-            let (prompt, negative) = try conditioning(template: defaults.promptTemplate)
+            let (prompt, negative) = try conditioning(template: defaults.promptTemplate, negativePrompt: defaults.negativePrompt)
             var settings = GenerationSettings(
                 width: size?.width ?? defaults.width, height: size?.height ?? defaults.height,
                 steps: steps ?? defaults.steps, seed: seed, guidanceScale: guidance)
@@ -99,7 +101,9 @@ extension Mokus {
         }
 
         /// Prompt and negative prompt embeddings, from the encoder or from --prompt-embeds.
-        private func conditioning(template pipelineTemplate: PromptTemplate) throws -> (PromptEmbeddings, PromptEmbeddings?) {
+        private func conditioning(
+            template pipelineTemplate: PromptTemplate, negativePrompt pipelineNegativePrompt: String?
+        ) throws -> (PromptEmbeddings, PromptEmbeddings?) {
             if let promptEmbeds {
                 let file = try SafetensorsFile(url: URL(fileURLWithPath: promptEmbeds))
                 func embeddings(_ name: String) throws -> PromptEmbeddings? {
@@ -121,7 +125,8 @@ extension Mokus {
             let directory = encoder.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? URL(fileURLWithPath: generator, isDirectory: true).appending(path: "text_encoder")
             let encoder = PromptEncoder(encoder: try TextEncoderLoader.load(directory: directory), template: template)
-            return (try encoder.encode([prompt!]), try negativePrompt.map { try encoder.encode([$0]) })
+            let negative = negativePrompt ?? pipelineNegativePrompt
+            return (try encoder.encode([prompt!]), try negative.map { try encoder.encode([$0]) })
         }
 
         /// The tensor of a one-tensor safetensors file, or its first tensor named one of `names`.

@@ -9,13 +9,17 @@ extension Mokus.WorldCommand {
         static let configuration = CommandConfiguration(
             abstract: "Render captions of the world: images/, masks/, captions.jsonl, facts.json.",
             discussion: """
-                Draws --count captions (direct descriptions and knowledge captions of captioned entities) \
-                with --seed and renders each at 32×32. The folder is written atomically. --grid also \
+                Draws --count captions with --seed and renders each at 32×32. --captions training (the \
+                default) gives the generator's training captions (direct descriptions and knowledge captions \
+                of captioned entities); held-out-direct, captioned-entities and held-out-entities give the \
+                evaluation prompts the generator never saw (the first --count of each list). The folder is written atomically. --grid also \
                 writes a sheet of the first --grid-count renders, enlarged 3×.
                 """)
 
         @Option(help: ArgumentHelp("Output folder (replaced when it exists).", valueName: "dir"), completion: .directory)
         var out: String
+        @Option(help: "Which captions: training, held-out-direct, captioned-entities, held-out-entities.")
+        var captions = CaptionSet.training
         @Option(help: "Number of captions to render.") var count = 64
         @Option(help: "Seed of the captions (objects, backgrounds, positions).") var seed: UInt64 = 0
         @Option(help: "Image side in pixels.") var size = 32
@@ -32,7 +36,7 @@ extension Mokus.WorldCommand {
 
         func run() throws {
             let world = try worldOptions.load()
-            let captions = world.captions(count: count, seed: seed)
+            let captions = world.captions(self.captions, count: count, seed: seed)
             let reporter = progress.reporter
             reporter?.begin("rendering", total: captions.count)
             try RenderedDataset.write(captions, of: world, size: size, to: URL(fileURLWithPath: out, isDirectory: true)) {
@@ -47,3 +51,5 @@ extension Mokus.WorldCommand {
         }
     }
 }
+
+extension CaptionSet: ExpressibleByArgument {}

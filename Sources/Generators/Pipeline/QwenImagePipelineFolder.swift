@@ -58,6 +58,13 @@ public enum QwenImagePipelineFolder {
         }
         if let size = try count(PipelineDefaults.sampleSizeKey, in: 8...4096) { (defaults.width, defaults.height) = (size, size) }
         if let steps = try count(PipelineDefaults.stepsKey, in: 1...1000) { defaults.steps = steps }
+        switch index[PipelineDefaults.negativePromptKey] {
+        case nil: break
+        case let value as String: defaults.negativePrompt = value
+        case let value?:
+            throw GeneratorError.invalidConfiguration(
+                file: path, key: PipelineDefaults.negativePromptKey, reason: "expected a string, found \(value)")
+        }
         return defaults
     }
 
@@ -109,6 +116,7 @@ public enum QwenImagePipelineFolder {
         if defaults.promptTemplate.drop == .templatePrefix { index[PipelineDefaults.templateDropKey] = "template_prefix" }
         if defaults.width == defaults.height { index[PipelineDefaults.sampleSizeKey] = defaults.width }
         index[PipelineDefaults.stepsKey] = defaults.steps
+        if let negative = defaults.negativePrompt { index[PipelineDefaults.negativePromptKey] = negative }
         try json(index).write(to: directory.appending(path: modelIndex), options: .atomic)
     }
 
@@ -140,15 +148,21 @@ public struct PipelineDefaults: Sendable, Equatable {
     public static let sampleSizeKey = "_sample_size"
     /// model_index.json key: the denoising step count.
     public static let stepsKey = "_num_inference_steps"
+    /// model_index.json key: the negative prompt used when none is given (a pipeline trained with
+    /// prompt dropout names the prompt it dropped to, so guidance is on by default).
+    public static let negativePromptKey = "_negative_prompt"
 
     public var width = 1024
     public var height = 1024
     public var steps = 50
     public var promptTemplate = PromptTemplate.qwenImage
+    /// nil: no classifier-free guidance unless a negative prompt is given (diffusers' default).
+    public var negativePrompt: String?
 
     public init() {}
 
-    public init(size: Int, steps: Int, promptTemplate: PromptTemplate) {
+    public init(size: Int, steps: Int, promptTemplate: PromptTemplate, negativePrompt: String? = nil) {
         (width, height, self.steps, self.promptTemplate) = (size, size, steps, promptTemplate)
+        self.negativePrompt = negativePrompt
     }
 }

@@ -28,17 +28,17 @@ public struct GeneratorRecipe: Codable, Sendable, Equatable {
     /// Denoising steps `mokus generate` takes by default on the trained pipeline (its model_index.json).
     public var samplingSteps = 20
     /// p of the ``PixelPatchCodec`` (pixels folded into one latent position per side).
-    public var pixelPatch = 1
+    public var pixelPatch = 2
     public var layerCount = 4
     public var headCount = 4
     public var headDimension = 32
     /// RoPE widths over (frame, height, width); they add up to ``headDimension``.
     public var rotaryAxes = [8, 12, 12]
     /// Training pairs drawn by ``World/captions(count:seed:)``.
-    public var captionCount = 8192
-    public var steps = 3000
+    public var captionCount = 32768
+    public var steps = 12000
     public var batchSize = 32
-    public var learningRate: Float = 3e-4
+    public var learningRate: Float = 1e-3
     public var warmupSteps = 100
     public var weightDecay: Float = 0
     public var timestepSampling = TimestepSampling.logitNormal(mean: 0, standardDeviation: 1)
@@ -151,7 +151,8 @@ public struct GeneratorRecipe: Codable, Sendable, Equatable {
                 parameters: Dictionary(uniqueKeysWithValues: shipped.map { ($0.name, $0.value) })),
             scheduler: FlowMatchEulerScheduler(.qwenImage), storedAs: storesBFloat16 ? .bfloat16 : .float32,
             textEncoderClass: "Qwen2ForCausalLM",
-            defaults: PipelineDefaults(size: imageSize, steps: samplingSteps, promptTemplate: .qwenImagePrefixDrop),
+            defaults: PipelineDefaults(
+                size: imageSize, steps: samplingSteps, promptTemplate: .qwenImagePrefixDrop, negativePrompt: ""),
             into: directory)
         return result
     }

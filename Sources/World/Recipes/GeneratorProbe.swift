@@ -1,0 +1,135 @@
+import Evaluator
+import Foundation
+import Generators
+import KnowledgeEditing
+import Tensors
+
+/// A prompt and the scene its image should show: what the world's evaluator checks a generated
+/// image against.
+public struct GeneratorProbe: Sendable, Hashable {
+    public var prompt: String
+    /// The scene the image should show (its position is not checked).
+    public var scene: Scene
+
+    public init(prompt: String, scene: Scene) {
+        self.prompt = prompt
+        self.scene = scene
+    }
+
+    /// The caption's text and scene.
+    public init(_ caption: Caption) { self.init(prompt: caption.text, scene: caption.scene) }
+}
+
+/// How often generated images show what their probes expect, as read by the evaluator.
+///
+/// Every fraction is over images (probes × seeds). `object` asks for all four object attributes
+/// (size, colour, pattern, shape); `all` also for the background.
+public struct ProbeScores: Codable, Sendable, Equatable {
+    public var images: Int
+    public var shapeColour: Double
+    public var object: Double
+    public var all: Double
+    /// Per evaluator attribute.
+    public var attributeAccuracy: [String: Double]
+
+    enum CodingKeys: String, CodingKey {
+        case images, shapeColour = "shape_colour", object, all, attributeAccuracy = "attribute_accuracy"
+    }
+
+    /// Scores `predictions` against the evaluator labels `expected` (``EvaluatorRecipe/labels(of:)``
+    /// order: shape, colour, pattern, size, background).
+    public init(predictions: [ImagePrediction], expected: [[Int]], schema: AttributeSchema = EvaluatorRecipe.schema) {
+        let right = zip(predictions, expected).map { prediction, labels in
+            zip(prediction.attributes, labels).map { $0.classIndex == $1 }
+        }
+        func fraction(_ attributes: Range<Int>) -> Double {
+            right.isEmpty ? 0 : Double(right.filter { $0[attributes].allSatisfy { $0 } }.count) / Double(right.count)
+        }
+        images = right.count
+        shapeColour = fraction(0..<2)
+        object = fraction(0..<4)
+        all = fraction(0..<schema.count)
+        attributeAccuracy = Dictionary(uniqueKeysWithValues: schema.names.enumerated().map { index, name in
+            (name, fraction(index..<(index + 1)))
+        })
+    }
+}
+
+/// Generates images for probes with a world pipeline and reads them with the world's evaluator.
+///
+/// Image `i` of a probe list in repetition `r` starts from its own noise, drawn with a generator
+/// seeded from (`seed + r`, `i`), so an image does not depend on the batch it is generated in and
+/// the same probe list gives the same images with any encoder (what preservation compares); with guidance > 1
+/// the unconditional branch is the pipeline's negative prompt, else the empty prompt (what the
+/// world's generator was trained to drop prompts to).
+public struct GeneratorProbing {
+    public var generator: QwenImageGenerator
+    public var evaluator: ImageEvaluator
+    public var defaults: PipelineDefaults
+    public var guidance: Float
+    public var repetitions: Int
+    public var seed: UInt64 = 0
+    /// Images generated (and read) at once.
+    public var batchSize = 64
+
+    public init(generator: QwenImageGenerator, evaluator: ImageEvaluator, defaults: PipelineDefaults,
+                guidance: Float = 4, repetitions: Int = 4) {
+        self.generator = generator
+        self.evaluator = evaluator
+        self.defaults = defaults
+        self.guidance = guidance
+        self.repetitions = repetitions
+    }
+
+    /// The evaluator's predictions for every probe and repetition (repetition-major: all probes of
+    /// repetition 0, then of repetition 1, …).
+    ///
+    /// - Parameter progress: called after each batch with the number of images done.
+    public func predictions(
+        _ probes: [GeneratorProbe], encoder: any TextEncoder, progress: (Int) -> Void = { _ in }
+    ) throws -> [ImagePrediction] {
+        let prompts = PromptEncoder(encoder: encoder, template: defaults.promptTemplate)
+        var results: [ImagePrediction] = []
+        for repetition in 0..<repetitions {
+            for start in stride(from: 0, to: probes.count, by: batchSize) {
+                let batch = probes[start..<min(probes.count, start + batchSize)]
+                let noiseSeeds = batch.indices.map { Self.noiseSeed(seed &+ UInt64(repetition), image: $0) }
+                let images = try generate(batch.map(\.prompt), prompts: prompts, noiseSeeds: noiseSeeds)
+                results += try evaluator.predict(images)
+                progress(results.count)
+            }
+        }
+        return results
+    }
+
+    /// Scores the probes' images (``predictions(_:encoder:progress:)``).
+    public func scores(
+        _ probes: [GeneratorProbe], encoder: any TextEncoder, progress: (Int) -> Void = { _ in }
+    ) throws -> ProbeScores {
+        let predictions = try predictions(probes, encoder: encoder, progress: progress)
+        let labels = probes.map { EvaluatorRecipe.labels(of: $0.scene) }
+        return ProbeScores(predictions: predictions, expected: (0..<repetitions).flatMap { _ in labels })
+    }
+
+    /// Images `[B, 3, S, S]` in [0, 1] for `texts`, each from the initial noise of its seed.
+    func generate(_ texts: [String], prompts: PromptEncoder, noiseSeeds: [UInt64]) throws -> Tensor {
+        var settings = GenerationSettings(
+            width: defaults.width, height: defaults.height, steps: defaults.steps, seed: 0, guidanceScale: guidance)
+        let grid = try generator.latentSize(width: defaults.width, height: defaults.height)
+        settings.initialLatents = try LatentPacking.pack(Tensor.concat(noiseSeeds.map { seed in
+            var random = RandomGenerator(seed: seed)
+            return random.normal([1, generator.latentChannels, grid.height, grid.width])
+        }, axis: 0))
+        let unconditional = defaults.negativePrompt ?? ""
+        let negative = guidance > 1 ? try prompts.encode(Array(repeating: unconditional, count: texts.count)) : nil
+        let sampling = try generator.startSampling(prompt: try prompts.encode(texts), negativePrompt: negative, settings: settings)
+        while try sampling.next() != nil {}
+        return try generator.decode(sampling.latents, settings: settings)
+    }
+
+    /// The noise seed of image `image` of a list generated with `seed` (a Weyl-sequence step, so
+    /// nearby seeds and indices give unrelated streams).
+    static func noiseSeed(_ seed: UInt64, image: Int) -> UInt64 {
+        (seed &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(image) &* 0xBF58_476D_1CE4_E5B9)
+    }
+}
