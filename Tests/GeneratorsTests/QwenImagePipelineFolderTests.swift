@@ -21,20 +21,20 @@ struct QwenImagePipelineFolderTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         var configuration = FlowMatchEulerScheduler.Configuration.qwenImage
         configuration.maxShift = 1.1
-        for (outChannels, patch) in [(3, 1), (12, 2)] {
+        for (outChannels, patch, negative) in [(3, 1, nil), (12, 2, "")] {
             let pipeline = directory.appending(path: "p\(patch)")
+            let defaults = PipelineDefaults(size: 16, steps: 7, promptTemplate: .qwenImagePrefixDrop, negativePrompt: negative)
             try QwenImagePipelineFolder.writePixelPipeline(
                 transformer: Self.model(outChannels: outChannels), scheduler: FlowMatchEulerScheduler(configuration),
-                storedAs: .float32, textEncoderClass: "Qwen2ForCausalLM",
-                defaults: PipelineDefaults(size: 16, steps: 7, promptTemplate: .qwenImagePrefixDrop), into: pipeline)
+                storedAs: .float32, textEncoderClass: "Qwen2ForCausalLM", defaults: defaults, into: pipeline)
             let generator = try QwenImageGenerator(directory: pipeline)
             #expect((generator.codec as? PixelPatchCodec)?.patchSize == patch)
             #expect(generator.scheduler.configuration == configuration)
             let index = try JSONSerialization.jsonObject(
                 with: Data(contentsOf: pipeline.appending(path: QwenImagePipelineFolder.modelIndex))) as? [String: Any]
             #expect((index?["vae"] as? [Any])?.allSatisfy { $0 is NSNull } == true)
-            #expect(try QwenImagePipelineFolder.defaults(of: pipeline)
-                == PipelineDefaults(size: 16, steps: 7, promptTemplate: .qwenImagePrefixDrop))
+            #expect(try QwenImagePipelineFolder.defaults(of: pipeline) == defaults)
+            #expect((index?[PipelineDefaults.negativePromptKey] as? String) == negative)
         }
     }
 
@@ -47,9 +47,11 @@ struct QwenImagePipelineFolderTests {
         try Data(#"{"_class_name": "QwenImagePipeline"}"#.utf8).write(to: index)
         let diffusers = try QwenImagePipelineFolder.defaults(of: directory)
         #expect(diffusers.width == 1024 && diffusers.steps == 50 && diffusers.promptTemplate == .qwenImage)
+        #expect(diffusers.negativePrompt == nil)
         for (text, key) in [(#"{"_prompt_template_drop": "first_34"}"#, "_prompt_template_drop"),
                             (#"{"_sample_size": 32.5}"#, "_sample_size"), (#"{"_sample_size": true}"#, "_sample_size"),
-                            (#"{"_num_inference_steps": 0}"#, "_num_inference_steps"), ("[1, 2]", "<root>")] {
+                            (#"{"_num_inference_steps": 0}"#, "_num_inference_steps"),
+                            (#"{"_negative_prompt": 3}"#, "_negative_prompt"), ("[1, 2]", "<root>")] {
             try Data(text.utf8).write(to: index)
             #expect {
                 try QwenImagePipelineFolder.defaults(of: directory)
@@ -65,8 +67,8 @@ struct QwenImagePipelineFolderTests {
         let template = PromptTemplate.qwenImagePrefixDrop
         let prefix = String(template.text[..<template.text.range(of: "{}")!.lowerBound])
         let characters = { (text: String) in text.unicodeScalars.map { Int($0.value) } }
-        #expect(try template.droppedTokenCount(tokenize: characters) == prefix.unicodeScalars.count)
-        #expect(try PromptTemplate.qwenImage.droppedTokenCount(tokenize: characters) == 34)
+        #expect(template.droppedTokenCount(tokenize: characters) == prefix.unicodeScalars.count)
+        #expect(PromptTemplate.qwenImage.droppedTokenCount(tokenize: characters) == 34)
     }
 
     @Test("without vae/, out_channels that are not 3·p² are a typed error naming the key")

@@ -35,16 +35,16 @@ struct WorldTrainGeneratorTests {
         }
         #expect(!FileManager.default.fileExists(atPath: Self.path(first.appending(path: ".checkpoints/generator"))))
         let generator = try QwenImageGenerator(directory: first)
-        #expect((generator.codec as? PixelPatchCodec)?.patchSize == 1)
+        #expect((generator.codec as? PixelPatchCodec)?.patchSize == GeneratorRecipe.test.pixelPatch)
         #expect(generator.scheduler == FlowMatchEulerScheduler(.qwenImage))
 
         let png = directory.appending(path: "star.png")
         try Mokus.Generate.parse([
             "--generator", Self.path(first), "--prompt", "a small red striped star on a grey background",
             "--out", Self.path(png),
-        ]).run()  // size (16×16) and steps (4) from the pipeline's model_index.json
+        ]).run()  // size (32×32) and steps (4) from the pipeline's model_index.json
         let image = try PNGCodec.read(contentsOf: png)
-        #expect(image.width == 16 && image.height == 16)
+        #expect(image.width == 32 && image.height == 32)
 
         let again = directory.appending(path: "again"), other = directory.appending(path: "other")
         _ = try Self.train(again, seed: 1)
@@ -66,5 +66,30 @@ struct WorldTrainGeneratorTests {
         // The test recipe checkpoints every 2 steps: step 3 is redone.
         #expect(resumed.resumedFrom == 2 && resumed.step == GeneratorRecipe.test.steps)
         #expect(try Self.weights(interrupted) == Self.weights(straight))
+    }
+
+    @Test("world eval measures the generator on held-out prompts and an edit's transfer, fractions of the images made")
+    func evaluatesGenerator() throws {
+        let directory = try WorldTrainCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let world = directory.appending(path: "world")
+        _ = try Self.train(world, seed: 1)
+        try FileManager.default.copyItem(
+            at: try BundledWorld.directory().appending(path: WorldFolder.evaluator), to: world.appending(path: WorldFolder.evaluator))
+        let hparams = EditCommandTests.repository.appending(path: "hparams/UltraEdit/world.yaml")
+        let report = try Mokus.WorldCommand.Eval.parse([
+            "--world", Self.path(world), "--questions", "2", "--renders", "8", "--prompts", "3", "--seeds", "2",
+            "--edits", "1", "--edit-hparams", Self.path(hparams), "--quiet",
+        ]).report()
+        let generator = try #require(report["generator"] as? [String: Any])
+        for key in ["direct_shape_colour", "direct_all", "known_entity", "heldout_entity"] {
+            let value = try #require(generator[key] as? Double, "\(key)")
+            #expect((0...1).contains(value) && (value * 6).rounded() == value * 6, "\(key): a fraction of 6 images")
+        }
+        let sets = try #require(generator["sets"] as? [String: [String: Any]])
+        #expect(sets.count == 3 && sets.values.allSatisfy { $0["images"] as? Int == 6 })
+        let edits = try #require((generator["edits"] as? [String: [String: Any]])?["ULTRAEDIT"])
+        #expect(edits["edits"] as? Int == 1 && edits["transfer_images"] as? Int == 4 && edits["unrelated_images"] as? Int == 40)
+        #expect((generator["heldout_control"] as? [String: [String: Double]])?["ULTRAEDIT"]?.keys.sorted() == ["new_object", "old_object"])
     }
 }

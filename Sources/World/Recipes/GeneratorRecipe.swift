@@ -55,10 +55,10 @@ public struct GeneratorRecipe: Codable, Sendable, Equatable {
     /// The shipped generator's recipe.
     public static let standard = GeneratorRecipe()
 
-    /// A one-block, width-16 model on 16×16 renders for a few steps: tests run it in seconds.
+    /// A one-block, width-16 model on 32×32 renders (the evaluator's size) for a few steps: tests run it in seconds.
     public static var test: GeneratorRecipe {
         var recipe = GeneratorRecipe()
-        (recipe.imageSize, recipe.layerCount, recipe.headCount, recipe.headDimension) = (16, 1, 2, 8)
+        (recipe.imageSize, recipe.layerCount, recipe.headCount, recipe.headDimension) = (32, 1, 2, 8)
         recipe.samplingSteps = 4
         (recipe.rotaryAxes, recipe.captionCount, recipe.steps, recipe.batchSize) = ([2, 2, 4], 24, 4, 4)
         (recipe.warmupSteps, recipe.checkpointEvery, recipe.learningRate) = (1, 2, 1e-3)
