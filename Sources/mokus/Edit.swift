@@ -21,7 +21,9 @@ extension Mokus {
         var hparams: String
         @Option(help: ArgumentHelp("Requests JSON (EasyEdit, ZsRE or CounterFact layout).", valueName: "file"))
         var requests: String
-        @Option(help: ArgumentHelp("Checkpoint directory; default: the hparams file's model_name.", valueName: "dir"))
+        @Option(help: ArgumentHelp(
+            "Checkpoint directory; default: the hparams file's model_name, else the bundled world's text encoder.",
+            valueName: "dir"))
         var model: String?
         @Flag(help: "Keep every edit (lifelong editing) instead of restoring after each.") var sequential = false
         @Flag(help: "Measure EasyEdit's metrics before and after editing.") var eval = false
@@ -56,7 +58,9 @@ extension Mokus {
         func run() throws {
             let file = try HyperparameterFile(contentsOf: URL(fileURLWithPath: hparams))
             let header = try file.decode(ModelHeader.self, keys: file.keys.map(\.name))
-            let encoder = try TextEncoderLoader.load(directory: URL(fileURLWithPath: model ?? header.modelName, isDirectory: true))
+            let encoder = try TextEncoderLoader.load(
+                directory: try (model ?? header.modelName).map { URL(fileURLWithPath: $0, isDirectory: true) }
+                    ?? EmbeddedModels.textEncoder())
             let requestList = try EditRequestFile(contentsOf: URL(fileURLWithPath: requests)).requests
             let reporter = progress.reporter
             let editor = try Editors.editor(

@@ -48,7 +48,7 @@ enum Editors {
 
 /// The hparams keys the CLI itself reads (any editor's file has them), decoded leniently.
 struct ModelHeader: Decodable {
-    var modelName: String
+    var modelName: String?
     var statisticsDirectory: String?
     var sampleCount: Int?
     var batchSize: Int?

@@ -26,9 +26,10 @@ extension Mokus {
                 See docs/generation.md.
                 """)
 
-        @Option(help: ArgumentHelp("Diffusers pipeline folder (transformer/, vae/, scheduler/).", valueName: "dir"),
+        @Option(help: ArgumentHelp(
+            "Diffusers pipeline folder (transformer/, vae/, scheduler/); default: the bundled world's.", valueName: "dir"),
                 completion: .directory)
-        var generator: String
+        var generator: String?
         @Option(help: ArgumentHelp("Text encoder checkpoint directory (default: the generator's text_encoder/).",
                                    valueName: "dir"),
                 completion: .directory)
@@ -68,11 +69,12 @@ extension Mokus {
         }
 
         func run() throws {
-            let pipeline = URL(fileURLWithPath: self.generator, isDirectory: true)
+            let pipeline = try self.generator.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? EmbeddedModels.pipeline()
             let generator = try QwenImageGenerator(directory: pipeline)
             let defaults = try QwenImagePipelineFolder.defaults(of: pipeline)
             if let lora { try generator.transformer.loadLoRA(from: URL(fileURLWithPath: lora)) }
-            let (prompt, negative) = try conditioning(template: defaults.promptTemplate, negativePrompt: defaults.negativePrompt)
+            let (prompt, negative) = try conditioning(
+                pipeline: pipeline, template: defaults.promptTemplate, negativePrompt: defaults.negativePrompt)
             var settings = GenerationSettings(
                 width: size?.width ?? defaults.width, height: size?.height ?? defaults.height,
                 steps: steps ?? defaults.steps, seed: seed, guidanceScale: guidance)
@@ -102,7 +104,7 @@ extension Mokus {
 
         /// Prompt and negative prompt embeddings, from the encoder or from --prompt-embeds.
         private func conditioning(
-            template pipelineTemplate: PromptTemplate, negativePrompt pipelineNegativePrompt: String?
+            pipeline: URL, template pipelineTemplate: PromptTemplate, negativePrompt pipelineNegativePrompt: String?
         ) throws -> (PromptEmbeddings, PromptEmbeddings?) {
             if let promptEmbeds {
                 let file = try SafetensorsFile(url: URL(fileURLWithPath: promptEmbeds))
@@ -123,7 +125,7 @@ extension Mokus {
             var template = pipelineTemplate
             template.maximumLength = maxSequenceLength
             let directory = encoder.map { URL(fileURLWithPath: $0, isDirectory: true) }
-                ?? URL(fileURLWithPath: generator, isDirectory: true).appending(path: "text_encoder")
+                ?? pipeline.appending(path: "text_encoder")
             let encoder = PromptEncoder(encoder: try TextEncoderLoader.load(directory: directory), template: template)
             let negative = negativePrompt ?? pipelineNegativePrompt
             return (try encoder.encode([prompt!]), try negative.map { try encoder.encode([$0]) })

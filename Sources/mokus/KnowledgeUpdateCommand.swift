@@ -47,7 +47,8 @@ extension Mokus {
             let header = try file.decode(ModelName.self, keys: file.keys.map(\.name))
             let concepts = try ConceptKnowledge.read(contentsOf: URL(fileURLWithPath: knowledge))
             let query = try KnowledgeQuery(template: template, chatTemplate: chatTemplate)
-            let modelDirectory = URL(fileURLWithPath: model ?? header.modelName, isDirectory: true)
+            let modelDirectory = try (model ?? header.modelName).map { URL(fileURLWithPath: $0, isDirectory: true) }
+                ?? EmbeddedModels.textEncoder()
             let encoder = try TextEncoderLoader.load(directory: modelDirectory)
             let statistics = StatisticsSource(
                 encoder: encoder, cacheDirectory: URL(fileURLWithPath: header.statisticsDirectory ?? "data/stats"),
@@ -72,7 +73,7 @@ extension Mokus {
 
 /// The hparams keys this command reads itself, decoded leniently.
 private struct ModelName: Decodable {
-    var modelName: String
+    var modelName: String?
     var statisticsDirectory: String?
     var sampleCount: Int?
 

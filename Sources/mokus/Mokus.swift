@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import World
 
 /// `mokus`: knowledge editing for the LLM text encoders of text-to-image models.
 @main
@@ -22,7 +24,19 @@ struct Mokus: ParsableCommand {
 
 /// Options naming a model directory (config.json, safetensors, tokenizer.json).
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Checkpoint directory (config.json, *.safetensors, tokenizer.json).", valueName: "dir"),
-            completion: .directory)
-    var model: String
+    @Option(name: .long, help: ArgumentHelp(
+        "Checkpoint directory (config.json, *.safetensors, tokenizer.json); default: the bundled world's text encoder.",
+        valueName: "dir"), completion: .directory)
+    var model: String?
+
+    /// `--model`, else the bundled world's text encoder (the embedded default).
+    func directory() throws -> URL { try model.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? EmbeddedModels.textEncoder() }
+}
+
+/// The models commands use when none is named: the bundled world's (docs/world.md).
+enum EmbeddedModels {
+    /// The bundled world's text encoder checkpoint.
+    static func textEncoder() throws -> URL { try BundledWorld.directory().appending(path: WorldFolder.textEncoder) }
+    /// The bundled world's pipeline folder (transformer/, scheduler/, text_encoder/, tokenizer/).
+    static func pipeline() throws -> URL { try BundledWorld.directory() }
 }

@@ -5,7 +5,7 @@ import TextEncoders
 
 /// Loads the text encoder named by `options`.
 func loadEncoder(_ options: ModelOptions) throws -> TransformerTextEncoder {
-    try TextEncoderLoader.load(directory: URL(fileURLWithPath: options.model, isDirectory: true))
+    try TextEncoderLoader.load(directory: options.directory())
 }
 
 /// Prints one JSON object on a line of stdout (keys sorted, so output is stable).

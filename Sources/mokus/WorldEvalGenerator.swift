@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluator
 import Foundation
 import Generators
+import Imaging
 import KnowledgeEditing
 import World
 
@@ -15,6 +16,11 @@ struct GeneratorEvaluationOptions: ParsableArguments {
         "Generator: hparams of an editor whose edits are measured; repeatable (default: hparams/UltraEdit/world.yaml "
             + "and hparams/ROME/world.yaml).", valueName: "file"))
     var editHparams: [String] = []
+    @Option(help: ArgumentHelp(
+        "Generator: also write a PNG sheet here: per set, --grid-prompts rows of the prompt's render and its images.",
+        valueName: "file"))
+    var grid: String?
+    @Option(help: "Generator: prompts per set on the --grid sheet.") var gridPrompts = 6
 
     static let defaultEditors = ["hparams/UltraEdit/world.yaml", "hparams/ROME/world.yaml"]
     /// Unrelated prompts checked for preservation after each edit.
@@ -25,6 +31,7 @@ struct GeneratorEvaluationOptions: ParsableArguments {
         guard guidance >= 1 else { throw ValidationError("--guidance must be at least 1, found \(guidance).") }
         if let prompts, prompts < 1 { throw ValidationError("--prompts must be at least 1, found \(prompts).") }
         guard edits >= 0 else { throw ValidationError("--edits must be at least 0, found \(edits).") }
+        guard gridPrompts >= 1 else { throw ValidationError("--grid-prompts must be at least 1, found \(gridPrompts).") }
     }
 
     /// Scores the pipeline in the world folder `directory` (its transformer and text encoder) with
@@ -43,6 +50,7 @@ struct GeneratorEvaluationOptions: ParsableArguments {
             progress?.update(completed: done, detail: "\(done) images")
         }
         progress?.end()
+        if let grid { try writeSheet(world: world, probing: probing, encoder: encoder, to: URL(fileURLWithPath: grid)) }
         guard edits > 0 else { return scores }
         let cases = try world.generatorEditCases(count: edits)
         let unrelated = world.unrelatedProbes(count: Self.unrelatedPrompts, excluding: Set(cases.map(\.fact.entity)))
@@ -65,5 +73,12 @@ struct GeneratorEvaluationOptions: ParsableArguments {
             scores.record(result, editor: file.algorithmName)
         }
         return scores
+    }
+
+    /// The --grid sheet: the first --grid-prompts prompts of each set, sets one below the other.
+    func writeSheet(world: World, probing: GeneratorProbing, encoder: any TextEncoder, to url: URL) throws {
+        let sets: [CaptionSet] = [.heldOutDirect, .captionedEntities, .heldOutEntities]
+        let probes = sets.flatMap { world.captions($0, count: gridPrompts).map(GeneratorProbe.init) }
+        try PNGCodec.write(try probing.sheet(probes, encoder: encoder), to: url)
     }
 }

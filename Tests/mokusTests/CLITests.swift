@@ -35,6 +35,15 @@ struct CLITests {
         #expect((try? Mokus.Info.parse(["--model", "m", "--json"]))?.json == true)
     }
 
+    @Test("without --model, commands load the bundled world's text encoder (the embedded default)")
+    func embeddedModel() throws {
+        let options = try Mokus.Info.parse([]).model
+        #expect(options.model == nil)
+        #expect(try options.directory() == EmbeddedModels.textEncoder())
+        let encoder = try loadEncoder(options)
+        #expect(encoder.info.layerCount == 4 && encoder.info.hiddenSize == 256)
+    }
+
     @Test("commands fail with typed errors on bad input, not crashes")
     func badInput() throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-cli-\(UUID().uuidString)")

@@ -1,6 +1,7 @@
 import Evaluator
 import Foundation
 import Generators
+import Imaging
 import KnowledgeEditing
 import Tensors
 
@@ -100,6 +101,26 @@ public struct GeneratorProbing {
             }
         }
         return results
+    }
+
+    /// A PNG-ready sheet with one row per probe: its render (what the prompt describes), then the
+    /// generated image of each repetition, every pixel enlarged `scale` times.
+    public func sheet(_ probes: [GeneratorProbe], encoder: any TextEncoder, scale: Int = 3) throws -> Image {
+        let prompts = PromptEncoder(encoder: encoder, template: defaults.promptTemplate)
+        let generated = try (0..<repetitions).map { repetition in
+            try generate(probes.map(\.prompt), prompts: prompts, noiseSeeds: probes.indices.map {
+                Self.noiseSeed(seed &+ UInt64(repetition), image: $0)
+            })
+        }
+        var cells: [Image] = []
+        for (index, probe) in probes.enumerated() {
+            cells.append(try Renderer.enlarged(try Renderer.render(probe.scene, size: defaults.width).image, by: scale))
+            for images in generated {
+                let image = images.slice(axis: 0, index..<(index + 1)).reshaped(Array(images.shape.dropFirst()))
+                cells.append(try Renderer.enlarged(try Image(tensor: image, range: .zeroToOne), by: scale))
+            }
+        }
+        return try ImageGrid.compose(cells, columns: repetitions + 1, spacing: 2 * scale, background: [255, 255, 255])
     }
 
     /// Scores the probes' images (``predictions(_:encoder:progress:)``).
