@@ -156,11 +156,12 @@ let package = Package(
         // (It also times BPE encoding through Tokenizers, beside tiktoken as the reference.)
         // (AlphaEdit, UltraEdit: the lifelong-editing and 7B-scale UltraEdit sections; Generators: the
         // Qwen-Image block and tiny-sample rows, beside diffusers; Training: one pretraining step of a small
-        // Qwen2, beside PyTorch; Evaluator: training and scoring on TestSupport's synthetic shapes.)
+        // Qwen2, beside PyTorch; Evaluator: training and scoring on TestSupport's synthetic shapes;
+        // World: the world generator's sampling and its recipe's training step, beside diffusers.)
         .executableTarget(
             name: "mokus-bench",
             dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "TextEncoders", "ROME", "MEMIT",
-                           "AlphaEdit", "UltraEdit", "Generators", "Training", "Evaluator", "TestSupport"],
+                           "AlphaEdit", "UltraEdit", "Generators", "Training", "Evaluator", "World", "TestSupport"],
             exclude: ["References"]),
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),

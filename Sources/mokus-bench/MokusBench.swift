@@ -5,15 +5,16 @@ import Tensors
 /// the same operation in a reference implementation (numpy, tiktoken, transformers) run from the
 /// same command when it is installed, as a ratio.
 ///
-/// Usage: `swift run -c release mokus-bench [--quick] [--no-reference] [--only SECTION,...]`
+/// Usage: `swift run -c release mokus-bench [--quick] [--no-reference] [--world-pipeline DIR] [--only SECTION,...]`
 /// with sections `tensors`, `safetensors`, `tokenizer`, `text-encoder`, `editing`, `lifelong`, `ultraedit-7b`,
-/// `generator`, `training`, `evaluator`
-/// (default: all; `--quick` runs smaller tensor cases only).
+/// `generator`, `world-generator`, `training`, `generator-training`, `evaluator`
+/// (default: all; `--quick` runs smaller tensor cases only; `--world-pipeline` is the world generator's
+/// pipeline folder, default the bundled world's).
 @main
 struct MokusBench {
     static let sections = [
         "tensors", "safetensors", "tokenizer", "text-encoder", "editing", "lifelong", "ultraedit-7b", "generator",
-        "training", "evaluator",
+        "world-generator", "training", "generator-training", "evaluator",
     ]
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -37,11 +38,15 @@ struct MokusBench {
             return
         }
         var quick = false, reference = true, selected = sections
+        var worldPipeline: URL?
         var remaining = arguments[...]
         while let argument = remaining.popFirst() {
             switch argument {
             case "--quick": quick = true; selected = ["tensors"]
             case "--no-reference": reference = false
+            case "--world-pipeline":
+                guard let path = remaining.popFirst() else { throw usage("--world-pipeline needs a folder") }
+                worldPipeline = URL(fileURLWithPath: path, isDirectory: true)
             case "--only":
                 guard let list = remaining.popFirst() else { throw usage("--only needs a section list") }
                 selected = list.split(separator: ",").map(String.init)
@@ -70,7 +75,13 @@ struct MokusBench {
         if selected.contains("generator") {
             try printSection(GeneratorBenchmark.run(directory: scratch, torchReference: reference))
         }
+        if selected.contains("world-generator") {
+            try printSection(WorldGeneratorBenchmark.run(pipeline: worldPipeline, directory: scratch, torchReference: reference))
+        }
         if selected.contains("training") { try printSection(TrainingBenchmark.run(directory: scratch, torchReference: reference)) }
+        if selected.contains("generator-training") {
+            try printSection(GeneratorTrainingBenchmark.run(directory: scratch, torchReference: reference))
+        }
         if selected.contains("evaluator") {
             let gemm = TensorBenchmarks.gemm(sizes: [1024])[0]
             try printSection(EvaluatorBenchmark.run(gemmRate: 2 * pow(1024, 3) / gemm.measure()))
@@ -80,7 +91,7 @@ struct MokusBench {
     struct UsageError: Error, CustomStringConvertible { let description: String }
 
     static func usage(_ problem: String) -> UsageError {
-        UsageError(description: "\(problem)\nusage: mokus-bench [--quick] [--no-reference] [--only \(sections.joined(separator: ","))]")
+        UsageError(description: "\(problem)\nusage: mokus-bench [--quick] [--no-reference] [--world-pipeline DIR] [--only \(sections.joined(separator: ","))]")
     }
 
     static func printSection(_ lines: [String]) {

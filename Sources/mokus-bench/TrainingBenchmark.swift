@@ -29,17 +29,10 @@ enum TrainingBenchmark {
         var rng = RandomGenerator(seed: 9)
         let sequences = (0..<batchSize).map { _ in rng.integers(length, in: 0..<encoder.info.vocabularySize) }
         let objective = try CausalLanguageModelObjective(encoder: encoder, examples: sequences)
-        let initial = try objective.initialParameters()
-        var stepSeconds: [Double] = []
-        var last = 0.0
-        _ = try Trainer(
-            configuration: TrainingConfiguration(
-                steps: repeats + 1, batchSize: batchSize, learningRate: learningRate, weightDecay: weightDecay)
-        ).train(parameters: initial, objective: objective) { report in
-            stepSeconds.append(report.elapsed - last)
-            last = report.elapsed
-        }
-        let swift = stepSeconds.dropFirst().sorted()[repeats / 2]
+        let swift = try medianStepSeconds(
+            TrainingConfiguration(
+                steps: repeats + 1, batchSize: batchSize, learningRate: learningRate, weightDecay: weightDecay),
+            parameters: objective.initialParameters(), objective: objective)
         let tokens = Double(batchSize * length)
         // Matrix parameters in products, LM head included; a step is ≈ 3 × the forward's 2·N·tokens FLOPs.
         let matrices = encoder.parameters.filter { $0.shape.count == 2 && $0.name != "model.embed_tokens.weight" }
@@ -65,6 +58,21 @@ enum TrainingBenchmark {
             lines.append("  PyTorch reference: not run (python3 with torch and transformers not importable)")
         }
         return lines
+    }
+
+    /// The median wall time of a ``Trainer`` step over `configuration.steps` steps, the first one
+    /// (warm-up) left out.
+    static func medianStepSeconds(
+        _ configuration: TrainingConfiguration, parameters: [NamedParameter], objective: some TrainingObjective
+    ) throws -> Double {
+        var stepSeconds: [Double] = []
+        var last = 0.0
+        _ = try Trainer(configuration: configuration).train(parameters: parameters, objective: objective) { report in
+            stepSeconds.append(report.elapsed - last)
+            last = report.elapsed
+        }
+        let timed = stepSeconds.dropFirst().sorted()
+        return timed[timed.count / 2]
     }
 
     private static func row(_ label: String, seconds: Double, tokens: Double, flops: Double) -> String {

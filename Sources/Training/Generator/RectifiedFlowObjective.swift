@@ -146,8 +146,9 @@ public final class RectifiedFlowObjective: TrainingObjective {
     }
 
     /// One step's draws, from a generator seeded by (seed, step): per example the dropout decision
-    /// and σ, in batch order, then the noise of the whole batch.
-    func draws(examples: [Int], step: Int) -> (dropped: [Bool], sigmas: [Float], noise: Tensor) {
+    /// and σ, in batch order, then the noise of the whole batch (`[B, tokens, in_channels]`).
+    /// Public so that another implementation can reproduce a step (mokus-bench's PyTorch reference).
+    public func draws(examples: [Int], step: Int) -> (dropped: [Bool], sigmas: [Float], noise: Tensor) {
         var random = RandomGenerator(seed: options.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(step + 1))
         var dropped: [Bool] = [], sigmas: [Float] = []
         for _ in examples {
