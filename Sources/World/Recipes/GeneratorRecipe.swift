@@ -14,12 +14,13 @@ import Training
 /// tokens dropped), exactly as `mokus generate` encodes a prompt, and each distinct caption once.
 /// Images are the captions' scenes rendered at ``imageSize`` in [−1, 1].
 ///
-/// `.standard` is a guess sized for 2 CPU cores: 32×32 renders, codec patch 1 and the
-/// transformer's 2×2 packing (16×16 = 256 image tokens of 12 channels, each 2×2 pixels: the
-/// smallest patch that still resolves the world's 2-pixel stripes and dots), width 128 (4 heads
-/// of 32, RoPE axes 8/12/12), 4 blocks (≈ 2.5 M parameters, 5 MB in bf16 — far inside the world's
-/// budget); AdamW at 3e-4 without weight decay (DiT's optimiser, at a rate small models tolerate),
-/// batch 32, logit-normal σ (mean 0, std 1: Stable Diffusion 3's choice for training from
+/// `.standard` is sized for 2 CPU cores (docs/world.md measures it): 32×32 renders, codec patch 2
+/// and the transformer's 2×2 packing (8×8 = 64 image tokens of 48 channels, each 4×4 pixels: a
+/// quarter of the tokens of patch 1 for about twice the training throughput, measured), width 128
+/// (4 heads of 32, RoPE axes 8/12/12), 4 blocks (≈ 2.5 M parameters, 5 MB in bf16 — far inside the
+/// world's budget); 32,768 captions (each (object, background) pair about 11 times, with its own
+/// position jitter); AdamW at 1e-3 without weight decay, 100 warm-up steps then cosine, batch 32,
+/// 12,000 steps; logit-normal σ (mean 0, std 1: Stable Diffusion 3's choice for training from
 /// scratch, which weights the middle noise levels where the content is decided), 10% prompt
 /// dropout (for classifier-free guidance), EMA 0.999 (the average is what is shipped).
 public struct GeneratorRecipe: Codable, Sendable, Equatable {
