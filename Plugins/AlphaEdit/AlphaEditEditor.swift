@@ -1,4 +1,5 @@
 import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// AlphaEdit, null-space constrained knowledge editing (Fang et al., ICLR 2025; EasyEdit

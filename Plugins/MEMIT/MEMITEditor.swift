@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeEditing
 import Linalg
+import ModelInterfaces
 import Tensors
 
 /// MEMIT, Mass-Editing Memory in a Transformer (Meng et al., ICLR 2023; EasyEdit

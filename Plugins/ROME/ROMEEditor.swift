@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeEditing
 import Linalg
+import ModelInterfaces
 import Tensors
 
 /// ROME, Rank-One Model Editing (Meng et al., NeurIPS 2022; EasyEdit `easyeditor/models/rome`):

@@ -1,5 +1,6 @@
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// One request as UltraEdit feeds it to the model: the prompt's tokens, then the tokens of

@@ -1,4 +1,5 @@
 import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// UltraEdit, training-free lifelong editing (Gu et al., 2025; EasyEdit

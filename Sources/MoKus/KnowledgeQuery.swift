@@ -45,7 +45,7 @@ public struct KnowledgeQuery: Sendable, Equatable {
     }
 
     /// The answer the edit writes: the anchor with one leading space (the convention of the
-    /// editors and of ``KnowledgeEditing/TeacherForcing``: the answer continues the prompt as a new word).
+    /// editors and of ``ModelInterfaces/TeacherForcing``: the answer continues the prompt as a new word).
     public static func target(anchor: String) -> String {
         " " + anchor.trimmingCharacters(in: .whitespaces)
     }

@@ -1,6 +1,7 @@
 import AlphaEdit
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 import TextEncoders
 import UltraEdit

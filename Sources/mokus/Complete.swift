@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import TextEncoders
 
 extension Mokus {

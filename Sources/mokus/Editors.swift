@@ -2,6 +2,7 @@ import AlphaEdit
 import Foundation
 import KnowledgeEditing
 import MEMIT
+import ModelInterfaces
 import ROME
 import Tensors
 import UltraEdit

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import KnowledgeEditing
-import TextEncoders
+import ModelInterfaces
 import Tensors
+import TextEncoders
 import Tokenizers
 
 extension Mokus {

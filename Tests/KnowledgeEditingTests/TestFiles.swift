@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 
 /// Paths of the repository and of this target's fixtures, found from this file's location.
 enum TestFiles {

@@ -1,9 +1,10 @@
 import Foundation
 import KnowledgeEditing
+@testable import MEMIT
+import ModelInterfaces
 import Tensors
 import Testing
 import TextEncoders
-@testable import MEMIT
 
 @Suite("MEMIT")
 struct MEMITTests {

@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeEditing
 import MEMIT
+import ModelInterfaces
 import Tensors
 import Testing
 import TextEncoders

@@ -1,9 +1,10 @@
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
+@testable import ROME
 import Tensors
 import Testing
 import TextEncoders
-@testable import ROME
 
 /// Applying, undoing, saving and re-applying edits (with ROME producing them).
 @Suite("Edit sessions")

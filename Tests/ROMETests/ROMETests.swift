@@ -1,9 +1,10 @@
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
+@testable import ROME
 import Tensors
 import Testing
 import TextEncoders
-@testable import ROME
 
 /// ROME on the committed tiny fixtures (random-weight Qwen2 and GPT-2 from transformers).
 @Suite("ROME")

@@ -1,6 +1,6 @@
 import Foundation
-import KnowledgeEditing
 import ModelIO
+import ModelInterfaces
 import Tensors
 import Testing
 import TextEncoders

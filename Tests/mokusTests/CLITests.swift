@@ -1,9 +1,10 @@
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
+@testable import mokus
 import Testing
 import TextEncoders
 import Tokenizers
-@testable import mokus
 
 /// The `mokus` commands, parsed and run in-process on the committed text-encoder fixtures.
 @Suite("mokus info and encode")

@@ -1,4 +1,4 @@
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// Encodes prompts for a generator with any ``TextEncoder`` through a ``PromptTemplate``.

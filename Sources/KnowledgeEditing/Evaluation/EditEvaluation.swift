@@ -1,4 +1,5 @@
 import Foundation
+import ModelInterfaces
 
 /// EasyEdit's editing metrics, measured before and after an edit, beside the stricter greedy
 /// exact match.

@@ -1,4 +1,5 @@
 import Foundation
+import ModelInterfaces
 import Tensors
 
 /// Context templates: short generated prefixes ("The man was born in the. {}") that the

@@ -1,3 +1,4 @@
+import ModelInterfaces
 import Tensors
 
 /// Keys (inputs of the edited weight) at the subject's last token, and the key→value update

@@ -1,3 +1,4 @@
+import ModelInterfaces
 import Tensors
 
 /// The v* (ROME) / z (MEMIT, AlphaEdit) optimisation: the vector that, written into a module's

@@ -1,4 +1,4 @@
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
 import Tensors
 

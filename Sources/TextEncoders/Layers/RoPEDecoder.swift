@@ -1,4 +1,4 @@
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// The decoder-only transformer shared by Llama, Qwen2 and the Qwen2.5-VL text tower

@@ -1,4 +1,4 @@
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// GPT-2 (`model_type: gpt2`), after transformers `src/transformers/models/gpt2/modeling_gpt2.py`:

@@ -1,5 +1,6 @@
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
 import Testing
 
 /// An editor that records which factory built it; its edits change nothing.
