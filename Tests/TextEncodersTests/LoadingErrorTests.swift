@@ -124,20 +124,20 @@ struct SavingTests {
         var rng = RandomGenerator(seed: 9)
         try encoder.addToParameter(name, rng.normal(try encoder.parameter(name).shape, standardDeviation: 0.2))
         let batch = TokenBatch([[1, 2, 3, 4]])
-        let edited = try encoder.forward(batch).logits!
+        let edited = try encoder.forward(batch).logits
         let destination = root.appending(path: "edited")
         try CheckpointExporter.save(encoder, to: destination)
         let reloaded = try TinyCheckpoint.load(destination)
         #expect(reloaded.parameters == encoder.parameters)
         #expect(FileManager.default.fileExists(atPath: destination.appending(path: "tokenizer_config.json").path(percentEncoded: false)))
-        let logits = try reloaded.forward(batch).logits!
+        let logits = try reloaded.forward(batch).logits
         if dtype == .float32 {
             #expect(logits.scalars == edited.scalars)
         } else {
             // The edited weight is rounded to bf16 when saved; compare with the rounded edit.
             let rounded = try reloaded.parameter(name)
             try encoder.setParameter(name, rounded)
-            #expect(logits.scalars == (try encoder.forward(batch).logits!).scalars)
+            #expect(logits.scalars == (try encoder.forward(batch).logits).scalars)
         }
         // Untouched tensors are byte-identical.
         let a = try encoder.weights.checkpoint.rawBytes(named: "model.norm.weight")

@@ -78,11 +78,11 @@ struct EditCommandTests {
         let replay = EditSession(encoder: base)
         for record in try EditFile.load(edits, expectedFingerprint: base.fingerprint) { try replay.apply(record) }
         let batch = TokenBatch([try base.tokenize("The red apple is on the")])
-        #expect(try saved.forward(batch).logits!.scalars == (try base.forward(batch).logits!.scalars))
+        #expect(try saved.forward(batch).logits.scalars == (try base.forward(batch).logits.scalars))
         let applied = directory.appending(path: "applied")
         try Mokus.Apply.parse(["--model", fixture, "--edits", edits.path(percentEncoded: false),
                                "--save-model", applied.path(percentEncoded: false)]).run()
-        #expect(try TextEncoderLoader.load(directory: applied).forward(batch).logits!.scalars == (try saved.forward(batch).logits!.scalars))
+        #expect(try TextEncoderLoader.load(directory: applied).forward(batch).logits.scalars == (try saved.forward(batch).logits.scalars))
     }
 
     @Test("restore mode saves each batch's edits to its own file, and the model of a single batch")

@@ -108,8 +108,8 @@ public enum EditEvaluation {
     /// The summary as an aligned two-column table, keys sorted.
     public static func table(_ summary: [String: Float]) -> String {
         let width = summary.keys.map(\.count).max() ?? 0
-        return summary.keys.sorted().map { key in
-            key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(format: "%.4f", summary[key]!)
+        return summary.sorted { $0.key < $1.key }.map { key, value in
+            key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(format: "%.4f", value)
         }.joined(separator: "\n")
     }
 

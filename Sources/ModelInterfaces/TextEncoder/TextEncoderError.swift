@@ -22,6 +22,8 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable, Sendabl
     case invalidHook(module: String, reason: String)
     /// A token id outside the vocabulary.
     case tokenOutOfRange(id: Int, vocabularySize: Int)
+    /// A forward output was read that the pass did not compute (see ``ForwardOutput``).
+    case notComputed(output: String, reason: String)
 
     public var description: String {
         switch self {
@@ -47,6 +49,8 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable, Sendabl
             "hook on \"\(module)\": \(reason)"
         case let .tokenOutOfRange(id, vocabularySize):
             "token id \(id) is outside the vocabulary (size \(vocabularySize))"
+        case let .notComputed(output, reason):
+            "the forward pass did not compute \(output): \(reason)"
         }
     }
 }
