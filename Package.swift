@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "ModelIO", targets: ["ModelIO"]),
         .library(name: "ModelInterfaces", targets: ["ModelInterfaces"]),
         .library(name: "KnowledgeEditing", targets: ["KnowledgeEditing"]),
+        .library(name: "Statistics", targets: ["Statistics"]),
         .library(name: "TextEncoders", targets: ["TextEncoders"]),
         .library(name: "ROME", targets: ["ROME"]),
         .library(name: "MEMIT", targets: ["MEMIT"]),
@@ -48,7 +49,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // The mokus command line.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // Zip archives: EasyEdit/ROME layer statistics come as .npz files (zips of .npy arrays).
+        // Zip archives: NumPy .npz files (zips of .npy arrays), as EasyEdit/ROME store layer statistics.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
@@ -82,20 +83,25 @@ let package = Package(
         // conversion to and from Tensor (Tensors).
         .target(name: "Linalg", dependencies: ["CLAPACKE", "COpenBLAS", "Tensors"]),
 
-        // ModelIO: safetensors read/write and strict config decoding; converts to Tensor (Tensors),
-        // reads YAML configs (Yams).
-        .target(name: "ModelIO", dependencies: ["Tensors", .product(name: "Yams", package: "Yams")]),
+        // ModelIO: safetensors read/write, strict config decoding, NumPy .npy/.npz reading; converts
+        // to Tensor (Tensors), reads YAML configs (Yams), unzips .npz archives (ZIPFoundation).
+        .target(
+            name: "ModelIO",
+            dependencies: ["Tensors", .product(name: "Yams", package: "Yams"),
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
 
         // ModelInterfaces: what models and editors share (TextEncoder, TokenBatch, ForwardHooks,
         // TextTokenizer, Generator, PromptEmbeddings, ProgressReporter), over Tensors' Tensor and DType.
         .target(name: "ModelInterfaces", dependencies: ["Tensors"]),
 
-        // KnowledgeEditing: the editing core (KnowledgeEditor, sessions, hparams, statistics) over the
-        // models' interfaces (ModelInterfaces) and Tensors; edit files, hparams and statistics are read
-        // and written through ModelIO; EasyEdit's .npz layer statistics are unzipped with ZIPFoundation.
-        .target(
-            name: "KnowledgeEditing",
-            dependencies: ["ModelInterfaces", "Tensors", "ModelIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // KnowledgeEditing: the editing core (KnowledgeEditor, sessions, hparams, requests, metrics) over
+        // the models' interfaces (ModelInterfaces) and Tensors; edit files and hparams are read and
+        // written through ModelIO.
+        .target(name: "KnowledgeEditing", dependencies: ["ModelInterfaces", "Tensors", "ModelIO"]),
+        // Statistics: layer statistics beside the core (corpus reading, second-moment accumulation,
+        // caching, provenance, EasyEdit .npz import); keys are captured through any TextEncoder's
+        // hooks (ModelInterfaces); statistics files, SHA-256 and .npz arrays through ModelIO.
+        .target(name: "Statistics", dependencies: ["ModelInterfaces", "ModelIO", "Tensors"]),
         // TextEncoders: Hugging Face architectures behind the TextEncoder protocol (ModelInterfaces),
         // loaded from safetensors (ModelIO), tokenised with byte-level BPE (Tokenizers).
         .target(name: "TextEncoders", dependencies: ["ModelInterfaces", "ModelIO", "Tensors", "Tokenizers"]),
@@ -150,7 +156,7 @@ let package = Package(
         // mokus: the CLI and composition root.
         .executableTarget(
             name: "mokus",
-            dependencies: ["KnowledgeEditing", "ModelInterfaces", "TextEncoders", "Tensors", "Tokenizers", "ROME", "MEMIT", "AlphaEdit",
+            dependencies: ["KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors", "Tokenizers", "ROME", "MEMIT", "AlphaEdit",
                            "UltraEdit", // registered in Editors.swift
                            "MoKus", // the knowledge-update command
                            "Training", // the pretrain command
@@ -167,17 +173,17 @@ let package = Package(
         // Qwen2, beside PyTorch; Evaluator: training and scoring on TestSupport's synthetic shapes.)
         .executableTarget(
             name: "mokus-bench",
-            dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "ModelInterfaces", "TextEncoders", "ROME", "MEMIT",
+            dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "ROME", "MEMIT",
                            "AlphaEdit", "UltraEdit", "Generators", "Training", "Evaluator", "TestSupport"],
             exclude: ["References"]),
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         // ROME on the committed tiny fixtures (TextEncoders loads them).
-        .testTarget(name: "ROMETests", dependencies: ["ROME", "KnowledgeEditing", "ModelInterfaces", "TextEncoders", "Tensors"]),
+        .testTarget(name: "ROMETests", dependencies: ["ROME", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors"]),
         // MEMIT on the committed tiny Qwen2 fixtures (random, and trained on a synthetic fact world).
         .testTarget(
-            name: "MEMITTests", dependencies: ["MEMIT", "KnowledgeEditing", "ModelInterfaces", "TextEncoders", "Tensors"],
+            name: "MEMITTests", dependencies: ["MEMIT", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors"],
             exclude: ["Fixtures"]),
         // AlphaEdit on the committed tiny Qwen2 fixture; Linalg for the projector's matrix checks.
         .testTarget(
@@ -193,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "mokusTests",
             dependencies: [
-                "mokus", "KnowledgeEditing", "ModelInterfaces", "TextEncoders", "Tokenizers", "Generators", "Imaging", "ModelIO", "Tensors",
+                "mokus", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tokenizers", "Generators", "Imaging", "ModelIO", "Tensors",
                 "Training", // trains the tiny model that complete is tested on
                 "World", "Evaluator", // the world commands (an untrained evaluator for world score's error cases)
             ]),
@@ -225,15 +231,24 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensors"]),
         // LinalgTests also uses Tensors directly (seeded RandomGenerator, Tensor conversions).
         .testTarget(name: "LinalgTests", dependencies: ["Linalg", "Tensors"]),
-        // ModelIOTests also uses Tensors directly (seeded RandomGenerator, DType encode/decode).
-        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "Tensors"], exclude: ["Fixtures"]),
+        // ModelIOTests also uses Tensors directly (seeded RandomGenerator, DType encode/decode);
+        // TestSupport for temporary directories.
+        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "Tensors", "TestSupport"], exclude: ["Fixtures"]),
         // TokenizersTests reads its fixtures (Qwen tokenizer.json, corpus, tiktoken ids) via #filePath.
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
         // KnowledgeEditingTests: hparams, registry, templates, request files; ModelIO for the config
         // errors it checks and the fixture checkpoint's tensor names; Tensors for fake editors' results;
-        // TextEncoders for the tiny random models that layer statistics are computed on.
+        // TextEncoders for the tiny random models; TestSupport for temporary directories.
         .testTarget(
-            name: "KnowledgeEditingTests", dependencies: ["KnowledgeEditing", "ModelIO", "ModelInterfaces", "Tensors", "TextEncoders"],
+            name: "KnowledgeEditingTests",
+            dependencies: ["KnowledgeEditing", "ModelIO", "ModelInterfaces", "Tensors", "TestSupport", "TextEncoders"],
+            exclude: ["Fixtures"]),
+        // StatisticsTests: corpora, accumulation, files, caching and .npz import (its fixtures, from a
+        // committed numpy script); TextEncoders for the tiny random models statistics are computed on;
+        // ModelIO for the file errors; TestSupport for temporary directories.
+        .testTarget(
+            name: "StatisticsTests",
+            dependencies: ["Statistics", "ModelIO", "ModelInterfaces", "Tensors", "TestSupport", "TextEncoders"],
             exclude: ["Fixtures"]),
     ]
 )

@@ -2,6 +2,7 @@ import AlphaEdit
 import Foundation
 import KnowledgeEditing
 import ModelInterfaces
+import Statistics
 import Tensors
 import TextEncoders
 import UltraEdit

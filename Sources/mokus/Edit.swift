@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KnowledgeEditing
+import Statistics
 import TextEncoders
 
 extension Mokus {

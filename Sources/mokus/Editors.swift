@@ -4,6 +4,7 @@ import KnowledgeEditing
 import MEMIT
 import ModelInterfaces
 import ROME
+import Statistics
 import Tensors
 import UltraEdit
 

@@ -2,6 +2,7 @@ import Foundation
 import KnowledgeEditing
 import MEMIT
 import ModelInterfaces
+import Statistics
 import Tensors
 import Testing
 import TextEncoders

@@ -2,6 +2,7 @@ import Foundation
 import KnowledgeEditing
 import ModelInterfaces
 @testable import mokus
+import Statistics
 import Testing
 import TextEncoders
 import Tokenizers

@@ -2,6 +2,7 @@ import Foundation
 import KnowledgeEditing
 import ModelIO
 import Testing
+import TestSupport
 
 @Suite("hparams files: header, strict decoding, validation")
 struct HyperparameterFileTests {
