@@ -77,6 +77,15 @@ public enum ModelIOError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A tensor handed to a writer is unusable (duplicate or reserved name, wrong byte count).
     case invalidTensorForWriting(tensor: String, reason: String)
 
+    // MARK: Strict loading against a model's declared parameters (StrictCheckpoint)
+
+    /// The checkpoint lacks a tensor the model needs.
+    case missingTensor(directory: String, name: String)
+    /// The checkpoint holds a tensor the model does not use.
+    case unexpectedTensor(directory: String, name: String)
+    /// A tensor's shape differs from the one the model's configuration implies.
+    case tensorShapeMismatch(name: String, expected: [Int], found: [Int])
+
     // MARK: Configuration files
 
     /// A top-level key that the configuration type does not know; `suggestion` is the nearest
@@ -157,6 +166,12 @@ public enum ModelIOError: Error, CustomStringConvertible, Equatable, Sendable {
             "tensor '\(tensor)' appears in several files: \(files.joined(separator: ", "))"
         case let .invalidTensorForWriting(tensor, reason):
             "cannot write tensor '\(tensor)': \(reason)"
+        case let .missingTensor(directory, name):
+            "\(directory): checkpoint has no tensor \"\(name)\", which the architecture needs"
+        case let .unexpectedTensor(directory, name):
+            "\(directory): checkpoint tensor \"\(name)\" is not part of the architecture"
+        case let .tensorShapeMismatch(name, expected, found):
+            "tensor \"\(name)\": expected shape \(expected), found \(found)"
         case let .unknownConfigKey(file, key, line, validKeys, suggestion):
             "\(file)\(line.map { ":\($0)" } ?? ""): unknown key '\(key)'"
                 + (suggestion.map { Self.didYouMean([$0]) } ?? ".")

@@ -47,20 +47,20 @@ struct LoadingErrorTests {
             try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory) { tensors in
                 tensors.removeAll { $0.0 == "model.layers.1.mlp.up_proj.weight" }
             }
-            #expect(throws: TextEncoderError.missingTensor(directory: path, name: "model.layers.1.mlp.up_proj.weight")) {
+            #expect(throws: ModelIOError.missingTensor(directory: path, name: "model.layers.1.mlp.up_proj.weight")) {
                 try TinyCheckpoint.load(directory)
             }
             try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory) { tensors in
                 tensors.append(("model.layers.1.mlp.extra.weight", Tensor.zeros([2])))
             }
-            #expect(throws: TextEncoderError.unexpectedTensor(directory: path, name: "model.layers.1.mlp.extra.weight")) {
+            #expect(throws: ModelIOError.unexpectedTensor(directory: path, name: "model.layers.1.mlp.extra.weight")) {
                 try TinyCheckpoint.load(directory)
             }
             try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory) { tensors in
                 let i = tensors.firstIndex { $0.0 == "model.norm.weight" }!
                 tensors[i].1 = Tensor.ones([15])
             }
-            #expect(throws: TextEncoderError.tensorShapeMismatch(name: "model.norm.weight", expected: [16], found: [15])) {
+            #expect(throws: ModelIOError.tensorShapeMismatch(name: "model.norm.weight", expected: [16], found: [15])) {
                 try TinyCheckpoint.load(directory)
             }
         }
