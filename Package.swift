@@ -113,9 +113,10 @@ let package = Package(
         // MEMIT: the same machinery; the Float64 covariance-regularised solve (Linalg).
         .target(name: "MEMIT", dependencies: ["KnowledgeEditing", "Linalg", "ModelInterfaces", "Tensors"], path: "Plugins/MEMIT"),
         // AlphaEdit: the same machinery; the null-space eigendecomposition and Float64 solve (Linalg);
-        // SHA-256 of the layer statistics in the projector's cache key (ModelIO).
+        // SHA-256 of the layer statistics in the projector's cache key (ModelIO); its hparams extend
+        // MEMIT's (MEMIT).
         .target(
-            name: "AlphaEdit", dependencies: ["KnowledgeEditing", "Linalg", "ModelIO", "ModelInterfaces", "Tensors"],
+            name: "AlphaEdit", dependencies: ["KnowledgeEditing", "Linalg", "MEMIT", "ModelIO", "ModelInterfaces", "Tensors"],
             path: "Plugins/AlphaEdit"),
         // UltraEdit: hooks, tape and hparams from the core (KnowledgeEditing); the n×n Float64 ridge solve (Linalg).
         .target(name: "UltraEdit", dependencies: ["KnowledgeEditing", "Linalg", "ModelInterfaces", "Tensors"], path: "Plugins/UltraEdit"),
@@ -238,10 +239,12 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
         // KnowledgeEditingTests: hparams, registry, templates, request files; ModelIO for the config
         // errors it checks and the fixture checkpoint's tensor names; Tensors for fake editors' results;
-        // TextEncoders for the tiny random models; TestSupport for temporary directories.
+        // TextEncoders for the tiny random models; TestSupport for temporary directories; the four
+        // editor plugins for their hparams types (decoded from the EasyEdit fixtures) and registration.
         .testTarget(
             name: "KnowledgeEditingTests",
-            dependencies: ["KnowledgeEditing", "ModelIO", "ModelInterfaces", "Tensors", "TestSupport", "TextEncoders"],
+            dependencies: ["KnowledgeEditing", "ModelIO", "ModelInterfaces", "Tensors", "TestSupport", "TextEncoders",
+                           "ROME", "MEMIT", "AlphaEdit", "UltraEdit"],
             exclude: ["Fixtures"]),
         // StatisticsTests: corpora, accumulation, files, caching and .npz import (its fixtures, from a
         // committed numpy script); TextEncoders for the tiny random models statistics are computed on;

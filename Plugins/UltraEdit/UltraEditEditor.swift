@@ -28,13 +28,18 @@ import Tensors
 /// written only when the whole call succeeds. Edits are order-dependent through them.
 /// Precision: keys and gradients are Float32 (as UltraEdit casts them); the normaliser updates and
 /// the ridge solve run in Float64.
-public struct UltraEditEditor: KnowledgeEditor {
+public struct UltraEditEditor: EditorPlugin {
     public static let algorithmName = "ULTRAEDIT"
 
     public let hyperparameters: UltraEditHyperparameters
 
     public init(_ hyperparameters: UltraEditHyperparameters) {
         self.hyperparameters = hyperparameters
+    }
+
+    /// UltraEdit needs no layer statistics: its normaliser lives in the ``EditState``.
+    public init(_ hyperparameters: UltraEditHyperparameters, context: EditingContext) {
+        self.init(hyperparameters)
     }
 
     public func edit(

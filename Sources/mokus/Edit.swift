@@ -65,7 +65,7 @@ extension Mokus {
                 corpus: (corpus ?? header.localDataset).map { TextCorpus(url: URL(fileURLWithPath: $0), jsonField: "text") },
                 budget: StatisticsBudget(maxDocuments: header.sampleCount), files: stats.map { URL(fileURLWithPath: $0) },
                 progress: reporter)
-            let editor = try Editors.registry(statistics: statistics).editor(for: file)
+            let editor = try Editors.registry.editor(for: file, context: EditingContext(statistics: statistics))
             try editor.check(requestList, encoder: encoder)   // every request, before the first edit
             let session = EditSession(encoder: encoder)
             let batches = stride(from: 0, to: requestList.count, by: header.batchSize ?? 1).map {

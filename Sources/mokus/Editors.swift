@@ -8,36 +8,25 @@ import Statistics
 import Tensors
 import UltraEdit
 
-/// The composition root: every editor this build ships, registered by EasyEdit `alg_name`.
+/// The composition root: every editor this build ships, registered by its EasyEdit `alg_name`.
 /// Adding an editor plugin means adding its target to the `mokus` dependencies and one
-/// `register` call here.
+/// `register` line here.
 enum Editors {
-    static func registry(statistics: StatisticsSource) -> EditorRegistry {
+    static let registry: EditorRegistry = {
         var registry = EditorRegistry()
-        registry.register(ROMEEditor.algorithmName) { file in
-            let h = try file.decode(ROMEHyperparameters.self)
-            return ROMEEditor(h, secondMoment: h.usesCovariance ? statistics.secondMoment(h.rewriteModule) : nil)
-        }
-        registry.register(MEMITEditor.algorithmName) { file in
-            let h = try file.decode(MEMITHyperparameters.self)
-            return MEMITEditor(h, secondMoment: statistics.secondMoment(h.rewriteModule))
-        }
-        registry.register(AlphaEditEditor.algorithmName) { file in
-            let h = try file.decode(AlphaEditHyperparameters.self)
-            return AlphaEditEditor(h, secondMoment: statistics.secondMoment(h.rewriteModule))
-        }
-        registry.register(UltraEditEditor.algorithmName) { file in
-            UltraEditEditor(try file.decode(UltraEditHyperparameters.self))
-        }
+        registry.register(ROMEEditor.self)
+        registry.register(MEMITEditor.self)
+        registry.register(AlphaEditEditor.self)
+        registry.register(UltraEditEditor.self)
         return registry
-    }
+    }()
 }
 
 /// Where editors get C = E[k kᵀ]: a statistics file per layer, cached under the model's
 /// fingerprint, computed on first use from a local corpus.
 ///
-/// Used from one thread (the CLI's); `@unchecked Sendable` so the registry's factories can hold it.
-final class StatisticsSource: @unchecked Sendable {
+/// Used from one thread (the CLI's), handed to editors in their ``EditingContext``.
+final class StatisticsSource: SecondMomentProvider {
     let encoder: any TextEncoder
     let cache: StatisticsCache
     let corpus: TextCorpus?
@@ -58,17 +47,15 @@ final class StatisticsSource: @unchecked Sendable {
         self.progress = progress
     }
 
-    /// C for the module a template names at each layer: from a given file for that module
+    /// C for the module a template names at `layer`: from a given file for that module
     /// (checked against this model's fingerprint and the module's width), else from the cache,
     /// else computed from the corpus.
-    func secondMoment(_ template: ModuleTemplate) -> (Int) throws -> Tensor {
-        { layer in
-            let module = try template.resolve(layer: layer, in: self.encoder.info)
-            if let known = self.loaded[module] { return known }
-            let moment = try self.load(module)
-            self.loaded[module] = moment
-            return moment
-        }
+    func secondMoment(of template: ModuleTemplate, layer: Int) throws -> Tensor {
+        let module = try template.resolve(layer: layer, in: encoder.info)
+        if let known = loaded[module] { return known }
+        let moment = try load(module)
+        loaded[module] = moment
+        return moment
     }
 
     private func load(_ module: String) throws -> Tensor {

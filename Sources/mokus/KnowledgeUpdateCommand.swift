@@ -54,7 +54,7 @@ extension Mokus {
                 encoder: encoder, cacheDirectory: URL(fileURLWithPath: header.statisticsDirectory ?? "data/stats"),
                 corpus: corpus.map { TextCorpus(url: URL(fileURLWithPath: $0), jsonField: "text") },
                 budget: StatisticsBudget(maxDocuments: header.sampleCount), progress: progress.reporter)
-            let editor = try Editors.registry(statistics: statistics).editor(for: file)
+            let editor = try Editors.registry.editor(for: file, context: EditingContext(statistics: statistics))
             let session = EditSession(encoder: encoder)
             let report = try KnowledgeUpdate.run(
                 concepts, query: query, editor: editor, session: session, progress: progress.reporter)

@@ -1,3 +1,4 @@
+import AlphaEdit
 import Foundation
 import KnowledgeEditing
 import ModelInterfaces

@@ -3,6 +3,7 @@ import KnowledgeEditing
 import ModelInterfaces
 import Tensors
 import TextEncoders
+import UltraEdit
 
 /// The committed tiny Qwen2 checkpoint (hidden 64, intermediate 128, 2 layers) and the
 /// repository's hparams/UltraEdit/tiny-qwen2.yaml (gate_proj and up_proj of both layers).

@@ -1,6 +1,8 @@
 import Foundation
 import KnowledgeEditing
+import MEMIT
 import ModelIO
+import ROME
 import Testing
 import TestSupport
 
