@@ -18,29 +18,18 @@ extension Mokus {
                 each replayable on the base model), and --save-model needs a single batch.
                 """)
 
-        @Option(help: ArgumentHelp("EasyEdit hparams YAML (alg_name selects the editor).", valueName: "file"))
-        var hparams: String
+        @OptionGroup var editing: EditingOptions
         @Option(help: ArgumentHelp("Requests JSON (EasyEdit, ZsRE or CounterFact layout).", valueName: "file"))
         var requests: String
-        @Option(help: ArgumentHelp("Checkpoint directory; default: the hparams file's model_name.", valueName: "dir"))
-        var model: String?
         @Flag(help: "Keep every edit (lifelong editing) instead of restoring after each.") var sequential = false
         @Flag(help: "Measure EasyEdit's metrics before and after editing.") var eval = false
         @Option(help: "With --sequential: evaluate after-each edit or after-all edits (default after-all).")
         var evalSchedule: EditEvaluation.Schedule?
-        @Option(help: ArgumentHelp(
-            "Text corpus (plain text or JSONL with a text field) for layer statistics; default: the hparams file's "
-                + "mom2_dataset when it names a file.", valueName: "file"))
-        var corpus: String?
-        @Option(help: ArgumentHelp("Statistics cache directory; default: the hparams file's stats_dir.", valueName: "dir"))
-        var statsDir: String?
-        @Option(help: ArgumentHelp("A statistics file to use for its module (from `mokus stats`); repeatable.", valueName: "file"))
-        var stats: [String] = []
         @Option(help: ArgumentHelp("Write the edits (deltas, requests, hparams) to this file.", valueName: "file"))
         var saveEdits: String?
         @Option(help: ArgumentHelp("Write the edited model as a checkpoint directory.", valueName: "dir"))
         var saveModel: String?
-        @Flag(help: "Print machine-readable JSON on stdout.") var json = false
+        @OptionGroup var output: JSONOutputOption
         @OptionGroup var progress: ProgressOptions
 
         func validate() throws {
@@ -55,21 +44,14 @@ extension Mokus {
         private var schedule: EditEvaluation.Schedule { sequential ? evalSchedule ?? .afterAll : .afterEach }
 
         func run() throws {
-            let file = try HyperparameterFile(contentsOf: URL(fileURLWithPath: hparams))
-            let header = try file.decode(ModelHeader.self, keys: file.keys.map(\.name))
-            let encoder = try TextEncoderLoader.load(directory: URL(fileURLWithPath: model ?? header.modelName, isDirectory: true))
-            let requestList = try EditRequestFile(contentsOf: URL(fileURLWithPath: requests)).requests
             let reporter = progress.reporter
-            let statistics = StatisticsSource(
-                encoder: encoder, cacheDirectory: URL(fileURLWithPath: statsDir ?? header.statisticsDirectory ?? "data/stats"),
-                corpus: (corpus ?? header.localDataset).map { TextCorpus(url: URL(fileURLWithPath: $0), jsonField: "text") },
-                budget: StatisticsBudget(maxDocuments: header.sampleCount), files: stats.map { URL(fileURLWithPath: $0) },
-                progress: reporter)
-            let editor = try Editors.registry.editor(for: file, context: EditingContext(statistics: statistics))
+            let run = try editing.prepare(progress: reporter)
+            let (file, encoder, editor, batchSize) = (run.file, run.encoder, run.editor, run.settings.batchSize ?? 1)
+            let requestList = try EditRequestFile(contentsOf: URL(fileURLWithPath: requests)).requests
             try editor.check(requestList, encoder: encoder)   // every request, before the first edit
             let session = EditSession(encoder: encoder)
-            let batches = stride(from: 0, to: requestList.count, by: header.batchSize ?? 1).map {
-                Array(requestList[$0..<min($0 + (header.batchSize ?? 1), requestList.count)])
+            let batches = stride(from: 0, to: requestList.count, by: batchSize).map {
+                Array(requestList[$0..<min($0 + batchSize, requestList.count)])
             }
             if saveModel != nil && !sequential && batches.count > 1 {
                 throw ValidationError("--save-model without --sequential saves one batch's edits, but the requests make "
@@ -103,7 +85,7 @@ extension Mokus {
             }
             if sequential { try saveOutputs(session, encoder: encoder, hyperparameters: file.text, batch: nil) }
             try report(requestList, pre: pre, post: post.compactMap { $0 }, seconds: seconds, algorithm: file.algorithmName,
-                       batchSize: header.batchSize ?? 1)
+                       batchSize: batchSize)
         }
 
         /// Writes --save-edits and --save-model for the session's current edits; `batch` numbers the
@@ -128,7 +110,7 @@ extension Mokus {
             let summary = EditEvaluation.summary(reports)
             let unit = batchSize == 1 ? "single edits" : "batches of \(batchSize)"
             let mode = sequential ? "sequential \(unit)" : "\(unit) with restore"
-            if json {
+            if output.json {
                 var object: [String: Any] = ["algorithm": algorithm, "requests": requests.count, "mode": mode,
                                              "edit_seconds": seconds]
                 if eval {
@@ -148,26 +130,6 @@ extension Mokus {
                 print(EditEvaluation.table(summary))
             }
         }
-    }
-}
-
-/// The hparams keys the CLI itself reads (any editor's file has them), decoded leniently.
-private struct ModelHeader: Decodable {
-    var modelName: String
-    var statisticsDirectory: String?
-    var sampleCount: Int?
-    var batchSize: Int?
-    /// `mom2_dataset`: EasyEdit's dataset name ("wikipedia"), or here also a local corpus file.
-    var dataset: String?
-
-    enum CodingKeys: String, CodingKey {
-        case modelName = "model_name", statisticsDirectory = "stats_dir", sampleCount = "mom2_n_samples"
-        case batchSize = "batch_size", dataset = "mom2_dataset"
-    }
-
-    /// `mom2_dataset` when it names an existing file (relative to the working directory).
-    var localDataset: String? {
-        dataset.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
     }
 }
 

@@ -17,7 +17,7 @@ extension Mokus {
                 completion: .file())
         var textFile: String?
         @Option(help: "How many next-token candidates to print.") var top = 5
-        @Flag(help: "Print machine-readable JSON on stdout.") var json = false
+        @OptionGroup var output: JSONOutputOption
 
         func validate() throws {
             guard (text == nil) != (textFile == nil) else { throw ValidationError("Give exactly one of --text or --text-file.") }
@@ -29,7 +29,7 @@ extension Mokus {
             let texts = try text.map { [$0] } ?? textFile.map { try TextLines.read(contentsOf: URL(fileURLWithPath: $0)) } ?? []
             for line in texts {
                 let result = try NextTokens.compute(encoder, text: line, count: top)
-                if json {
+                if output.json {
                     try printJSON(result.json)
                 } else {
                     print("text: \(line.debugDescription)")

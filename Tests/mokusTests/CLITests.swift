@@ -34,7 +34,7 @@ struct CLITests {
         #expect(throws: (any Error).self) { try Mokus.Encode.parse(["--model", "m"]) }
         #expect(throws: (any Error).self) { try Mokus.Encode.parse(["--model", "m", "--text", "a", "--text-file", "f"]) }
         #expect(throws: (any Error).self) { try Mokus.Encode.parse(["--model", "m", "--text", "a", "--top", "0"]) }
-        #expect((try? Mokus.Info.parse(["--model", "m", "--json"]))?.json == true)
+        #expect((try? Mokus.Info.parse(["--model", "m", "--json"]))?.output.json == true)
     }
 
     @Test("commands fail with typed errors on bad input, not crashes")
