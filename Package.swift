@@ -179,22 +179,26 @@ let package = Package(
             exclude: ["References"]),
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
+        // EditingTestSupport: what the editor suites share (the tiny Qwen2 checkpoint, the tiny hparams
+        // files, made-up facts as EditRequests from KnowledgeEditing).
+        .target(name: "EditingTestSupport", dependencies: ["KnowledgeEditing"], path: "Tests/EditingTestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         // ROME on the committed tiny fixtures (TextEncoders loads them).
         .testTarget(name: "ROMETests", dependencies: ["ROME", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors"]),
-        // MEMIT on the committed tiny Qwen2 fixtures (random, and trained on a synthetic fact world).
+        // MEMIT on the committed tiny Qwen2 fixtures (random, and trained on a synthetic fact world);
+        // EditingTestSupport here and in the next three suites: the shared tiny checkpoint, hparams and facts.
         .testTarget(
-            name: "MEMITTests", dependencies: ["MEMIT", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors"],
+            name: "MEMITTests", dependencies: ["MEMIT", "EditingTestSupport", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors"],
             exclude: ["Fixtures"]),
         // AlphaEdit on the committed tiny Qwen2 fixture; Linalg for the projector's matrix checks.
         .testTarget(
-            name: "AlphaEditTests", dependencies: ["AlphaEdit", "KnowledgeEditing", "Linalg", "ModelInterfaces", "TextEncoders", "Tensors"]),
+            name: "AlphaEditTests", dependencies: ["AlphaEdit", "EditingTestSupport", "KnowledgeEditing", "Linalg", "ModelInterfaces", "TextEncoders", "Tensors"]),
         // UltraEdit on the committed tiny Qwen2 fixture (TextEncoders); Linalg for the direct-form ridge check.
         .testTarget(
-            name: "UltraEditTests", dependencies: ["UltraEdit", "KnowledgeEditing", "Linalg", "ModelInterfaces", "TextEncoders", "Tensors"]),
+            name: "UltraEditTests", dependencies: ["UltraEdit", "EditingTestSupport", "KnowledgeEditing", "Linalg", "ModelInterfaces", "TextEncoders", "Tensors"]),
         // MoKus knowledge files, queries and updates; UltraEdit and ROME edit the tiny Qwen2 fixture (TextEncoders).
         .testTarget(
-            name: "MoKusTests", dependencies: ["MoKus", "UltraEdit", "ROME", "KnowledgeEditing", "TextEncoders"],
+            name: "MoKusTests", dependencies: ["MoKus", "EditingTestSupport", "UltraEdit", "ROME", "KnowledgeEditing", "TextEncoders"],
             exclude: ["Fixtures"]),
         // The CLI's commands, parsed and run in-process.
         .testTarget(
