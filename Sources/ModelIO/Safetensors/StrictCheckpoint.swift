@@ -16,25 +16,25 @@ import Tensors
 /// let proj = weights.parameters[0]
 /// let w = weights.tensor(proj)   // [16, 8] Float32
 /// ```
-public final class StrictCheckpoint {
+package final class StrictCheckpoint {
     /// One declared parameter, as the checkpoint stores it.
-    public struct Parameter: Sendable {
+    package struct Parameter: Sendable {
         /// The model's name for it.
-        public let name: String
+        package let name: String
         /// The checkpoint key it is read from (differs from ``name`` for a tied parameter or an
         /// alternative spelling).
-        public let key: String
-        public let shape: [Int]
+        package let key: String
+        package let shape: [Int]
         /// Its storage type (F32, BF16 or F16).
-        public let dtype: DType
+        package let dtype: DType
         let file: SafetensorsFile
         let info: SafetensorsTensorInfo
     }
 
     /// The mapped files.
-    public let checkpoint: SafetensorsCheckpoint
+    package let checkpoint: SafetensorsCheckpoint
     /// Declared parameters, in declaration order.
-    public let parameters: [Parameter]
+    package let parameters: [Parameter]
     private let indexByName: [String: Int]
 
     /// Checks `checkpoint` against the declared parameters.
@@ -52,7 +52,7 @@ public final class StrictCheckpoint {
     ///   ``ModelIOError/tensorShapeMismatch(name:expected:found:)``,
     ///   ``ModelIOError/unexpectedTensor(directory:name:)``, in declaration order, then in the
     ///   checkpoint's name order.
-    public init(
+    package init(
         checkpoint: SafetensorsCheckpoint, declared: [(String, [Int])], tied: [String: String] = [:],
         ignored: (String) -> Bool = { _ in false }, alternativeKey: (String) -> String? = { _ in nil }
     ) throws {
@@ -86,21 +86,21 @@ public final class StrictCheckpoint {
 
     /// Opens the safetensors of `directory` (see ``SafetensorsCheckpoint/init(directory:)``) and
     /// checks them against the declared parameters, none tied or ignored.
-    public convenience init(directory: URL, declared: [(String, [Int])]) throws {
+    package convenience init(directory: URL, declared: [(String, [Int])]) throws {
         try self.init(checkpoint: SafetensorsCheckpoint(directory: directory), declared: declared)
     }
 
     /// The checkpoint folder.
-    public var directory: URL { checkpoint.directory }
+    package var directory: URL { checkpoint.directory }
 
     /// The declared parameter `name`, or `nil` when the model declared no such parameter.
-    public func parameter(named name: String) -> Parameter? {
+    package func parameter(named name: String) -> Parameter? {
         indexByName[name].map { parameters[$0] }
     }
 
     /// The parameter as Float32, converted from its storage type.
     /// - Complexity: O(element count); reads only this tensor's bytes.
-    public func tensor(_ parameter: Parameter) -> Tensor {
+    package func tensor(_ parameter: Parameter) -> Tensor {
         parameter.file.tensor(of: parameter.info, storage: parameter.dtype)
     }
 
@@ -108,7 +108,7 @@ public final class StrictCheckpoint {
     /// converting only those rows.
     /// - Precondition: the parameter is 2-D and every id is in `0..<rows` (callers check the ids
     ///   they were given).
-    public func rows(_ parameter: Parameter, _ ids: [Int]) -> Tensor {
+    package func rows(_ parameter: Parameter, _ ids: [Int]) -> Tensor {
         let width = parameter.shape[1], rowBytes = width * parameter.dtype.byteSize
         let bytes = parameter.file.rawBytes(of: parameter.info)
         return Tensor(shape: [ids.count, width]) { buffer in
@@ -120,7 +120,7 @@ public final class StrictCheckpoint {
     }
 
     /// Rows `range` of a `[rows, width]` parameter, converted in one piece.
-    public func rows(_ parameter: Parameter, _ range: Range<Int>) -> Tensor {
+    package func rows(_ parameter: Parameter, _ range: Range<Int>) -> Tensor {
         let width = parameter.shape[1]
         let bytes = parameter.file.rawBytes(of: parameter.info)
         return Tensor(shape: [range.count, width]) { buffer in
