@@ -134,8 +134,9 @@ let package = Package(
 
         // MoKus: textual knowledge updating; edits through the core's editor protocol and sessions
         // (KnowledgeEditing) on any TextEncoder (ModelInterfaces); saves the edited encoder as a
-        // checkpoint (TextEncoders' CheckpointExporter).
-        .target(name: "MoKus", dependencies: ["KnowledgeEditing", "ModelInterfaces", "TextEncoders"]),
+        // checkpoint (TextEncoders' CheckpointExporter); wraps queries in the generator's Qwen-Image
+        // prompt template (Generators).
+        .target(name: "MoKus", dependencies: ["KnowledgeEditing", "ModelInterfaces", "TextEncoders", "Generators"]),
 
         // Evaluator: the tiny world's image evaluator, a CNN built from Tensors' ops (conv2d, autodiff,
         // AdamW); config.json and model.safetensors are read and written through ModelIO.
