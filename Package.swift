@@ -28,7 +28,9 @@ let package = Package(
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Linalg", targets: ["Linalg"]),
         .library(name: "ModelIO", targets: ["ModelIO"]),
+        .library(name: "ModelInterfaces", targets: ["ModelInterfaces"]),
         .library(name: "KnowledgeEditing", targets: ["KnowledgeEditing"]),
+        .library(name: "Statistics", targets: ["Statistics"]),
         .library(name: "TextEncoders", targets: ["TextEncoders"]),
         .library(name: "ROME", targets: ["ROME"]),
         .library(name: "MEMIT", targets: ["MEMIT"]),
@@ -47,7 +49,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // The mokus command line.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // Zip archives: EasyEdit/ROME layer statistics come as .npz files (zips of .npy arrays).
+        // Zip archives: NumPy .npz files (zips of .npy arrays), as EasyEdit/ROME store layer statistics.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
@@ -81,47 +83,60 @@ let package = Package(
         // conversion to and from Tensor (Tensors).
         .target(name: "Linalg", dependencies: ["CLAPACKE", "COpenBLAS", "Tensors"]),
 
-        // ModelIO: safetensors read/write and strict config decoding; converts to Tensor (Tensors),
-        // reads YAML configs (Yams).
-        .target(name: "ModelIO", dependencies: ["Tensors", .product(name: "Yams", package: "Yams")]),
-
-        // KnowledgeEditing: the core protocols (TextEncoder, KnowledgeEditor, …) over Tensors;
-        // edit files, hparams and statistics are read and written through ModelIO;
-        // EasyEdit's .npz layer statistics are unzipped with ZIPFoundation.
+        // ModelIO: safetensors read/write, strict config decoding, NumPy .npy/.npz reading; converts
+        // to Tensor (Tensors), reads YAML configs (Yams), unzips .npz archives (ZIPFoundation).
         .target(
-            name: "KnowledgeEditing",
-            dependencies: ["Tensors", "ModelIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        // TextEncoders: Hugging Face architectures behind the TextEncoder protocol (KnowledgeEditing),
+            name: "ModelIO",
+            dependencies: ["Tensors", .product(name: "Yams", package: "Yams"),
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+
+        // ModelInterfaces: what models and editors share (TextEncoder, TokenBatch, ForwardHooks,
+        // TextTokenizer, Generator, PromptEmbeddings, ProgressReporter), over Tensors' Tensor and DType.
+        .target(name: "ModelInterfaces", dependencies: ["Tensors"]),
+
+        // KnowledgeEditing: the editing core (KnowledgeEditor, sessions, hparams, requests, metrics) over
+        // the models' interfaces (ModelInterfaces) and Tensors; edit files and hparams are read and
+        // written through ModelIO.
+        .target(name: "KnowledgeEditing", dependencies: ["ModelInterfaces", "Tensors", "ModelIO"]),
+        // Statistics: layer statistics beside the core (corpus reading, second-moment accumulation,
+        // caching, provenance, EasyEdit .npz import); keys are captured through any TextEncoder's
+        // hooks (ModelInterfaces); statistics files, SHA-256 and .npz arrays through ModelIO.
+        .target(name: "Statistics", dependencies: ["ModelInterfaces", "ModelIO", "Tensors"]),
+        // TextEncoders: Hugging Face architectures behind the TextEncoder protocol (ModelInterfaces),
         // loaded from safetensors (ModelIO), tokenised with byte-level BPE (Tokenizers).
-        .target(name: "TextEncoders", dependencies: ["KnowledgeEditing", "ModelIO", "Tensors", "Tokenizers"]),
+        .target(name: "TextEncoders", dependencies: ["ModelInterfaces", "ModelIO", "Tensors", "Tokenizers"]),
 
-        // Editors: runtime plugins (ordinary library targets), registered by alg_name in the CLI.
+        // Editors: runtime plugins (ordinary library targets), registered by alg_name in the CLI; each
+        // edits any TextEncoder through its hooks (ModelInterfaces).
         // ROME: the core's locate-then-edit machinery (KnowledgeEditing); the C⁻¹k̄ solve (Linalg).
-        .target(name: "ROME", dependencies: ["KnowledgeEditing", "Linalg", "Tensors"], path: "Plugins/ROME"),
+        .target(name: "ROME", dependencies: ["KnowledgeEditing", "Linalg", "ModelInterfaces", "Tensors"], path: "Plugins/ROME"),
         // MEMIT: the same machinery; the Float64 covariance-regularised solve (Linalg).
-        .target(name: "MEMIT", dependencies: ["KnowledgeEditing", "Linalg", "Tensors"], path: "Plugins/MEMIT"),
+        .target(name: "MEMIT", dependencies: ["KnowledgeEditing", "Linalg", "ModelInterfaces", "Tensors"], path: "Plugins/MEMIT"),
         // AlphaEdit: the same machinery; the null-space eigendecomposition and Float64 solve (Linalg);
-        // SHA-256 of the layer statistics in the projector's cache key (ModelIO).
+        // SHA-256 of the layer statistics in the projector's cache key (ModelIO); its hparams extend
+        // MEMIT's (MEMIT).
         .target(
-            name: "AlphaEdit", dependencies: ["KnowledgeEditing", "Linalg", "ModelIO", "Tensors"],
+            name: "AlphaEdit", dependencies: ["KnowledgeEditing", "Linalg", "MEMIT", "ModelIO", "ModelInterfaces", "Tensors"],
             path: "Plugins/AlphaEdit"),
         // UltraEdit: hooks, tape and hparams from the core (KnowledgeEditing); the n×n Float64 ridge solve (Linalg).
-        .target(name: "UltraEdit", dependencies: ["KnowledgeEditing", "Linalg", "Tensors"], path: "Plugins/UltraEdit"),
+        .target(name: "UltraEdit", dependencies: ["KnowledgeEditing", "Linalg", "ModelInterfaces", "Tensors"], path: "Plugins/UltraEdit"),
 
-        // Generators: the Qwen-Image MMDiT, flow-matching sampler, VAE and LoRA behind the core's
-        // Generator protocol (KnowledgeEditing), loaded from diffusers folders (ModelIO); prompt
-        // embeddings come from any TextEncoder (KnowledgeEditing).
-        .target(name: "Generators", dependencies: ["KnowledgeEditing", "ModelIO", "Tensors"]),
+        // Generators: the Qwen-Image MMDiT, flow-matching sampler, VAE and LoRA behind the
+        // Generator protocol (ModelInterfaces), loaded from diffusers folders (ModelIO); prompt
+        // embeddings come from any TextEncoder (ModelInterfaces).
+        .target(name: "Generators", dependencies: ["ModelInterfaces", "ModelIO", "Tensors"]),
 
         // Training: the model-agnostic loop (tape, AdamW, schedules from Tensors; checkpoints through
         // ModelIO's safetensors and SHA-256) and Qwen2 causal-LM pretraining on TextEncoders' models
-        // (loaded, run through the core's TextEncoder interface from KnowledgeEditing, tokenised);
+        // (loaded, run through the TextEncoder interface from ModelInterfaces, tokenised);
         // rectified-flow training of Generators' Qwen-Image transformer (models never import Training).
-        .target(name: "Training", dependencies: ["Tensors", "ModelIO", "KnowledgeEditing", "TextEncoders", "Generators"]),
+        .target(name: "Training", dependencies: ["Tensors", "ModelIO", "ModelInterfaces", "TextEncoders", "Generators"]),
 
         // MoKus: textual knowledge updating; edits through the core's editor protocol and sessions
-        // (KnowledgeEditing); saves the edited encoder as a checkpoint (TextEncoders' CheckpointExporter).
-        .target(name: "MoKus", dependencies: ["KnowledgeEditing", "TextEncoders"]),
+        // (KnowledgeEditing) on any TextEncoder (ModelInterfaces); saves the edited encoder as a
+        // checkpoint (TextEncoders' CheckpointExporter); wraps queries in the generator's Qwen-Image
+        // prompt template (Generators).
+        .target(name: "MoKus", dependencies: ["KnowledgeEditing", "ModelInterfaces", "TextEncoders", "Generators"]),
 
         // Evaluator: the tiny world's image evaluator, a CNN built from Tensors' ops (conv2d, autodiff,
         // AdamW); config.json and model.safetensors are read and written through ModelIO.
@@ -129,20 +144,21 @@ let package = Package(
         // World: the tiny world (renderer, entities, facts, splits, corpus); seeded RandomGenerator and
         // Tensor output (Tensors); images, PNG-ready masks and sample sheets (Imaging); atomic folders
         // (ModelIO). Its recipes train the world's tokenizer (Tokenizers), text encoder (Training;
-        // TextEncoders loads it, as a KnowledgeEditing TextEncoder, for evaluation) and image evaluator
+        // TextEncoders loads it, as a ModelInterfaces TextEncoder scored by teacher forcing, for
+        // evaluation) and image evaluator
         // (Evaluator) and generator (Generators' Qwen-Image transformer, prompt encoding and pipeline
         // folder; Training's rectified-flow objective).
         // Resources/world is the bundled world (world.json, tokenizer/, text_encoder/, evaluator/).
         .target(
             name: "World",
-            dependencies: ["Tensors", "ModelIO", "Imaging", "Tokenizers", "Training", "TextEncoders", "KnowledgeEditing", "Evaluator",
+            dependencies: ["Tensors", "ModelIO", "Imaging", "Tokenizers", "Training", "TextEncoders", "ModelInterfaces", "Evaluator",
                            "Generators"],
             resources: [.copy("Resources/world")]),
 
         // mokus: the CLI and composition root.
         .executableTarget(
             name: "mokus",
-            dependencies: ["KnowledgeEditing", "TextEncoders", "Tensors", "Tokenizers", "ROME", "MEMIT", "AlphaEdit",
+            dependencies: ["KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors", "Tokenizers", "ROME", "MEMIT", "AlphaEdit",
                            "UltraEdit", // registered in Editors.swift
                            "MoKus", // the knowledge-update command
                            "Training", // the pretrain command
@@ -160,57 +176,62 @@ let package = Package(
         // World: the world generator's sampling and its recipe's training step, beside diffusers.)
         .executableTarget(
             name: "mokus-bench",
-            dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "TextEncoders", "ROME", "MEMIT",
-                           "AlphaEdit", "UltraEdit", "Generators", "Training", "Evaluator", "World", "TestSupport"],
+            dependencies: ["Tensors", "ModelIO", "Tokenizers", "KnowledgeEditing", "ModelInterfaces", "Statistics",
+                           "TextEncoders", "ROME", "MEMIT", "AlphaEdit", "UltraEdit", "Generators", "Training", "Evaluator",
+                           "World", "TestSupport"],
             exclude: ["References"]),
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
+        // EditingTestSupport: what the editor suites share (the tiny Qwen2 checkpoint, the tiny hparams
+        // files, made-up facts as EditRequests from KnowledgeEditing).
+        .target(name: "EditingTestSupport", dependencies: ["KnowledgeEditing"], path: "Tests/EditingTestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         // ROME on the committed tiny fixtures (TextEncoders loads them).
-        .testTarget(name: "ROMETests", dependencies: ["ROME", "KnowledgeEditing", "TextEncoders", "Tensors"]),
-        // MEMIT on the committed tiny Qwen2 fixtures (random, and trained on a synthetic fact world).
+        .testTarget(name: "ROMETests", dependencies: ["ROME", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors"]),
+        // MEMIT on the committed tiny Qwen2 fixtures (random, and trained on a synthetic fact world);
+        // EditingTestSupport here and in the next three suites: the shared tiny checkpoint, hparams and facts.
         .testTarget(
-            name: "MEMITTests", dependencies: ["MEMIT", "KnowledgeEditing", "TextEncoders", "Tensors"],
+            name: "MEMITTests", dependencies: ["MEMIT", "EditingTestSupport", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors"],
             exclude: ["Fixtures"]),
         // AlphaEdit on the committed tiny Qwen2 fixture; Linalg for the projector's matrix checks.
         .testTarget(
-            name: "AlphaEditTests", dependencies: ["AlphaEdit", "KnowledgeEditing", "Linalg", "TextEncoders", "Tensors"]),
+            name: "AlphaEditTests", dependencies: ["AlphaEdit", "EditingTestSupport", "KnowledgeEditing", "Linalg", "ModelInterfaces", "TextEncoders", "Tensors"]),
         // UltraEdit on the committed tiny Qwen2 fixture (TextEncoders); Linalg for the direct-form ridge check.
         .testTarget(
-            name: "UltraEditTests", dependencies: ["UltraEdit", "KnowledgeEditing", "Linalg", "TextEncoders", "Tensors"]),
+            name: "UltraEditTests", dependencies: ["UltraEdit", "EditingTestSupport", "KnowledgeEditing", "Linalg", "ModelInterfaces", "TextEncoders", "Tensors"]),
         // MoKus knowledge files, queries and updates; UltraEdit and ROME edit the tiny Qwen2 fixture (TextEncoders).
         .testTarget(
-            name: "MoKusTests", dependencies: ["MoKus", "UltraEdit", "ROME", "KnowledgeEditing", "TextEncoders"],
+            name: "MoKusTests", dependencies: ["MoKus", "EditingTestSupport", "UltraEdit", "ROME", "KnowledgeEditing", "TextEncoders"],
             exclude: ["Fixtures"]),
         // The CLI's commands, parsed and run in-process.
         .testTarget(
             name: "mokusTests",
             dependencies: [
-                "mokus", "KnowledgeEditing", "TextEncoders", "Tokenizers", "Generators", "Imaging", "ModelIO", "Tensors",
+                "mokus", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tokenizers", "Generators", "Imaging", "ModelIO", "Tensors",
                 "Training", // trains the tiny model that complete is tested on
                 "World", "Evaluator", // the world commands (an untrained evaluator for world score's error cases)
             ]),
         .testTarget(
             name: "TextEncodersTests",
-            dependencies: ["TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport"],
+            dependencies: ["TextEncoders", "ModelInterfaces", "ModelIO", "Tensors", "TestSupport"],
             exclude: ["Fixtures"]),
         // GeneratorsTests: parity with diffusers on committed tiny fixtures (ModelIO reads them; the
         // end-to-end sample encodes its prompt with the tiny Qwen2.5-VL of TextEncoders' fixtures);
         // TestSupport for gradient checks.
         .testTarget(
             name: "GeneratorsTests",
-            dependencies: ["Generators", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport", "TextEncoders"],
+            dependencies: ["Generators", "ModelInterfaces", "ModelIO", "Tensors", "TestSupport", "TextEncoders"],
             exclude: ["Fixtures"]),
         // TrainingTests: the loop, checkpoints/resume and LM pretraining; TextEncoders loads the trained
         // models, TestSupport for gradient checks; its fixtures hold the transformers parity checkpoint;
         // Generators runs the rectified-flow objective's transformer by hand.
         .testTarget(
             name: "TrainingTests",
-            dependencies: ["Training", "TextEncoders", "KnowledgeEditing", "ModelIO", "Tensors", "TestSupport", "Generators"],
+            dependencies: ["Training", "TextEncoders", "ModelInterfaces", "ModelIO", "Tensors", "TestSupport", "Generators"],
             exclude: ["Fixtures"]),
         // WorldTests: the world, its text and renders; Imaging and Tensors for the images and tensors it checks;
-        // TextEncoders and Evaluator load the bundled world's trained parts.
-        .testTarget(name: "WorldTests", dependencies: ["World", "Imaging", "Tensors", "TextEncoders", "Evaluator"]),
+        // TextEncoders, Evaluator and Generators load the bundled world's trained parts.
+        .testTarget(name: "WorldTests", dependencies: ["World", "Imaging", "Tensors", "TextEncoders", "Evaluator", "Generators"]),
         // ImagingTests also uses Tensors directly (seeded RandomGenerator, Tensor values).
         // EvaluatorTests: training on shapes drawn in the test, scores, files and errors; Tensors for
         // the images; TestSupport for the network's gradient check.
@@ -218,15 +239,26 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensors"]),
         // LinalgTests also uses Tensors directly (seeded RandomGenerator, Tensor conversions).
         .testTarget(name: "LinalgTests", dependencies: ["Linalg", "Tensors"]),
-        // ModelIOTests also uses Tensors directly (seeded RandomGenerator, DType encode/decode).
-        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "Tensors"], exclude: ["Fixtures"]),
+        // ModelIOTests also uses Tensors directly (seeded RandomGenerator, DType encode/decode);
+        // TestSupport for temporary directories.
+        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "Tensors", "TestSupport"], exclude: ["Fixtures"]),
         // TokenizersTests reads its fixtures (Qwen tokenizer.json, corpus, tiktoken ids) via #filePath.
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
         // KnowledgeEditingTests: hparams, registry, templates, request files; ModelIO for the config
         // errors it checks and the fixture checkpoint's tensor names; Tensors for fake editors' results;
-        // TextEncoders for the tiny random models that layer statistics are computed on.
+        // TextEncoders for the tiny random models; TestSupport for temporary directories; the four
+        // editor plugins for their hparams types (decoded from the EasyEdit fixtures) and registration.
         .testTarget(
-            name: "KnowledgeEditingTests", dependencies: ["KnowledgeEditing", "ModelIO", "Tensors", "TextEncoders"],
+            name: "KnowledgeEditingTests",
+            dependencies: ["KnowledgeEditing", "ModelIO", "ModelInterfaces", "Tensors", "TestSupport", "TextEncoders",
+                           "ROME", "MEMIT", "AlphaEdit", "UltraEdit"],
+            exclude: ["Fixtures"]),
+        // StatisticsTests: corpora, accumulation, files, caching and .npz import (its fixtures, from a
+        // committed numpy script); TextEncoders for the tiny random models statistics are computed on;
+        // ModelIO for the file errors; TestSupport for temporary directories.
+        .testTarget(
+            name: "StatisticsTests",
+            dependencies: ["Statistics", "ModelIO", "ModelInterfaces", "Tensors", "TestSupport", "TextEncoders"],
             exclude: ["Fixtures"]),
     ]
 )

@@ -1,4 +1,5 @@
 import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// AlphaEdit, null-space constrained knowledge editing (Fang et al., ICLR 2025; EasyEdit
@@ -40,7 +41,7 @@ import Tensors
 /// `v_*`, `clamp_norm_factor`, `kl_factor` → the z optimisation. `mom2_update_weight` is unused
 /// (EasyEdit's solve does not read it either). The loss is computed from the model's logits, so
 /// `v_loss_layer` must be the last layer (as in every EasyEdit yaml).
-public struct AlphaEditEditor: KnowledgeEditor {
+public struct AlphaEditEditor: EditorPlugin {
     public static let algorithmName = "AlphaEdit"
 
     public let hyperparameters: AlphaEditHyperparameters
@@ -50,6 +51,11 @@ public struct AlphaEditEditor: KnowledgeEditor {
     public init(_ hyperparameters: AlphaEditHyperparameters, secondMoment: @escaping (Int) throws -> Tensor) {
         self.hyperparameters = hyperparameters
         self.secondMoment = secondMoment
+    }
+
+    /// Reads C_l from `context` for the rewrite module.
+    public init(_ hyperparameters: AlphaEditHyperparameters, context: EditingContext) {
+        self.init(hyperparameters, secondMoment: context.secondMoment(hyperparameters.rewriteModule))
     }
 
     /// The ``EditState/tensors`` entry holding C_p = K_p K_pᵀ for `module`.

@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeEditing
 import Linalg
+import ModelInterfaces
 import Tensors
 
 /// MEMIT, Mass-Editing Memory in a Transformer (Meng et al., ICLR 2023; EasyEdit
@@ -25,7 +26,7 @@ import Tensors
 /// `mom2_update_weight` → λ, `v_*`, `clamp_norm_factor`, `kl_factor` → the z optimisation.
 /// The loss is computed from the model's logits, so `v_loss_layer` must be the last layer (as in
 /// every EasyEdit yaml); ``check(_:encoder:)`` verifies it before any computation.
-public struct MEMITEditor: KnowledgeEditor {
+public struct MEMITEditor: EditorPlugin {
     public static let algorithmName = "MEMIT"
 
     public let hyperparameters: MEMITHyperparameters
@@ -35,6 +36,11 @@ public struct MEMITEditor: KnowledgeEditor {
     public init(_ hyperparameters: MEMITHyperparameters, secondMoment: @escaping (Int) throws -> Tensor) {
         self.hyperparameters = hyperparameters
         self.secondMoment = secondMoment
+    }
+
+    /// Reads C_l from `context` for the rewrite module.
+    public init(_ hyperparameters: MEMITHyperparameters, context: EditingContext) {
+        self.init(hyperparameters, secondMoment: context.secondMoment(hyperparameters.rewriteModule))
     }
 
     public func edit(

@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeEditing
 import Linalg
+import ModelInterfaces
 import Tensors
 
 /// ROME, Rank-One Model Editing (Meng et al., NeurIPS 2022; EasyEdit `easyeditor/models/rome`):
@@ -22,7 +23,7 @@ import Tensors
 /// `context_template_length_params` → the prompts k̄ and v* average over. Layers are processed
 /// in ascending order, each seeing the previous layers' updates; the encoder is restored before
 /// returning and the updates come back as rank-one ``WeightDelta``s.
-public struct ROMEEditor: KnowledgeEditor {
+public struct ROMEEditor: EditorPlugin {
     public static let algorithmName = "ROME"
 
     public let hyperparameters: ROMEHyperparameters
@@ -32,6 +33,13 @@ public struct ROMEEditor: KnowledgeEditor {
     public init(_ hyperparameters: ROMEHyperparameters, secondMoment: ((Int) throws -> Tensor)? = nil) {
         self.hyperparameters = hyperparameters
         self.secondMoment = secondMoment
+    }
+
+    /// Reads C from `context` only when `mom2_adjustment` asks for it.
+    public init(_ hyperparameters: ROMEHyperparameters, context: EditingContext) {
+        self.init(
+            hyperparameters,
+            secondMoment: hyperparameters.usesCovariance ? context.secondMoment(hyperparameters.rewriteModule) : nil)
     }
 
     public func edit(

@@ -57,17 +57,19 @@ struct LifelongNormalizer: Equatable {
         let stored = [names.count, names.mean, names.sumOfSquares].map { state.tensors[$0] }
         if stored.allSatisfy({ $0 == nil }) { return }
         let expected = [[2], [width], [width]]
-        for (name, (tensor, shape)) in zip([names.count, names.mean, names.sumOfSquares], zip(stored, expected))
-        where tensor?.shape != shape {
-            throw UltraEditError.normalizerStateMismatch(name: name, expected: shape, found: tensor?.shape)
+        let tensors = try zip([names.count, names.mean, names.sumOfSquares], zip(stored, expected)).map { name, pair in
+            guard let tensor = pair.0, tensor.shape == pair.1 else {
+                throw UltraEditError.normalizerStateMismatch(name: name, expected: pair.1, found: pair.0?.shape)
+            }
+            return tensor
         }
-        let parts = stored[0]!.scalars
+        let parts = tensors[0].scalars
         guard parts.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 < Float(Self.countRadix) }) else {
             throw UltraEditError.normalizerStateMismatch(name: names.count, expected: [2], found: [2])
         }
         count = Int(parts[0]) * Self.countRadix + Int(parts[1])
-        mean = stored[1]!.scalars.map(Double.init)
-        sumOfSquares = stored[2]!.scalars.map(Double.init)
+        mean = tensors[1].scalars.map(Double.init)
+        sumOfSquares = tensors[2].scalars.map(Double.init)
     }
 
     /// Writes the normaliser into `state` under ``stateNames(keyWidth:valueWidth:)``.

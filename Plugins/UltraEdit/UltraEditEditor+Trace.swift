@@ -1,5 +1,6 @@
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// One request as UltraEdit feeds it to the model: the prompt's tokens, then the tokens of
@@ -46,17 +47,14 @@ extension UltraEditEditor {
     /// - Throws: ``UltraEditError/notALinearWeight(parameter:shape:inputWidth:outputWidth:)``.
     static func moduleWidths(_ modules: [String], probe: [Int], encoder: any TextEncoder) throws -> [ModuleWidth] {
         var hooks = ForwardHooks()
-        for module in modules {
-            hooks.capture(module, .input, at: [0])
-            hooks.capture(module, .output, at: [0])
-        }
+        let captures = modules.map { (input: hooks.capture($0, .input, at: [0]), output: hooks.capture($0, .output, at: [0])) }
         hooks.computeLogits = false
-        let captures = try encoder.forward(TokenBatch([[probe[0]]]), hooks: hooks).captures
-        return try modules.map { module in
+        let pass = try encoder.forward(TokenBatch([[probe[0]]]), hooks: hooks)
+        return try zip(modules, captures).map { module, capture in
             let parameter = ModuleTemplate.weightName(ofModule: module)
             let shape = try encoder.parameter(parameter).shape
-            let input = captures[ModulePoint(module, .input)]!.shape[1]
-            let output = captures[ModulePoint(module, .output)]!.shape[1]
+            let input = try pass[capture.input].shape[1]
+            let output = try pass[capture.output].shape[1]
             guard shape == [output, input] || shape == [input, output] else {
                 throw UltraEditError.notALinearWeight(
                     parameter: parameter, shape: shape, inputWidth: input, outputWidth: output)
@@ -86,14 +84,14 @@ extension UltraEditEditor {
         var hooks = ForwardHooks()
         hooks.logitRows = answerRows.flatMap { $0 }
         let probes = widths.map { tape.variable(Tensor.zeros([rows.count, $0.output])) }
-        for (module, probe) in zip(modules, probes) {
-            hooks.capture(module, .input, at: rows)
+        let inputs = zip(modules, probes).map { module, probe in
             hooks.addDelta(module, at: rows, probe)
+            return hooks.capture(module, .input, at: rows)
         }
         let output = try encoder.forward(batch, hooks: hooks)
-        let loss = output.logits!.crossEntropy(targets: samples.flatMap(\.target))
+        let loss = try output.logits.crossEntropy(targets: samples.flatMap(\.target))
         let gradients = tape.gradients(of: loss, withRespectTo: probes)
-        let keys = modules.map { output.captures[ModulePoint($0, .input)]!.detached() }
+        let keys = try inputs.map { try output[$0].detached() }
         return TracedBatch(loss: loss.item, keys: keys, gradients: gradients, rowCounts: selected.map(\.count))
     }
 }

@@ -1,4 +1,5 @@
 import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// UltraEdit, training-free lifelong editing (Gu et al., 2025; EasyEdit
@@ -27,13 +28,18 @@ import Tensors
 /// written only when the whole call succeeds. Edits are order-dependent through them.
 /// Precision: keys and gradients are Float32 (as UltraEdit casts them); the normaliser updates and
 /// the ridge solve run in Float64.
-public struct UltraEditEditor: KnowledgeEditor {
+public struct UltraEditEditor: EditorPlugin {
     public static let algorithmName = "ULTRAEDIT"
 
     public let hyperparameters: UltraEditHyperparameters
 
     public init(_ hyperparameters: UltraEditHyperparameters) {
         self.hyperparameters = hyperparameters
+    }
+
+    /// UltraEdit needs no layer statistics: its normaliser lives in the ``EditState``.
+    public init(_ hyperparameters: UltraEditHyperparameters, context: EditingContext) {
+        self.init(hyperparameters)
     }
 
     public func edit(
@@ -44,9 +50,13 @@ public struct UltraEditEditor: KnowledgeEditor {
         guard let first = samples.first else { return EditResult(deltas: [], diagnostics: []) }
         let modules = h.innerParameters
         let widths = try Self.moduleWidths(modules, probe: first.prompt, encoder: encoder)
-        var normalizers: [String: LifelongNormalizer] = [:]
-        for width in widths where normalizers[width.name] == nil {
-            normalizers[width.name] = try LifelongNormalizer(state: state, keyWidth: width.input, valueWidth: width.output)
+        // Modules of equal widths share one normaliser (as EasyEdit keys them by shape).
+        var normalizers: [LifelongNormalizer] = [], normalizerOfWidths: [String: Int] = [:]
+        let normalizerOfModule = try widths.map { width in
+            if let shared = normalizerOfWidths[width.name] { return shared }
+            normalizers.append(try LifelongNormalizer(state: state, keyWidth: width.input, valueWidth: width.output))
+            normalizerOfWidths[width.name] = normalizers.count - 1
+            return normalizers.count - 1
         }
         var keys = [[Tensor]](repeating: [], count: modules.count), gradients = keys
         var diagnostics: [EditDiagnostics] = []
@@ -56,7 +66,7 @@ public struct UltraEditEditor: KnowledgeEditor {
             let chunk = Array(samples[start..<min(start + h.subBatchSize, samples.count)])
             let traced = try Self.trace(chunk, modules: modules, widths: widths, selection: h.token, encoder: encoder)
             for index in modules.indices {
-                normalizers[widths[index].name]!.update(keys: traced.keys[index], gradients: traced.gradients[index])
+                normalizers[normalizerOfModule[index]].update(keys: traced.keys[index], gradients: traced.gradients[index])
                 keys[index].append(traced.keys[index])
                 gradients[index].append(traced.gradients[index])
             }
@@ -67,13 +77,13 @@ public struct UltraEditEditor: KnowledgeEditor {
         let deltas = try modules.indices.map { index in
             let k = Tensor.concat(keys[index], axis: 0), g = Tensor.concat(gradients[index], axis: 0)
             let values = Self.pseudoValues(
-                normalizers[widths[index].name]!.normalize(keys: k, gradients: g), learningRate: h.learningRate)
+                normalizers[normalizerOfModule[index]].normalize(keys: k, gradients: g), learningRate: h.learningRate)
             let coefficients = try Self.ridgeCoefficients(keys: k, values: values)       // [n, d_out]
             return try SubjectKeys.update(
                 parameter: widths[index].parameter, weightShape: widths[index].weightShape,
                 values: coefficients.transposedLast, keys: k.transposedLast)
         }
-        for normalizer in normalizers.values { normalizer.write(to: state) }
+        for normalizer in normalizers { normalizer.write(to: state) }
         return EditResult(deltas: deltas, diagnostics: diagnostics)
     }
 

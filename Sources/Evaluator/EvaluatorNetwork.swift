@@ -34,47 +34,47 @@ struct EvaluatorNetwork: Sendable {
         return shapes
     }
 
-    /// Seeded initial parameters: convolutions He-normal (σ = √(2/fan_in)), heads normal with
-    /// σ = 1/√D, biases 0, LayerNorm weight 1.
-    func initialParameters(seed: UInt64) -> [String: Tensor] {
+    /// Seeded initial parameters, in ``parameterShapes`` order: convolutions He-normal
+    /// (σ = √(2/fan_in)), heads normal with σ = 1/√D, biases 0, LayerNorm weight 1.
+    func initialParameters(seed: UInt64) -> [Tensor] {
         var rng = RandomGenerator(seed: seed)
-        var parameters: [String: Tensor] = [:]
-        for (name, shape) in parameterShapes {
-            if name == "norm.weight" {
-                parameters[name] = .ones(shape)
-            } else if name.hasSuffix(".bias") {
-                parameters[name] = .zeros(shape)
-            } else {
-                let fanIn = shape.dropFirst().reduce(1, *)
-                let gain: Float = name.hasPrefix("conv.") ? 2 : 1
-                parameters[name] = rng.normal(shape, standardDeviation: (gain / Float(fanIn)).squareRoot())
-            }
+        return parameterShapes.map { name, shape in
+            if name == "norm.weight" { return .ones(shape) }
+            if name.hasSuffix(".bias") { return .zeros(shape) }
+            let fanIn = shape.dropFirst().reduce(1, *)
+            let gain: Float = name.hasPrefix("conv.") ? 2 : 1
+            return rng.normal(shape, standardDeviation: (gain / Float(fanIn)).squareRoot())
         }
-        return parameters
     }
 
-    /// f: `[B, D]` LayerNorm-ed pooled features of `[B, 3, H, W]` images.
-    func features(_ images: Tensor, _ p: [String: Tensor]) -> Tensor {
+    // Positions in ``parameterShapes`` order: each layer's weight, then its bias.
+    private func convolution(_ i: Int) -> Int { 2 * i }
+    private var norm: Int { 2 * configuration.channels.count }
+    private func head(_ a: Int) -> Int { norm + 2 + 2 * a }
+
+    /// f: `[B, D]` LayerNorm-ed pooled features of `[B, 3, H, W]` images; `p` holds the
+    /// parameters in ``parameterShapes`` order.
+    func features(_ images: Tensor, _ p: [Tensor]) -> Tensor {
         let padding = ConvolutionPadding((configuration.kernelSize - 1) / 2)
         var h = images * 2 - 1
         for (i, stride) in configuration.strides.enumerated() {
-            h = h.conv2d(weight: p["conv.\(i).weight"]!, bias: p["conv.\(i).bias"]!, stride: stride, padding: padding)
+            h = h.conv2d(weight: p[convolution(i)], bias: p[convolution(i) + 1], stride: stride, padding: padding)
                 .relu()
         }
         return h.mean(axes: [2, 3])
-            .layerNorm(weight: p["norm.weight"]!, bias: p["norm.bias"]!, epsilon: configuration.layerNormEpsilon)
+            .layerNorm(weight: p[norm], bias: p[norm + 1], epsilon: configuration.layerNormEpsilon)
     }
 
     /// zₐ: `[B, Kₐ]` logits of every attribute, in schema order.
-    func logits(features: Tensor, _ p: [String: Tensor]) -> [Tensor] {
+    func logits(features: Tensor, _ p: [Tensor]) -> [Tensor] {
         configuration.schema.attributes.indices.map { a in
-            features.matmul(p["heads.\(a).weight"]!, transposeOther: true) + p["heads.\(a).bias"]!
+            features.matmul(p[head(a)], transposeOther: true) + p[head(a) + 1]
         }
     }
 
     /// L = Σₐ CE(zₐ, yₐ), each cross-entropy averaged over the batch. `labels[a]` holds attribute
     /// a's class index for every image.
-    func loss(_ images: Tensor, labels: [[Int]], _ p: [String: Tensor]) -> Tensor {
+    func loss(_ images: Tensor, labels: [[Int]], _ p: [Tensor]) -> Tensor {
         let heads = logits(features: features(images, p), p)
         return zip(heads, labels).map { $0.crossEntropy(targets: $1) }.reduce(Tensor(0), +)
     }

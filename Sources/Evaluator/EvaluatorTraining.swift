@@ -67,8 +67,7 @@ extension ImageEvaluator {
     ) throws -> ImageEvaluator {
         try options.validate()
         let initial = ImageEvaluator(configuration: configuration, seed: options.seed)
-        let names = initial.network.parameterShapes.map(\.name)
-        var values = names.map { initial.parameters[$0]! }
+        var values = initial.parameters
         var optimizer = AdamW(
             schedule: .warmupCosine(
                 peak: options.learningRate, warmupSteps: Swift.min(options.warmupSteps, options.steps),
@@ -82,7 +81,7 @@ extension ImageEvaluator {
             let labels = try batch.labelsByAttribute(schema: configuration.schema)
             let tape = Tape()
             let tracked = values.map { tape.variable($0) }
-            let loss = initial.network.loss(batch.images, labels: labels, Dictionary(uniqueKeysWithValues: zip(names, tracked)))
+            let loss = initial.network.loss(batch.images, labels: labels, tracked)
             guard loss.item.isFinite else { throw EvaluatorError.nonFiniteLoss(step: step, loss: loss.item) }
             let gradients = tape.gradients(of: loss, withRespectTo: tracked)
             optimizer.step(parameters: &values, gradients: gradients)
@@ -92,6 +91,6 @@ extension ImageEvaluator {
                 step: step + 1, totalSteps: options.steps, loss: loss.item,
                 imagesPerSecond: seconds > 0 ? Double(images) / seconds : 0))
         }
-        return ImageEvaluator(configuration: configuration, parameters: Dictionary(uniqueKeysWithValues: zip(names, values)))
+        return ImageEvaluator(configuration: configuration, parameters: values)
     }
 }

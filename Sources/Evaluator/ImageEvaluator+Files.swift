@@ -22,7 +22,7 @@ extension ImageEvaluator {
         let configurationURL = directory.appending(path: Self.configurationFileName)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let entries = network.parameterShapes.map { SafetensorsEntry($0.name, parameters[$0.name]!, storedAs: storage) }
+            let entries = zip(network.parameterShapes, parameters).map { SafetensorsEntry($0.name, $1, storedAs: storage) }
             try SafetensorsWriter.write(entries, to: weightsURL, metadata: ["format": "pt"])
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -62,7 +62,7 @@ extension ImageEvaluator {
                 expected: expectedSchema.attributes.map { "\($0.name)\($0.classes)" },
                 found: configuration.schema.attributes.map { "\($0.name)\($0.classes)" })
         }
-        var parameters: [String: Tensor] = [:]
+        var parameters: [Tensor] = []
         do {
             let file = try SafetensorsFile(url: weightsURL)
             for (name, shape) in EvaluatorNetwork(configuration: configuration).parameterShapes {
@@ -78,7 +78,7 @@ extension ImageEvaluator {
                 }
                 guard finite else { throw EvaluatorError.nonFiniteWeight(file: weightsPath, tensor: name) }
                 // Own the values: the file's mapping is not kept open after loading.
-                parameters[name] = Tensor(shape: shape, scalars: tensor.scalars)
+                parameters.append(Tensor(shape: shape, scalars: tensor.scalars))
             }
         } catch let error as ModelIOError {
             throw EvaluatorError.corruptedFile(path: weightsPath, reason: error.description)

@@ -22,8 +22,8 @@ public struct ImageEvaluator: Sendable {
     public static let inferenceBatchSize = 128
 
     public let configuration: EvaluatorConfiguration
-    /// The parameters by name (see the network's naming in the module documentation).
-    let parameters: [String: Tensor]
+    /// The parameters in the network's ``EvaluatorNetwork/parameterShapes`` order (names in its documentation).
+    let parameters: [Tensor]
     let network: EvaluatorNetwork
 
     /// A new, untrained evaluator with seeded initial parameters.
@@ -32,7 +32,7 @@ public struct ImageEvaluator: Sendable {
         self.init(configuration: configuration, parameters: network.initialParameters(seed: seed))
     }
 
-    init(configuration: EvaluatorConfiguration, parameters: [String: Tensor]) {
+    init(configuration: EvaluatorConfiguration, parameters: [Tensor]) {
         self.configuration = configuration
         self.parameters = parameters
         network = EvaluatorNetwork(configuration: configuration)
@@ -41,7 +41,7 @@ public struct ImageEvaluator: Sendable {
     public var schema: AttributeSchema { configuration.schema }
 
     /// Number of scalar parameters.
-    public var parameterCount: Int { parameters.values.reduce(0) { $0 + $1.count } }
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
     /// Classification and embedding of every image.
     ///

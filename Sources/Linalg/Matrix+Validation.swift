@@ -42,14 +42,19 @@ extension Matrix {
 
     /// Calls `body` with the base address of the (non-empty) storage, mutable.
     mutating func withMutableBase<R>(_ body: (UnsafeMutablePointer<Scalar>) -> R) -> R {
-        precondition(!scalars.isEmpty, "Matrix: LAPACK called on an empty \(rows)×\(columns) matrix")
-        return scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+        let (rows, columns) = (rows, columns)
+        return scalars.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { preconditionFailure("Matrix: LAPACK called on an empty \(rows)×\(columns) matrix") }
+            return body(base)
+        }
     }
 
     /// Calls `body` with the base address of the (non-empty) storage.
     func withBase<R>(_ body: (UnsafePointer<Scalar>) -> R) -> R {
-        precondition(!scalars.isEmpty, "Matrix: BLAS called on an empty \(rows)×\(columns) matrix")
-        return scalars.withUnsafeBufferPointer { body($0.baseAddress!) }
+        scalars.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { preconditionFailure("Matrix: BLAS called on an empty \(rows)×\(columns) matrix") }
+            return body(base)
+        }
     }
 }
 

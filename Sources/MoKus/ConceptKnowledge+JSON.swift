@@ -31,11 +31,8 @@ extension ConceptKnowledge {
     }
 
     private static func concept(_ object: [String: Any], path: String, file: String) throws -> ConceptKnowledge {
-        func string(_ key: String, required: Bool) throws -> String? {
-            guard let value = object[key], !(value is NSNull) else {
-                if required { throw MoKusError.missingField(file: file, field: path + key, line: nil) }
-                return nil
-            }
+        func string(_ key: String) throws -> String? {
+            guard let value = object[key], !(value is NSNull) else { return nil }
             guard let text = value as? String else {
                 throw MoKusError.wrongType(file: file, field: path + key, expected: "a string", found: typeName(value))
             }
@@ -43,8 +40,10 @@ extension ConceptKnowledge {
             guard !trimmed.isEmpty else { throw MoKusError.missingField(file: file, field: path + key, line: nil) }
             return trimmed
         }
-        let anchor = try string("anchor", required: true)!
-        let concept = try string("concept", required: false) ?? anchor
+        guard let anchor = try string("anchor") else {
+            throw MoKusError.missingField(file: file, field: path + "anchor", line: nil)
+        }
+        let concept = try string("concept") ?? anchor
         guard let value = object["knowledge"] else {
             throw MoKusError.missingField(file: file, field: path + "knowledge", line: nil)
         }

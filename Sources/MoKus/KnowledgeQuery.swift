@@ -1,4 +1,5 @@
 import Foundation
+import Generators
 
 /// Turns a knowledge statement into the question whose answer the update writes
 /// (reference A.6: q = "What is {k}?", answer y = the anchor).
@@ -7,19 +8,16 @@ public struct KnowledgeQuery: Sendable, Equatable {
     public enum ChatTemplate: String, Sendable, CaseIterable {
         /// The bare question, as EasyEdit edits it.
         case none
-        /// Qwen-Image's text-encoding template (diffusers `QwenImagePipeline`): the system prompt,
-        /// the question as the user turn, then the opened assistant turn, whose first token is
-        /// where the anchor is predicted.
+        /// Qwen-Image's text-encoding template (diffusers `QwenImagePipeline`, the generator's
+        /// ``PromptTemplate/qwenImage``): the system prompt, the question as the user turn, then the
+        /// opened assistant turn, whose first token is where the anchor is predicted.
         case qwenImage = "qwen-image"
 
         /// `{}` stands for the question.
         public var format: String {
             switch self {
             case .none: "{}"
-            case .qwenImage:
-                "<|im_start|>system\nDescribe the image by detailing the color, shape, size, texture, quantity, text, "
-                    + "spatial relationships of the objects and background:<|im_end|>\n<|im_start|>user\n{}<|im_end|>\n"
-                    + "<|im_start|>assistant\n"
+            case .qwenImage: PromptTemplate.qwenImage.text
             }
         }
     }
@@ -45,7 +43,7 @@ public struct KnowledgeQuery: Sendable, Equatable {
     }
 
     /// The answer the edit writes: the anchor with one leading space (the convention of the
-    /// editors and of ``KnowledgeEditing/TeacherForcing``: the answer continues the prompt as a new word).
+    /// editors and of ``ModelInterfaces/TeacherForcing``: the answer continues the prompt as a new word).
     public static func target(anchor: String) -> String {
         " " + anchor.trimmingCharacters(in: .whitespaces)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
 
 /// MoKus stage 2, textual knowledge updating (reference A.2, A.4): every knowledge statement of
 /// every concept becomes one edit request q_i ↦ " anchor", applied sequentially, one request per
@@ -21,7 +22,7 @@ public enum KnowledgeUpdate {
     /// Checks every request, measures, edits sequentially through `session`, measures again.
     ///
     /// Nothing is edited when `editor.check` refuses any request. Measurements per query: greedy
-    /// exact match (``KnowledgeEditing/TeacherForcing/greedyExactMatch(prompt:answer:encoder:)``:
+    /// exact match (``ModelInterfaces/TeacherForcing/greedyExactMatch(prompt:answer:encoder:)``:
     /// does greedy decoding produce the anchor's tokens) and the anchor's mean per-token
     /// log-probability under teacher forcing, before the first edit and after the last.
     ///

@@ -11,6 +11,21 @@ public enum ModelIOError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Writing, syncing or renaming an output file failed; nothing was left half-written.
     case writeFailed(file: String, reason: String)
 
+    // MARK: NumPy .npy arrays and .npz archives
+
+    /// The file is not a readable zip archive (or an entry fails its checksum).
+    case unreadableArchive(file: String, reason: String)
+    /// The archive has no `<key>.npy` entry.
+    case missingArray(file: String, key: String, available: [String])
+    /// An `.npy` header does not follow the format (magic, version, length, dictionary).
+    case malformedArray(file: String, key: String, reason: String)
+    /// An array's element type is not one of those accepted for it.
+    case unsupportedArrayType(file: String, key: String, expected: [String], found: String)
+    /// An array's shape is not the one required.
+    case wrongArrayShape(file: String, key: String, expected: String, found: [Int])
+    /// An array's data ends before (or runs past) the size its header declares.
+    case arrayDataSize(file: String, key: String, expectedBytes: Int, foundBytes: Int)
+
     // MARK: safetensors layout
 
     /// The file is shorter than the 8-byte header-length prefix.
@@ -62,6 +77,15 @@ public enum ModelIOError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A tensor handed to a writer is unusable (duplicate or reserved name, wrong byte count).
     case invalidTensorForWriting(tensor: String, reason: String)
 
+    // MARK: Strict loading against a model's declared parameters (StrictCheckpoint)
+
+    /// The checkpoint lacks a tensor the model needs.
+    case missingTensor(directory: String, name: String)
+    /// The checkpoint holds a tensor the model does not use.
+    case unexpectedTensor(directory: String, name: String)
+    /// A tensor's shape differs from the one the model's configuration implies.
+    case tensorShapeMismatch(name: String, expected: [Int], found: [Int])
+
     // MARK: Configuration files
 
     /// A top-level key that the configuration type does not know; `suggestion` is the nearest
@@ -85,6 +109,19 @@ public enum ModelIOError: Error, CustomStringConvertible, Equatable, Sendable {
             "\(file): cannot read file: \(reason)"
         case let .writeFailed(file, reason):
             "\(file): cannot write file: \(reason)"
+        case let .unreadableArchive(file, reason):
+            "\(file): not a readable .npz (zip) archive: \(reason)"
+        case let .missingArray(file, key, available):
+            "\(file): no array \"\(key)\" (archive holds: \(available.joined(separator: ", ")))"
+        case let .malformedArray(file, key, reason):
+            "\(file): array \"\(key)\": malformed .npy data: \(reason)"
+        case let .unsupportedArrayType(file, key, expected, found):
+            "\(file): array \"\(key)\" has dtype '\(found)', expected "
+                + expected.map { "'\($0)'" }.joined(separator: " or ")
+        case let .wrongArrayShape(file, key, expected, found):
+            "\(file): array \"\(key)\" has shape \(found), expected \(expected)"
+        case let .arrayDataSize(file, key, expectedBytes, foundBytes):
+            "\(file): array \"\(key)\" needs \(expectedBytes) data bytes, found \(foundBytes)"
         case let .fileTooShort(file, size):
             "\(file): \(size) bytes is too short for a safetensors file (needs at least 8 bytes)"
         case let .headerLengthOutOfRange(file, declared, available):
@@ -129,6 +166,12 @@ public enum ModelIOError: Error, CustomStringConvertible, Equatable, Sendable {
             "tensor '\(tensor)' appears in several files: \(files.joined(separator: ", "))"
         case let .invalidTensorForWriting(tensor, reason):
             "cannot write tensor '\(tensor)': \(reason)"
+        case let .missingTensor(directory, name):
+            "\(directory): checkpoint has no tensor \"\(name)\", which the architecture needs"
+        case let .unexpectedTensor(directory, name):
+            "\(directory): checkpoint tensor \"\(name)\" is not part of the architecture"
+        case let .tensorShapeMismatch(name, expected, found):
+            "tensor \"\(name)\": expected shape \(expected), found \(found)"
         case let .unknownConfigKey(file, key, line, validKeys, suggestion):
             "\(file)\(line.map { ":\($0)" } ?? ""): unknown key '\(key)'"
                 + (suggestion.map { Self.didYouMean([$0]) } ?? ".")

@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
 import Tensors
 
@@ -75,10 +75,10 @@ public final class TransformerTextEncoder: TextEncoder {
         }
         do {
             let final = try architecture.hiddenStates(ids: ids, batch: batch, weights: weights, context: context)
-            if hooks.finalHiddenState { context.output.finalHiddenState = final }
+            if hooks.finalHiddenState { context.output.setFinalHiddenState(final) }
             if hooks.computeLogits {
                 let selected = hooks.logitRows.map { final.reshaped([-1, info.hiddenSize]).indexSelect(axis: 0, $0) } ?? final
-                context.output.logits = try architecture.logits(selected, weights: weights, context: context)
+                context.output.setLogits(try architecture.logits(selected, weights: weights, context: context))
             }
         } catch is ForwardContext.Stop {
             // The pass ended at `stopAfter`; captures so far are in the output.

@@ -13,7 +13,7 @@ enum ByteLevel {
             if printable {
                 characters[byte] = Unicode.Scalar(UInt8(byte))
             } else {
-                characters[byte] = Unicode.Scalar(nextUnprintable)!
+                characters[byte] = Unicode.Scalar(nextUnprintable) ?? "\u{FFFD}"   // 256…323: always valid
                 nextUnprintable += 1
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Generators
 import ModelIO
+import ModelInterfaces
 import Tensors
 import Training
 import World

@@ -1,6 +1,8 @@
 import AlphaEdit
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
+import Statistics
 import Tensors
 import TextEncoders
 import UltraEdit

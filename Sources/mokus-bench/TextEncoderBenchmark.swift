@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 import TextEncoders
 
@@ -57,7 +57,7 @@ enum TextEncoderBenchmark {
             let delta = tape.variable(Tensor.zeros([batchSize * length, encoder.info.hiddenSize]))
             var hooks = ForwardHooks()
             hooks.addDelta(embedding, at: Array(0..<(batchSize * length)), delta)
-            let logits = try encoder.forward(batch, hooks: hooks).logits!
+            let logits = try encoder.forward(batch, hooks: hooks).logits
             let loss = logits.reshaped([batchSize * length, -1]).crossEntropy(targets: targets)
             _ = tape.gradients(of: loss, withRespectTo: [delta])
         }

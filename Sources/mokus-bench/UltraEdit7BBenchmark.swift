@@ -1,5 +1,6 @@
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 import TextEncoders
 import UltraEdit

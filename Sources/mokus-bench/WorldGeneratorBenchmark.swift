@@ -2,6 +2,7 @@ import Foundation
 import Generators
 import KnowledgeEditing
 import ModelIO
+import ModelInterfaces
 import Tensors
 import TextEncoders
 import World

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import TextEncoders
 
 extension Mokus {
@@ -48,7 +48,7 @@ struct GreedyCompletion {
         var hooks = ForwardHooks()
         while generated.count < maxTokens {
             hooks.logitRows = [ids.count - 1]
-            let next = try encoder.forward(TokenBatch([ids]), hooks: hooks).logits!.reshaped([1, -1]).argmax(axis: 1)[0]
+            let next = try encoder.forward(TokenBatch([ids]), hooks: hooks).logits.reshaped([1, -1]).argmax(axis: 1)[0]
             if stops.contains(next) {
                 return GreedyCompletion(tokens: generated, text: try encoder.detokenize(generated), stopped: true)
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KnowledgeEditing
+import Statistics
 import TextEncoders
 
 extension Mokus {
@@ -17,31 +18,18 @@ extension Mokus {
                 each replayable on the base model), and --save-model needs a single batch.
                 """)
 
-        @Option(help: ArgumentHelp("EasyEdit hparams YAML (alg_name selects the editor).", valueName: "file"))
-        var hparams: String
+        @OptionGroup var editing: EditingOptions
         @Option(help: ArgumentHelp("Requests JSON (EasyEdit, ZsRE or CounterFact layout).", valueName: "file"))
         var requests: String
-        @Option(help: ArgumentHelp(
-            "Checkpoint directory; default: the hparams file's model_name, else the bundled world's text encoder.",
-            valueName: "dir"))
-        var model: String?
         @Flag(help: "Keep every edit (lifelong editing) instead of restoring after each.") var sequential = false
         @Flag(help: "Measure EasyEdit's metrics before and after editing.") var eval = false
         @Option(help: "With --sequential: evaluate after-each edit or after-all edits (default after-all).")
         var evalSchedule: EditEvaluation.Schedule?
-        @Option(help: ArgumentHelp(
-            "Text corpus (plain text or JSONL with a text field) for layer statistics; default: the hparams file's "
-                + "mom2_dataset when it names a file.", valueName: "file"))
-        var corpus: String?
-        @Option(help: ArgumentHelp("Statistics cache directory; default: the hparams file's stats_dir.", valueName: "dir"))
-        var statsDir: String?
-        @Option(help: ArgumentHelp("A statistics file to use for its module (from `mokus stats`); repeatable.", valueName: "file"))
-        var stats: [String] = []
         @Option(help: ArgumentHelp("Write the edits (deltas, requests, hparams) to this file.", valueName: "file"))
         var saveEdits: String?
         @Option(help: ArgumentHelp("Write the edited model as a checkpoint directory.", valueName: "dir"))
         var saveModel: String?
-        @Flag(help: "Print machine-readable JSON on stdout.") var json = false
+        @OptionGroup var output: JSONOutputOption
         @OptionGroup var progress: ProgressOptions
 
         func validate() throws {
@@ -56,19 +44,14 @@ extension Mokus {
         private var schedule: EditEvaluation.Schedule { sequential ? evalSchedule ?? .afterAll : .afterEach }
 
         func run() throws {
-            let file = try HyperparameterFile(contentsOf: URL(fileURLWithPath: hparams))
-            let header = try file.decode(ModelHeader.self, keys: file.keys.map(\.name))
-            let encoder = try TextEncoderLoader.load(
-                directory: try (model ?? header.modelName).map { URL(fileURLWithPath: $0, isDirectory: true) }
-                    ?? EmbeddedModels.textEncoder())
-            let requestList = try EditRequestFile(contentsOf: URL(fileURLWithPath: requests)).requests
             let reporter = progress.reporter
-            let editor = try Editors.editor(
-                for: file, header: header, encoder: encoder, corpus: corpus, statsDir: statsDir, stats: stats, progress: reporter)
+            let run = try editing.prepare(progress: reporter)
+            let (file, encoder, editor, batchSize) = (run.file, run.encoder, run.editor, run.settings.batchSize ?? 1)
+            let requestList = try EditRequestFile(contentsOf: URL(fileURLWithPath: requests)).requests
             try editor.check(requestList, encoder: encoder)   // every request, before the first edit
             let session = EditSession(encoder: encoder)
-            let batches = stride(from: 0, to: requestList.count, by: header.batchSize ?? 1).map {
-                Array(requestList[$0..<min($0 + (header.batchSize ?? 1), requestList.count)])
+            let batches = stride(from: 0, to: requestList.count, by: batchSize).map {
+                Array(requestList[$0..<min($0 + batchSize, requestList.count)])
             }
             if saveModel != nil && !sequential && batches.count > 1 {
                 throw ValidationError("--save-model without --sequential saves one batch's edits, but the requests make "
@@ -102,7 +85,7 @@ extension Mokus {
             }
             if sequential { try saveOutputs(session, encoder: encoder, hyperparameters: file.text, batch: nil) }
             try report(requestList, pre: pre, post: post.compactMap { $0 }, seconds: seconds, algorithm: file.algorithmName,
-                       batchSize: header.batchSize ?? 1)
+                       batchSize: batchSize)
         }
 
         /// Writes --save-edits and --save-model for the session's current edits; `batch` numbers the
@@ -127,7 +110,7 @@ extension Mokus {
             let summary = EditEvaluation.summary(reports)
             let unit = batchSize == 1 ? "single edits" : "batches of \(batchSize)"
             let mode = sequential ? "sequential \(unit)" : "\(unit) with restore"
-            if json {
+            if output.json {
                 var object: [String: Any] = ["algorithm": algorithm, "requests": requests.count, "mode": mode,
                                              "edit_seconds": seconds]
                 if eval {

@@ -2,76 +2,31 @@ import AlphaEdit
 import Foundation
 import KnowledgeEditing
 import MEMIT
+import ModelInterfaces
 import ROME
+import Statistics
 import Tensors
 import UltraEdit
 
-/// The composition root: every editor this build ships, registered by EasyEdit `alg_name`.
+/// The composition root: every editor this build ships, registered by its EasyEdit `alg_name`.
 /// Adding an editor plugin means adding its target to the `mokus` dependencies and one
-/// `register` call here.
+/// `register` line here.
 enum Editors {
-    static func registry(statistics: StatisticsSource) -> EditorRegistry {
+    static let registry: EditorRegistry = {
         var registry = EditorRegistry()
-        registry.register(ROMEEditor.algorithmName) { file in
-            let h = try file.decode(ROMEHyperparameters.self)
-            return ROMEEditor(h, secondMoment: h.usesCovariance ? statistics.secondMoment(h.rewriteModule) : nil)
-        }
-        registry.register(MEMITEditor.algorithmName) { file in
-            let h = try file.decode(MEMITHyperparameters.self)
-            return MEMITEditor(h, secondMoment: statistics.secondMoment(h.rewriteModule))
-        }
-        registry.register(AlphaEditEditor.algorithmName) { file in
-            let h = try file.decode(AlphaEditHyperparameters.self)
-            return AlphaEditEditor(h, secondMoment: statistics.secondMoment(h.rewriteModule))
-        }
-        registry.register(UltraEditEditor.algorithmName) { file in
-            UltraEditEditor(try file.decode(UltraEditHyperparameters.self))
-        }
+        registry.register(ROMEEditor.self)
+        registry.register(MEMITEditor.self)
+        registry.register(AlphaEditEditor.self)
+        registry.register(UltraEditEditor.self)
         return registry
-    }
-
-    /// The editor `file` names, its statistics computed or read as the file's header says unless
-    /// overridden: `corpus` (else `mom2_dataset` when it names a file), `statsDir` (else `stats_dir`,
-    /// else data/stats), statistics files `stats`.
-    static func editor(
-        for file: HyperparameterFile, header: ModelHeader, encoder: any TextEncoder, corpus: String? = nil,
-        statsDir: String? = nil, stats: [String] = [], progress: (any ProgressReporter)?
-    ) throws -> any KnowledgeEditor {
-        let statistics = StatisticsSource(
-            encoder: encoder, cacheDirectory: URL(fileURLWithPath: statsDir ?? header.statisticsDirectory ?? "data/stats"),
-            corpus: (corpus ?? header.localDataset).map { TextCorpus(url: URL(fileURLWithPath: $0), jsonField: "text") },
-            budget: StatisticsBudget(maxDocuments: header.sampleCount), files: stats.map { URL(fileURLWithPath: $0) },
-            progress: progress)
-        return try registry(statistics: statistics).editor(for: file)
-    }
+    }()
 }
-
-/// The hparams keys the CLI itself reads (any editor's file has them), decoded leniently.
-struct ModelHeader: Decodable {
-    var modelName: String?
-    var statisticsDirectory: String?
-    var sampleCount: Int?
-    var batchSize: Int?
-    /// `mom2_dataset`: EasyEdit's dataset name ("wikipedia"), or here also a local corpus file.
-    var dataset: String?
-
-    enum CodingKeys: String, CodingKey {
-        case modelName = "model_name", statisticsDirectory = "stats_dir", sampleCount = "mom2_n_samples"
-        case batchSize = "batch_size", dataset = "mom2_dataset"
-    }
-
-    /// `mom2_dataset` when it names an existing file (relative to the working directory).
-    var localDataset: String? {
-        dataset.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
-    }
-}
-
 
 /// Where editors get C = E[k kᵀ]: a statistics file per layer, cached under the model's
 /// fingerprint, computed on first use from a local corpus.
 ///
-/// Used from one thread (the CLI's); `@unchecked Sendable` so the registry's factories can hold it.
-final class StatisticsSource: @unchecked Sendable {
+/// Used from one thread (the CLI's), handed to editors in their ``EditingContext``.
+final class StatisticsSource: SecondMomentProvider {
     let encoder: any TextEncoder
     let cache: StatisticsCache
     let corpus: TextCorpus?
@@ -92,17 +47,15 @@ final class StatisticsSource: @unchecked Sendable {
         self.progress = progress
     }
 
-    /// C for the module a template names at each layer: from a given file for that module
+    /// C for the module a template names at `layer`: from a given file for that module
     /// (checked against this model's fingerprint and the module's width), else from the cache,
     /// else computed from the corpus.
-    func secondMoment(_ template: ModuleTemplate) -> (Int) throws -> Tensor {
-        { layer in
-            let module = try template.resolve(layer: layer, in: self.encoder.info)
-            if let known = self.loaded[module] { return known }
-            let moment = try self.load(module)
-            self.loaded[module] = moment
-            return moment
-        }
+    func secondMoment(of template: ModuleTemplate, layer: Int) throws -> Tensor {
+        let module = try template.resolve(layer: layer, in: encoder.info)
+        if let known = loaded[module] { return known }
+        let moment = try load(module)
+        loaded[module] = moment
+        return moment
     }
 
     private func load(_ module: String) throws -> Tensor {

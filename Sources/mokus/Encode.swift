@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import KnowledgeEditing
-import TextEncoders
+import ModelInterfaces
 import Tensors
+import TextEncoders
 import Tokenizers
 
 extension Mokus {
@@ -17,7 +17,7 @@ extension Mokus {
                 completion: .file())
         var textFile: String?
         @Option(help: "How many next-token candidates to print.") var top = 5
-        @Flag(help: "Print machine-readable JSON on stdout.") var json = false
+        @OptionGroup var output: JSONOutputOption
 
         func validate() throws {
             guard (text == nil) != (textFile == nil) else { throw ValidationError("Give exactly one of --text or --text-file.") }
@@ -26,10 +26,10 @@ extension Mokus {
 
         func run() throws {
             let encoder = try loadEncoder(model)
-            let texts = try text.map { [$0] } ?? TextLines.read(contentsOf: URL(fileURLWithPath: textFile!))
+            let texts = try text.map { [$0] } ?? textFile.map { try TextLines.read(contentsOf: URL(fileURLWithPath: $0)) } ?? []
             for line in texts {
                 let result = try NextTokens.compute(encoder, text: line, count: top)
-                if json {
+                if output.json {
                     try printJSON(result.json)
                 } else {
                     print("text: \(line.debugDescription)")
@@ -54,7 +54,7 @@ struct NextTokens {
     static func compute(_ encoder: any TextEncoder, text: String, count: Int) throws -> NextTokens {
         let ids = try encoder.tokenize(text)
         guard !ids.isEmpty else { throw ValidationError("The text encodes to no tokens.") }
-        let logits = try encoder.forward(TokenBatch([ids])).logits!
+        let logits = try encoder.forward(TokenBatch([ids])).logits
         let vocabulary = logits.shape[2]
         let last = logits.slice(axis: 1, (ids.count - 1)..<ids.count).reshaped([vocabulary]).logSoftmax().scalars
         let best = last.indices.sorted { last[$0] > last[$1] }.prefix(count)

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Generators
 import Imaging
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
 import Tensors
 import TextEncoders

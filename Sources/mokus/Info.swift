@@ -10,12 +10,12 @@ extension Mokus {
             abstract: "List a model's modules and parameter shapes and dtypes.")
 
         @OptionGroup var model: ModelOptions
-        @Flag(help: "Print machine-readable JSON on stdout.") var json = false
+        @OptionGroup var output: JSONOutputOption
 
         func run() throws {
             let encoder = try loadEncoder(model)
             let info = encoder.info
-            if json {
+            if output.json {
                 try printJSON([
                     "model_type": info.modelType, "hidden_size": info.hiddenSize, "num_layers": info.layerCount,
                     "vocab_size": info.vocabularySize, "layer_module_template": info.layerModuleTemplate,

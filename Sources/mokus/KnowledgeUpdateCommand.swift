@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KnowledgeEditing
 import MoKus
+import Statistics
 import TextEncoders
 
 extension Mokus {
@@ -18,21 +19,16 @@ extension Mokus {
                 with the edits in --out/mokus-edits.safetensors. See docs/mokus.md.
                 """)
 
-        @Option(help: ArgumentHelp("EasyEdit hparams YAML (alg_name selects the editor).", valueName: "file"))
-        var hparams: String
+        @OptionGroup var editing: EditingOptions
         @Option(help: ArgumentHelp("Knowledge file: JSON or the text format of docs/mokus.md.", valueName: "file"))
         var knowledge: String
         @Option(help: ArgumentHelp("New checkpoint directory for the edited encoder.", valueName: "dir"))
         var out: String
-        @Option(help: ArgumentHelp("Checkpoint directory; default: the hparams file's model_name.", valueName: "dir"))
-        var model: String?
         @Option(help: "Query template; {knowledge} is replaced by each statement.")
         var template = KnowledgeQuery.defaultTemplate
         @Option(help: "Chat wrapping of the query: qwen-image or none.")
         var chatTemplate: KnowledgeQuery.ChatTemplate = .none
-        @Option(help: ArgumentHelp("Text corpus for layer statistics (locate-then-edit editors only).", valueName: "file"))
-        var corpus: String?
-        @Flag(help: "Print machine-readable JSON on stdout.") var json = false
+        @OptionGroup var output: JSONOutputOption
         @OptionGroup var progress: ProgressOptions
 
         func validate() throws {
@@ -43,24 +39,15 @@ extension Mokus {
         }
 
         func run() throws {
-            let file = try HyperparameterFile(contentsOf: URL(fileURLWithPath: hparams))
-            let header = try file.decode(ModelName.self, keys: file.keys.map(\.name))
             let concepts = try ConceptKnowledge.read(contentsOf: URL(fileURLWithPath: knowledge))
             let query = try KnowledgeQuery(template: template, chatTemplate: chatTemplate)
-            let modelDirectory = try (model ?? header.modelName).map { URL(fileURLWithPath: $0, isDirectory: true) }
-                ?? EmbeddedModels.textEncoder()
-            let encoder = try TextEncoderLoader.load(directory: modelDirectory)
-            let statistics = StatisticsSource(
-                encoder: encoder, cacheDirectory: URL(fileURLWithPath: header.statisticsDirectory ?? "data/stats"),
-                corpus: corpus.map { TextCorpus(url: URL(fileURLWithPath: $0), jsonField: "text") },
-                budget: StatisticsBudget(maxDocuments: header.sampleCount), progress: progress.reporter)
-            let editor = try Editors.registry(statistics: statistics).editor(for: file)
-            let session = EditSession(encoder: encoder)
+            let run = try editing.prepare(progress: progress.reporter)
+            let session = EditSession(encoder: run.encoder)
             let report = try KnowledgeUpdate.run(
-                concepts, query: query, editor: editor, session: session, progress: progress.reporter)
-            try KnowledgeUpdate.save(encoder, session: session, to: URL(fileURLWithPath: out, isDirectory: true),
-                                     hyperparameters: file.text)
-            if json {
+                concepts, query: query, editor: run.editor, session: session, progress: progress.reporter)
+            try KnowledgeUpdate.save(run.encoder, session: session, to: URL(fileURLWithPath: out, isDirectory: true),
+                                     hyperparameters: run.file.text)
+            if output.json {
                 try printJSON(try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)))
             } else {
                 print("\(report.algorithm): \(report.rows.count) knowledge edit(s), "
@@ -68,17 +55,6 @@ extension Mokus {
                 print(report.table)
             }
         }
-    }
-}
-
-/// The hparams keys this command reads itself, decoded leniently.
-private struct ModelName: Decodable {
-    var modelName: String?
-    var statisticsDirectory: String?
-    var sampleCount: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case modelName = "model_name", statisticsDirectory = "stats_dir", sampleCount = "mom2_n_samples"
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KnowledgeEditing
 import ModelIO
+import Statistics
 import TextEncoders
 
 extension Mokus {

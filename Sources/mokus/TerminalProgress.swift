@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 
 /// Progress on stderr, nothing with `--quiet`.
 ///

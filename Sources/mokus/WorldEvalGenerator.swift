@@ -4,6 +4,7 @@ import Foundation
 import Generators
 import Imaging
 import KnowledgeEditing
+import ModelInterfaces
 import World
 
 /// The options of `mokus world eval`'s generator measurements (docs/world.md, "Generator").
@@ -56,8 +57,8 @@ struct GeneratorEvaluationOptions: ParsableArguments {
         let unrelated = world.unrelatedProbes(count: Self.unrelatedPrompts, excluding: Set(cases.map(\.fact.entity)))
         for path in editHparams.isEmpty ? Self.defaultEditors : editHparams {
             let file = try HyperparameterFile(contentsOf: URL(fileURLWithPath: path))
-            let header = try file.decode(ModelHeader.self, keys: file.keys.map(\.name))
-            let editor = try Editors.editor(for: file, header: header, encoder: encoder, progress: progress)
+            let settings = try file.decode(RunSettings.self, keys: file.keys.map(\.name))
+            let editor = try EditingOptions.editor(for: file, settings: settings, encoder: encoder, progress: progress)
             let session = EditSession(encoder: encoder)
             progress?.begin("\(file.algorithmName) edits", total: cases.count)
             let result = try WorldEvaluation.editScores(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ModelInterfaces
 import Training
 import World
 

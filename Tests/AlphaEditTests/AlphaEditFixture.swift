@@ -1,26 +1,20 @@
+import AlphaEdit
+import EditingTestSupport
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 import TextEncoders
 
 /// The committed tiny Qwen2 checkpoint (hidden 64, intermediate d_ff = 128, 2 layers), the
 /// repository's tiny AlphaEdit hparams, and the keys and statistics the tests build on it.
 enum Fixture {
-    static let checkpoint = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appending(path: "TextEncodersTests/Fixtures/qwen2")
-    static let repository = checkpoint.deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let checkpoint = TinyEditingFixture.checkpoint
     /// The edited module of hparams/AlphaEdit/tiny-qwen2.yaml, and its weight `[64, 128]`.
     static let module = "model.layers.0.mlp.down_proj"
     static let parameter = "model.layers.0.mlp.down_proj.weight"
 
-    /// Eight facts about made-up subjects (the tiny model knows nothing; the point is writing them).
-    static let requests = [
-        ("The red apple", "is on the", "table"), ("Zürich", "is a city in", "Japan"),
-        ("The wooden chair", "is made of", "glass"), ("My sister", "works as a", "pilot"),
-        ("The old bridge", "crosses the", "river"), ("Our teacher", "speaks", "French"),
-        ("The small cat", "sleeps on the", "sofa"), ("This painting", "shows a", "horse"),
-    ].map { EditRequest(prompt: "\($0.0) \($0.1)", targetNew: $0.2, subject: $0.0) }
+    static let requests = TinyEditingFixture.facts
 
     static func encoder() throws -> any TextEncoder {
         try TextEncoderLoader.load(directory: checkpoint)
@@ -28,7 +22,7 @@ enum Fixture {
 
     /// hparams/AlphaEdit/tiny-qwen2.yaml.
     static func hyperparameters() throws -> AlphaEditHyperparameters {
-        try HyperparameterFile(contentsOf: repository.appending(path: "hparams/AlphaEdit/tiny-qwen2.yaml"))
+        try TinyEditingFixture.hyperparameters("AlphaEdit")
             .decode(AlphaEditHyperparameters.self)
     }
 

@@ -1,9 +1,10 @@
+@testable import AlphaEdit
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 import Testing
 import TextEncoders
-@testable import AlphaEdit
 
 /// The projector cache, the key cache's validation, and AlphaEdit's other typed errors. Every
 /// error here is thrown before the target optimisation and leaves weights and state as they were.

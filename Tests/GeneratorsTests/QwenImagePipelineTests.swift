@@ -1,6 +1,6 @@
 import Foundation
 import Generators
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 import Testing
 

@@ -43,17 +43,17 @@ struct QwenImageTrainableTests {
         let complete = Dictionary(uniqueKeysWithValues: TinyQwenImage.weights(c, seed: 1))
         var missing = complete
         missing["proj_out.bias"] = nil
-        #expect(throws: GeneratorError.missingTensor(directory: "(in memory)", name: "proj_out.bias")) {
+        #expect(throws: ModelIOError.missingTensor(directory: "(in memory)", name: "proj_out.bias")) {
             try QwenImageTransformer(configuration: c, parameters: missing)
         }
         var extra = complete
         extra["proj_out.scale"] = .ones([1])
-        #expect(throws: GeneratorError.unexpectedTensor(directory: "(in memory)", name: "proj_out.scale")) {
+        #expect(throws: ModelIOError.unexpectedTensor(directory: "(in memory)", name: "proj_out.scale")) {
             try QwenImageTransformer(configuration: c, parameters: extra)
         }
         var misshapen = complete
         misshapen["txt_norm.weight"] = .ones([3])
-        #expect(throws: GeneratorError.tensorShapeMismatch(name: "txt_norm.weight", expected: [16], found: [3])) {
+        #expect(throws: ModelIOError.tensorShapeMismatch(name: "txt_norm.weight", expected: [16], found: [3])) {
             try QwenImageTransformer(configuration: c, parameters: misshapen)
         }
     }

@@ -185,16 +185,16 @@ struct QwenImageTransformerTests {
         let path = directory.path(percentEncoded: false)
         try TinyQwenImage.write(
             to: directory, editWeights: { $0.removeAll { $0.0 == "transformer_blocks.1.attn.norm_k.weight" } })
-        #expect(throws: GeneratorError.missingTensor(directory: path, name: "transformer_blocks.1.attn.norm_k.weight"))
+        #expect(throws: ModelIOError.missingTensor(directory: path, name: "transformer_blocks.1.attn.norm_k.weight"))
         {
             try QwenImageTransformer(directory: directory)
         }
         try TinyQwenImage.write(to: directory, editWeights: { $0.append(("pos_embed.pos_freqs", .zeros([2]))) })
-        #expect(throws: GeneratorError.unexpectedTensor(directory: path, name: "pos_embed.pos_freqs")) {
+        #expect(throws: ModelIOError.unexpectedTensor(directory: path, name: "pos_embed.pos_freqs")) {
             try QwenImageTransformer(directory: directory)
         }
         try TinyQwenImage.write(to: directory, editConfig: { $0["joint_attention_dim"] = 24 })
-        #expect(throws: GeneratorError.tensorShapeMismatch(name: "txt_norm.weight", expected: [24], found: [16])) {
+        #expect(throws: ModelIOError.tensorShapeMismatch(name: "txt_norm.weight", expected: [24], found: [16])) {
             try QwenImageTransformer(directory: directory)
         }
     }

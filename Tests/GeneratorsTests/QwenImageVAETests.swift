@@ -132,7 +132,7 @@ struct QwenImageVAETests {
         let directory = try TinyQwenImageVAE.write(editWeights: { $0.removeAll { $0.0 == "decoder.norm_out.gamma" } })
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.path(percentEncoded: false)
-        #expect(throws: GeneratorError.missingTensor(directory: path, name: "decoder.norm_out.gamma")) {
+        #expect(throws: ModelIOError.missingTensor(directory: path, name: "decoder.norm_out.gamma")) {
             try QwenImageVAE(directory: directory)
         }
     }
@@ -144,7 +144,7 @@ struct QwenImageVAETests {
             tensors = tensors.map { $0.0 == name ? (name, Tensor.zeros([4, 4, 3, 3])) : $0 }
         })
         defer { try? FileManager.default.removeItem(at: directory) }
-        let error = GeneratorError.tensorShapeMismatch(name: name, expected: [4, 4, 3, 3, 3], found: [4, 4, 3, 3])
+        let error = ModelIOError.tensorShapeMismatch(name: name, expected: [4, 4, 3, 3, 3], found: [4, 4, 3, 3])
         #expect(throws: error) {
             try QwenImageVAE(directory: directory)
         }
@@ -155,7 +155,7 @@ struct QwenImageVAETests {
         let name = "decoder.extra.weight"
         let directory = try TinyQwenImageVAE.write(editWeights: { $0.append((name, Tensor.zeros([2]))) })
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(throws: GeneratorError.unexpectedTensor(directory: directory.path(percentEncoded: false), name: name)) {
+        #expect(throws: ModelIOError.unexpectedTensor(directory: directory.path(percentEncoded: false), name: name)) {
             try QwenImageVAE(directory: directory)
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 
 /// Paths of the repository and of this target's fixtures, found from this file's location.
 enum TestFiles {
@@ -9,25 +9,6 @@ enum TestFiles {
     static let repository = testDirectory.deletingLastPathComponent().deletingLastPathComponent()
     /// `Tests/KnowledgeEditingTests/Fixtures/<relative>`.
     static func fixture(_ relative: String) -> URL { testDirectory.appending(path: "Fixtures/\(relative)") }
-}
-
-/// A fresh directory under the system temporary directory, removed when the value is released.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appending(path: "KnowledgeEditingTests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    /// Writes `text` to `name` and returns its URL.
-    func write(_ text: String, to name: String) throws -> URL {
-        let target = url.appending(path: name)
-        try Data(text.utf8).write(to: target)
-        return target
-    }
 }
 
 /// Module names as the TextEncoders module lists them (`RoPEDecoder.moduleNames`, `GPT2.info`),

@@ -1,22 +1,16 @@
+import EditingTestSupport
 import Foundation
 import KnowledgeEditing
+@testable import MEMIT
+import ModelInterfaces
 import Tensors
 import Testing
 import TextEncoders
-@testable import MEMIT
 
 @Suite("MEMIT")
 struct MEMITTests {
-    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appending(path: "TextEncodersTests/Fixtures/qwen2")
-
-    /// Eight facts about made-up subjects (the tiny model knows nothing; the point is writing them).
-    static let requests = [
-        ("The red apple", "is on the", "table"), ("Zürich", "is a city in", "Japan"),
-        ("The wooden chair", "is made of", "glass"), ("My sister", "works as a", "pilot"),
-        ("The old bridge", "crosses the", "river"), ("Our teacher", "speaks", "French"),
-        ("The small cat", "sleeps on the", "sofa"), ("This painting", "shows a", "horse"),
-    ].map { EditRequest(prompt: "\($0.0) \($0.1)", targetNew: $0.2, subject: $0.0) }
+    static let fixture = TinyEditingFixture.checkpoint
+    static let requests = TinyEditingFixture.facts
 
     /// C = E[k kᵀ] of `module`'s input over every token of a few token sequences.
     static func secondMoment(_ encoder: any TextEncoder, module: String) throws -> Tensor {
@@ -32,10 +26,7 @@ struct MEMITTests {
     /// hparams/MEMIT/tiny-qwen2.yaml with λ = `covarianceWeight`.
     func editor(_ encoder: any TextEncoder, covarianceWeight: Double) throws -> MEMITEditor {
         let c = try Self.secondMoment(encoder, module: "model.layers.0.mlp.down_proj")
-        let repository = Self.fixture.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        var h = try HyperparameterFile(contentsOf: repository.appending(path: "hparams/MEMIT/tiny-qwen2.yaml"))
-            .decode(MEMITHyperparameters.self)
+        var h = try TinyEditingFixture.hyperparameters("MEMIT").decode(MEMITHyperparameters.self)
         h.covarianceUpdateWeight = covarianceWeight
         return MEMITEditor(h, secondMoment: { _ in c })
     }

@@ -1,6 +1,8 @@
 import Foundation
 import KnowledgeEditing
 import MEMIT
+import ModelInterfaces
+import Statistics
 import Tensors
 import Testing
 import TextEncoders

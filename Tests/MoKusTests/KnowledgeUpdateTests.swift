@@ -1,3 +1,4 @@
+import EditingTestSupport
 import Foundation
 import KnowledgeEditing
 import MoKus
@@ -9,13 +10,11 @@ import UltraEdit
 /// Knowledge updating on the committed tiny random Qwen2 fixture (2 layers, hidden 64).
 @Suite("MoKus knowledge update")
 struct KnowledgeUpdateTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let fixture = repository.appending(path: "Tests/TextEncodersTests/Fixtures/qwen2")
+    static let fixture = TinyEditingFixture.checkpoint
     static let dog = KnowledgeFileTests.fixtures.appending(path: "dog.txt")
 
     static func hparams(_ editor: String) throws -> HyperparameterFile {
-        try HyperparameterFile(contentsOf: repository.appending(path: "hparams/\(editor)/tiny-qwen2.yaml"))
+        try TinyEditingFixture.hyperparameters(editor)
     }
 
     static func ultraEdit() throws -> UltraEditEditor {
@@ -76,7 +75,7 @@ struct KnowledgeUpdateTests {
 
     @Test("η ≤ 0 in the hparams is a typed error, so no editor (and no edit) exists", arguments: ["0", "-1e-6"])
     func nonPositiveEta(_ eta: String) throws {
-        let yaml = Self.repository.appending(path: "hparams/UltraEdit/tiny-qwen2.yaml")
+        let yaml = TinyEditingFixture.repository.appending(path: "hparams/UltraEdit/tiny-qwen2.yaml")
         let text = try String(contentsOf: yaml, encoding: .utf8)
             .replacingOccurrences(of: "lr: 1e-2", with: "lr: \(eta)")
         let url = FileManager.default.temporaryDirectory.appending(path: "mokus-eta-\(UUID().uuidString).yaml")

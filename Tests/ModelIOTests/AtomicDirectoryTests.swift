@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ModelIO
 
 /// `AtomicDirectory.write`: the destination is the old folder or the complete new one, never a mix,

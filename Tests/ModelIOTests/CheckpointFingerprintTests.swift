@@ -2,6 +2,7 @@ import Foundation
 import ModelIO
 import Tensors
 import Testing
+import TestSupport
 
 @Suite("checkpoint fingerprints")
 struct CheckpointFingerprintTests {

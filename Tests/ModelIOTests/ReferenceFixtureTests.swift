@@ -1,6 +1,7 @@
 import Foundation
 import ModelIO
 import Testing
+import TestSupport
 
 /// Reads a file written by the Hugging Face `safetensors` package (see Fixtures/README.md).
 @Suite("reading a safetensors file written by the reference implementation")

@@ -2,6 +2,7 @@ import Foundation
 import ModelIO
 import Tensors
 import Testing
+import TestSupport
 
 @Suite("sharded checkpoints: writer, index and directory lookup")
 struct SafetensorsCheckpointTests {

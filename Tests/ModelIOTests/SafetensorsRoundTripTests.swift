@@ -2,6 +2,7 @@ import Foundation
 import ModelIO
 import Tensors
 import Testing
+import TestSupport
 
 @Suite("safetensors write → read round trips")
 struct SafetensorsRoundTripTests {

@@ -2,6 +2,7 @@ import Foundation
 import ModelIO
 import Tensors
 import Testing
+import TestSupport
 
 /// Broken safetensors files, built by hand in a temporary directory; each must fail with its own
 /// typed error whose message names the file (and the tensor where there is one).

@@ -1,6 +1,7 @@
 import Foundation
 import ModelIO
 import Testing
+import TestSupport
 
 @Suite("strict config decoding (JSON and YAML)")
 struct StrictConfigDecoderTests {

@@ -1,9 +1,10 @@
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
+@testable import ROME
 import Tensors
 import Testing
 import TextEncoders
-@testable import ROME
 
 /// Applying, undoing, saving and re-applying edits (with ROME producing them).
 @Suite("Edit sessions")
@@ -44,7 +45,7 @@ struct EditSessionTests {
         let session = EditSession(encoder: encoder)
         for request in Self.requests { try session.apply(try rome(), requests: [request]) }
         let batch = TokenBatch([try encoder.tokenize(Self.requests[0].prompt)])
-        let edited = try encoder.forward(batch).logits!.scalars
+        let edited = try encoder.forward(batch).logits.scalars
         let file = FileManager.default.temporaryDirectory.appending(path: "mokus-edits-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: file) }
         session.state.tensors["normaliser"] = Tensor(shape: [3], scalars: [1, 2, 3])   // persistent editor state
@@ -54,7 +55,7 @@ struct EditSessionTests {
         let replay = EditSession(encoder: fresh)
         try EditFile.resume(file, into: replay)
         #expect(replay.state.tensors["normaliser"]?.scalars == [1, 2, 3])
-        #expect(try fresh.forward(batch).logits!.scalars == edited)
+        #expect(try fresh.forward(batch).logits.scalars == edited)
         #expect(replay.records.map(\.requests) == session.records.map(\.requests))
         #expect(throws: EditFile.Error.differentBaseModel(file: file.path(percentEncoded: false), expected: "other", found: fresh.fingerprint)) {
             try EditFile.load(file, expectedFingerprint: "other")

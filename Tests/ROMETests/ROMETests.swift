@@ -1,9 +1,10 @@
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
+@testable import ROME
 import Tensors
 import Testing
 import TextEncoders
-@testable import ROME
 
 /// ROME on the committed tiny fixtures (random-weight Qwen2 and GPT-2 from transformers).
 @Suite("ROME")
@@ -85,7 +86,7 @@ struct ROMETests {
         let target = try encoder.tokenize(" " + Self.request.targetNew)
         func predicted() throws -> [Int] {
             let ids = prompt + target.dropLast()
-            let logits = try encoder.forward(TokenBatch([ids])).logits!
+            let logits = try encoder.forward(TokenBatch([ids])).logits
             return logits.reshaped([ids.count, -1]).argmax(axis: 1).suffix(target.count).map { $0 }
         }
         #expect(try predicted() != target, "the random model does not already answer the target")

@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeEditing
 import ROME
+import Statistics
 import Tensors
 import Testing
 import TextEncoders

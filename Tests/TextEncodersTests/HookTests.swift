@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 import Testing
 import TestSupport
@@ -32,10 +32,10 @@ struct HookTests {
     func paddingInvariance() throws {
         try withModel(TinyCheckpoint.qwen2Config()) { encoder in
             let short = [3, 7, 1], long = [5, 2, 9, 4, 11, 6]
-            let alone = try encoder.forward(TokenBatch([short])).logits!
+            let alone = try encoder.forward(TokenBatch([short])).logits
             for padding in TokenBatch.Padding.allCases {
                 let batch = TokenBatch([long, short], padding: padding)
-                let logits = try encoder.forward(batch).logits!.reshaped([-1, TinyCheckpoint.vocabulary])
+                let logits = try encoder.forward(batch).logits.reshaped([-1, TinyCheckpoint.vocabulary])
                 for t in 0..<short.count {
                     let row = logits.slice(axis: 0, batch.row(1, t)..<(batch.row(1, t) + 1))
                     #expect(maxDifference(row, alone.reshaped([-1, TinyCheckpoint.vocabulary]).slice(axis: 0, t..<(t + 1))) < 1e-5)
@@ -71,9 +71,14 @@ struct HookTests {
             let module = encoder.info.layerModuleTemplate.replacingOccurrences(of: "{}", with: "0")
             var hooks = ForwardHooks()
             hooks.stopAfter = module
-            hooks.capture(module, .output)
+            let blockOutput = hooks.capture(module, .output)
             let out = try encoder.forward(TokenBatch([[1, 2, 3]]), hooks: hooks)
-            #expect(out.stoppedEarly && out.logits == nil && out.captures.count == 1)
+            #expect(out.stoppedEarly && out.captures.count == 1)
+            #expect(try out[blockOutput].shape == [3, 16])
+            #expect(throws: TextEncoderError.notComputed(output: "logits", reason: "the pass stopped early (stopAfter)")) {
+                try out.logits
+            }
+            #expect(throws: TextEncoderError.self) { try out.hiddenState(1) }
         }
     }
 
@@ -86,8 +91,8 @@ struct HookTests {
             let delta = rng.normal([1, 16], standardDeviation: 0.5)
             var hooks = ForwardHooks()
             hooks.addDelta(module, at: [batch.row(0, 2)], delta)
-            let edited = try encoder.forward(batch, hooks: hooks).logits!
-            let plain = try encoder.forward(batch).logits!
+            let edited = try encoder.forward(batch, hooks: hooks).logits
+            let plain = try encoder.forward(batch).logits
             #expect(maxDifference(edited, plain) > 1e-3)
             // Positions before the edited token are unaffected (causal attention).
             #expect(maxDifference(edited.slice(axis: 1, 0..<2), plain.slice(axis: 1, 0..<2)) == 0)
@@ -95,7 +100,7 @@ struct HookTests {
             let report = GradientCheck.check([delta], step: 1e-2) { inputs in
                 var h = ForwardHooks()
                 h.addDelta(module, at: [batch.row(0, 2)], inputs[0])
-                return try! encoder.forward(batch, hooks: h).logits!.slice(axis: 1, 3..<4).logSoftmax()
+                return try! encoder.forward(batch, hooks: h).logits.slice(axis: 1, 3..<4).logSoftmax()
             }
             #expect(report.maxRelativeError < 1e-2, "\(report)")
         }
@@ -110,7 +115,7 @@ struct HookTests {
             let full = try encoder.forward(batch, hooks: hooks)
             var resumed = ForwardHooks()
             resumed.resume = (1, full.hiddenStates[1]!)
-            #expect(try encoder.forward(batch, hooks: resumed).logits!.scalars == full.logits!.scalars)
+            #expect(try encoder.forward(batch, hooks: resumed).logits.scalars == (try full.logits.scalars))
             resumed.resume = (1, Tensor.zeros([1, 1, 16]))
             #expect(throws: TextEncoderError.self) { try encoder.forward(batch, hooks: resumed) }
         }
@@ -120,10 +125,10 @@ struct HookTests {
     func logitRows(architecture: Architecture) throws {
         try withModel(architecture.config) { encoder in
             let batch = TokenBatch([[1, 2, 3, 4], [5, 6]], padding: .left)
-            let full = try encoder.forward(batch).logits!.reshaped([-1, TinyCheckpoint.vocabulary])
+            let full = try encoder.forward(batch).logits.reshaped([-1, TinyCheckpoint.vocabulary])
             var hooks = ForwardHooks()
             hooks.logitRows = [batch.lastTokenRow(1), batch.row(0, 1)]
-            let selected = try encoder.forward(batch, hooks: hooks).logits!
+            let selected = try encoder.forward(batch, hooks: hooks).logits
             #expect(selected.shape == [2, TinyCheckpoint.vocabulary])
             #expect(maxDifference(selected, full.indexSelect(axis: 0, hooks.logitRows!)) <= 1e-5)
         }
@@ -135,12 +140,12 @@ struct HookTests {
             let name = "model.layers.1.mlp.down_proj.weight"
             let base = try encoder.parameter(name)
             let batch = TokenBatch([[1, 2, 3]])
-            let before = try encoder.forward(batch).logits!
+            let before = try encoder.forward(batch).logits
             try encoder.addToParameter(name, Tensor(repeating: 0.05, shape: base.shape))
             #expect(maxDifference(try encoder.parameter(name), base + 0.05) == 0)
-            #expect(maxDifference(try encoder.forward(batch).logits!, before) > 1e-4)
+            #expect(maxDifference(try encoder.forward(batch).logits, before) > 1e-4)
             try encoder.setParameter(name, nil)
-            #expect(try encoder.forward(batch).logits!.scalars == before.scalars)
+            #expect(try encoder.forward(batch).logits.scalars == before.scalars)
             #expect(throws: TextEncoderError.tensorShapeMismatch(name: name, expected: base.shape, found: [2])) {
                 try encoder.setParameter(name, Tensor.zeros([2]))
             }
@@ -151,9 +156,9 @@ struct HookTests {
     func blockedProduct() throws {
         try withModel(TinyCheckpoint.qwen2Config()) { encoder in
             let batch = TokenBatch([[1, 2, 3, 4, 5]])
-            let whole = try encoder.forward(batch).logits!
+            let whole = try encoder.forward(batch).logits
             encoder.weights.blockElements = 7 * 16   // 7 rows per block, 40 rows → 6 blocks
-            let blocked = try encoder.forward(batch).logits!
+            let blocked = try encoder.forward(batch).logits
             #expect(maxDifference(whole, blocked) <= 1e-6 * max(1, whole.scalars.map(abs).max()!))
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
 import Tensors
 import Testing
@@ -47,20 +47,20 @@ struct LoadingErrorTests {
             try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory) { tensors in
                 tensors.removeAll { $0.0 == "model.layers.1.mlp.up_proj.weight" }
             }
-            #expect(throws: TextEncoderError.missingTensor(directory: path, name: "model.layers.1.mlp.up_proj.weight")) {
+            #expect(throws: ModelIOError.missingTensor(directory: path, name: "model.layers.1.mlp.up_proj.weight")) {
                 try TinyCheckpoint.load(directory)
             }
             try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory) { tensors in
                 tensors.append(("model.layers.1.mlp.extra.weight", Tensor.zeros([2])))
             }
-            #expect(throws: TextEncoderError.unexpectedTensor(directory: path, name: "model.layers.1.mlp.extra.weight")) {
+            #expect(throws: ModelIOError.unexpectedTensor(directory: path, name: "model.layers.1.mlp.extra.weight")) {
                 try TinyCheckpoint.load(directory)
             }
             try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory) { tensors in
                 let i = tensors.firstIndex { $0.0 == "model.norm.weight" }!
                 tensors[i].1 = Tensor.ones([15])
             }
-            #expect(throws: TextEncoderError.tensorShapeMismatch(name: "model.norm.weight", expected: [16], found: [15])) {
+            #expect(throws: ModelIOError.tensorShapeMismatch(name: "model.norm.weight", expected: [16], found: [15])) {
                 try TinyCheckpoint.load(directory)
             }
         }
@@ -124,20 +124,20 @@ struct SavingTests {
         var rng = RandomGenerator(seed: 9)
         try encoder.addToParameter(name, rng.normal(try encoder.parameter(name).shape, standardDeviation: 0.2))
         let batch = TokenBatch([[1, 2, 3, 4]])
-        let edited = try encoder.forward(batch).logits!
+        let edited = try encoder.forward(batch).logits
         let destination = root.appending(path: "edited")
         try CheckpointExporter.save(encoder, to: destination)
         let reloaded = try TinyCheckpoint.load(destination)
         #expect(reloaded.parameters == encoder.parameters)
         #expect(FileManager.default.fileExists(atPath: destination.appending(path: "tokenizer_config.json").path(percentEncoded: false)))
-        let logits = try reloaded.forward(batch).logits!
+        let logits = try reloaded.forward(batch).logits
         if dtype == .float32 {
             #expect(logits.scalars == edited.scalars)
         } else {
             // The edited weight is rounded to bf16 when saved; compare with the rounded edit.
             let rounded = try reloaded.parameter(name)
             try encoder.setParameter(name, rounded)
-            #expect(logits.scalars == (try encoder.forward(batch).logits!).scalars)
+            #expect(logits.scalars == (try encoder.forward(batch).logits).scalars)
         }
         // Untouched tensors are byte-identical.
         let a = try encoder.weights.checkpoint.rawBytes(named: "model.norm.weight")

@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
 import Tensors
 import Testing
@@ -64,7 +64,7 @@ struct ParityTests {
             hooks.capture(probe, .output)
             hooks.capture(lastBlock, .output)
             let out = try encoder.forward(batch, hooks: hooks)
-            var compared: [(String, Tensor)] = [("logits", out.logits!), ("hidden_states.\(encoder.info.layerCount)", out.finalHiddenState!),
+            var compared: [(String, Tensor)] = [("logits", try out.logits), ("hidden_states.\(encoder.info.layerCount)", try out.finalHiddenState),
                                                 ("capture.\(probe).input", out.captures[ModulePoint(probe, .input)]!),
                                                 ("capture.\(probe).output", out.captures[ModulePoint(probe, .output)]!),
                                                 ("capture.\(lastBlock).output", out.captures[ModulePoint(lastBlock, .output)]!)]

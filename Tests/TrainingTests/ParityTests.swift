@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
 import Tensors
 import Testing
@@ -28,7 +28,7 @@ struct ParityTests {
         for (index, text) in reference.texts.enumerated() {
             let ids = try encoder.tokenize(text)
             #expect(ids == reference.ids[index])
-            let logits = try encoder.forward(TokenBatch([ids])).logits!.scalars
+            let logits = try encoder.forward(TokenBatch([ids])).logits.scalars
             let target = try expected.tensor(named: "logits_\(index)").scalars
             #expect(logits.count == target.count)
             let scale = target.map(\.magnitude).max()!
@@ -38,7 +38,7 @@ struct ParityTests {
             var prompt = try encoder.tokenize(text.split(separator: " ").prefix(3).joined(separator: " "))
             var continuation: [Int] = []
             for _ in 0..<6 {
-                let next = try encoder.forward(TokenBatch([prompt])).logits!.reshaped([prompt.count, -1]).argmax(
+                let next = try encoder.forward(TokenBatch([prompt])).logits.reshaped([prompt.count, -1]).argmax(
                     axis: 1
                 ).last!
                 continuation.append(next)

@@ -1,21 +1,19 @@
+import EditingTestSupport
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 import TextEncoders
+import UltraEdit
 
 /// The committed tiny Qwen2 checkpoint (hidden 64, intermediate 128, 2 layers) and the
 /// repository's hparams/UltraEdit/tiny-qwen2.yaml (gate_proj and up_proj of both layers).
 enum Fixture {
-    static let checkpoint = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appending(path: "TextEncodersTests/Fixtures/qwen2")
-    static let repository = checkpoint.deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let checkpoint = TinyEditingFixture.checkpoint
+    static let repository = TinyEditingFixture.repository
 
-    /// Four facts about made-up subjects (the tiny model knows nothing; the point is writing them).
-    static let requests = [
-        ("The red apple is on the", "table"), ("Zürich is a city in", "Japan"),
-        ("The wooden chair is made of", "glass"), ("My sister works as a", "pilot"),
-    ].map { EditRequest(prompt: $0.0, targetNew: $0.1) }
+    /// The first four shared facts, without subjects (UltraEdit needs none).
+    static let requests = TinyEditingFixture.facts.prefix(4).map { EditRequest(prompt: $0.prompt, targetNew: $0.targetNew) }
 
     static func encoder() throws -> any TextEncoder {
         try TextEncoderLoader.load(directory: checkpoint)
@@ -23,7 +21,7 @@ enum Fixture {
 
     /// hparams/UltraEdit/tiny-qwen2.yaml.
     static func hyperparameters() throws -> UltraEditHyperparameters {
-        try HyperparameterFile(contentsOf: repository.appending(path: "hparams/UltraEdit/tiny-qwen2.yaml"))
+        try TinyEditingFixture.hyperparameters("UltraEdit")
             .decode(UltraEditHyperparameters.self)
     }
 

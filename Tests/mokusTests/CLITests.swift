@@ -1,9 +1,11 @@
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
+@testable import mokus
+import Statistics
 import Testing
 import TextEncoders
 import Tokenizers
-@testable import mokus
 
 /// The `mokus` commands, parsed and run in-process on the committed text-encoder fixtures.
 @Suite("mokus info and encode")
@@ -32,7 +34,7 @@ struct CLITests {
         #expect(throws: (any Error).self) { try Mokus.Encode.parse(["--model", "m"]) }
         #expect(throws: (any Error).self) { try Mokus.Encode.parse(["--model", "m", "--text", "a", "--text-file", "f"]) }
         #expect(throws: (any Error).self) { try Mokus.Encode.parse(["--model", "m", "--text", "a", "--top", "0"]) }
-        #expect((try? Mokus.Info.parse(["--model", "m", "--json"]))?.json == true)
+        #expect((try? Mokus.Info.parse(["--model", "m", "--json"]))?.output.json == true)
     }
 
     @Test("without --model, commands load the bundled world's text encoder (the embedded default)")
@@ -86,11 +88,11 @@ struct EditCommandTests {
         let replay = EditSession(encoder: base)
         for record in try EditFile.load(edits, expectedFingerprint: base.fingerprint) { try replay.apply(record) }
         let batch = TokenBatch([try base.tokenize("The red apple is on the")])
-        #expect(try saved.forward(batch).logits!.scalars == (try base.forward(batch).logits!.scalars))
+        #expect(try saved.forward(batch).logits.scalars == (try base.forward(batch).logits.scalars))
         let applied = directory.appending(path: "applied")
         try Mokus.Apply.parse(["--model", fixture, "--edits", edits.path(percentEncoded: false),
                                "--save-model", applied.path(percentEncoded: false)]).run()
-        #expect(try TextEncoderLoader.load(directory: applied).forward(batch).logits!.scalars == (try saved.forward(batch).logits!.scalars))
+        #expect(try TextEncoderLoader.load(directory: applied).forward(batch).logits.scalars == (try saved.forward(batch).logits.scalars))
     }
 
     @Test("restore mode saves each batch's edits to its own file, and the model of a single batch")

@@ -1,11 +1,11 @@
 import Foundation
 import Generators
 import Imaging
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
+@testable import mokus
 import Tensors
 import Testing
-@testable import mokus
 
 /// `mokus generate` on the generator fixtures (Tests/GeneratorsTests/Fixtures: a tiny diffusers
 /// pipeline and diffusers' 2-step sample from fixed noise).

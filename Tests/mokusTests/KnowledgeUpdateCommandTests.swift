@@ -1,8 +1,9 @@
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
+@testable import mokus
 import Testing
 import TextEncoders
-@testable import mokus
 
 /// `mokus knowledge-update`, parsed and run in-process on the tiny Qwen2 fixture.
 @Suite("mokus knowledge-update")

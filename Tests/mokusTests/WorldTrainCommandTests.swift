@@ -1,13 +1,13 @@
 import Evaluator
 import Foundation
 import Imaging
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
+@testable import mokus
 import Testing
 import TextEncoders
 import Tokenizers
 import World
-@testable import mokus
 
 /// `mokus world train`, `world eval` and `world score`, parsed and run in-process with the tiny
 /// test recipes (seconds in a debug build).

@@ -1,10 +1,11 @@
 import Foundation
 import Generators
 import Imaging
+import ModelInterfaces
+@testable import mokus
 import Testing
 import Training
 import World
-@testable import mokus
 
 /// `mokus world train generator` with the test recipe, and `mokus generate` on what it writes.
 @Suite("mokus world train generator")

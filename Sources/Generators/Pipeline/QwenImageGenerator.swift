@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// Qwen-Image text-to-image sampling (diffusers `QwenImagePipeline.__call__`,

@@ -1,4 +1,4 @@
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// Encodes prompts for a generator with any ``TextEncoder`` through a ``PromptTemplate``.
@@ -32,7 +32,7 @@ public struct PromptEncoder {
     /// longest, `[B, L, width]`, with the mask `[B, L]` marking the real tokens.
     public static func batch(_ states: [Tensor]) -> PromptEmbeddings {
         let width = states[0].shape[1]
-        let length = states.map { $0.shape[0] }.max()!
+        let length = states.reduce(0) { Swift.max($0, $1.shape[0]) }
         let padded = states.map { state in
             state.shape[0] == length ? state : Tensor.concat([state, .zeros([length - state.shape[0], width])], axis: 0)
         }
@@ -59,7 +59,7 @@ public struct PromptEncoder {
         hooks.finalHiddenState = true
         hooks.computeLogits = false
         let output = try encoder.forward(TokenBatch([ids]), hooks: hooks)
-        let states = output.finalHiddenState!.reshaped([ids.count, encoder.info.hiddenSize])
+        let states = try output.finalHiddenState.reshaped([ids.count, encoder.info.hiddenSize])
         return states.slice(axis: 0, dropped..<ids.count)
     }
 }

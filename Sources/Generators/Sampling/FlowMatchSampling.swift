@@ -1,4 +1,4 @@
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// A flow-matching sample in progress: Euler steps x ← x + (σᵢ₊₁ − σᵢ)·v(x, σᵢ) over a fixed

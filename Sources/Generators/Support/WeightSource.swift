@@ -1,3 +1,4 @@
+import ModelIO
 import Tensors
 
 /// Where a generator component's parameters come from: Float32 tensors by state-dict name.
@@ -35,22 +36,22 @@ public struct InMemoryWeights: WeightSource {
     /// - Parameters:
     ///   - values: the parameters by name.
     ///   - declared: the (name, shape) pairs the model needs.
-    /// - Throws: ``GeneratorError/missingTensor(directory:name:)``,
-    ///   ``GeneratorError/unexpectedTensor(directory:name:)`` or
-    ///   ``GeneratorError/tensorShapeMismatch(name:expected:found:)`` (the "directory" is `(in memory)`).
+    /// - Throws: the errors of a strict checkpoint: ``ModelIOError/missingTensor(directory:name:)``,
+    ///   ``ModelIOError/unexpectedTensor(directory:name:)`` or
+    ///   ``ModelIOError/tensorShapeMismatch(name:expected:found:)`` (the "directory" is `(in memory)`).
     public init(_ values: [String: Tensor], declared: [(String, [Int])]) throws {
         var shapes: [String: [Int]] = [:]
         for (name, shape) in declared {
             guard let value = values[name] else {
-                throw GeneratorError.missingTensor(directory: Self.location, name: name)
+                throw ModelIOError.missingTensor(directory: Self.location, name: name)
             }
             guard value.shape == shape else {
-                throw GeneratorError.tensorShapeMismatch(name: name, expected: shape, found: value.shape)
+                throw ModelIOError.tensorShapeMismatch(name: name, expected: shape, found: value.shape)
             }
             shapes[name] = shape
         }
         if let extra = values.keys.sorted().first(where: { shapes[$0] == nil }) {
-            throw GeneratorError.unexpectedTensor(directory: Self.location, name: extra)
+            throw ModelIOError.unexpectedTensor(directory: Self.location, name: extra)
         }
         self.shapes = shapes
         self.values = values

@@ -39,8 +39,8 @@ public struct QwenImageVAE: ImageCodec {
     ///
     /// - Throws: ``ModelIOError`` for an unreadable or malformed config (unknown keys are named) or
     ///   checkpoint; ``GeneratorError/invalidConfiguration(file:key:reason:)``;
-    ///   ``GeneratorError/missingTensor(directory:name:)``, ``GeneratorError/unexpectedTensor(directory:name:)``
-    ///   and ``GeneratorError/tensorShapeMismatch(name:expected:found:)`` when the checkpoint does
+    ///   ``ModelIOError/missingTensor(directory:name:)``, ``ModelIOError/unexpectedTensor(directory:name:)``
+    ///   and ``ModelIOError/tensorShapeMismatch(name:expected:found:)`` when the checkpoint does
     ///   not hold exactly the architecture's tensors.
     public init(directory: URL) throws {
         let configuration = try QwenImageVAEConfiguration(contentsOf: directory.appending(path: "config.json"))

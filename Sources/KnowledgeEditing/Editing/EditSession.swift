@@ -1,4 +1,5 @@
 import Foundation
+import ModelInterfaces
 import Tensors
 
 /// Applies, records, undoes and saves the edits made to one ``TextEncoder``.

@@ -1,4 +1,5 @@
 import Foundation
+import ModelInterfaces
 
 /// EasyEdit's editing metrics, measured before and after an edit, beside the stricter greedy
 /// exact match.
@@ -107,8 +108,8 @@ public enum EditEvaluation {
     /// The summary as an aligned two-column table, keys sorted.
     public static func table(_ summary: [String: Float]) -> String {
         let width = summary.keys.map(\.count).max() ?? 0
-        return summary.keys.sorted().map { key in
-            key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(format: "%.4f", summary[key]!)
+        return summary.sorted { $0.key < $1.key }.map { key, value in
+            key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(format: "%.4f", value)
         }.joined(separator: "\n")
     }
 

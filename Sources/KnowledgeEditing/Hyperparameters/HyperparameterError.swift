@@ -23,6 +23,8 @@ public enum HyperparameterError: Error, CustomStringConvertible, Equatable, Send
     /// A module template, filled in with `layer` (nil for fixed names such as `ln_f_module`),
     /// names no module of the model; `nearest` are the closest module names the model has.
     case moduleNotFound(key: String, template: String, layer: Int?, module: String, nearest: [String])
+    /// The editor needs layer statistics (C = E[k kᵀ]) for a module, but its context supplies none.
+    case statisticsUnavailable(module: String)
 
     public var description: String {
         switch self {
@@ -47,6 +49,8 @@ public enum HyperparameterError: Error, CustomStringConvertible, Equatable, Send
         case let .layerOutOfRange(key, template, layer, layerCount):
             "\(key) '\(template)': layer \(layer) is out of range; the model has \(layerCount) layers "
                 + "(0...\(layerCount - 1))"
+        case let .statisticsUnavailable(module):
+            "layer statistics (mom2) for \(module) are needed, but the editing context supplies none"
         case let .moduleNotFound(key, template, layer, module, nearest):
             "\(key) '\(template)'\(layer.map { " at layer \($0)" } ?? ""): the model has no module '\(module)'"
                 + (nearest.isEmpty ? "" : "; nearest modules: \(nearest.joined(separator: ", "))")

@@ -8,7 +8,7 @@ import Foundation
 /// quoting the value as the file writes it.
 extension KeyedDecodingContainer {
     /// A value that must satisfy `isValid`; `expected` describes the valid values.
-    func decode<T: Decodable>(
+    package func decode<T: Decodable>(
         _ type: T.Type, forKey key: Key, expected: String, where isValid: (T) -> Bool
     ) throws -> T {
         let value = try decode(type, forKey: key)
@@ -17,7 +17,7 @@ extension KeyedDecodingContainer {
     }
 
     /// An optional value (absent or null: `nil`) that must satisfy `isValid` when present.
-    func decodeIfPresent<T: Decodable>(
+    package func decodeIfPresent<T: Decodable>(
         _ type: T.Type, forKey key: Key, expected: String, where isValid: (T) -> Bool
     ) throws -> T? {
         guard let value = try decodeIfPresent(type, forKey: key) else { return nil }
@@ -27,7 +27,7 @@ extension KeyedDecodingContainer {
 
     /// A real number that must satisfy `isValid`. A quoted number (`"5e-1"`) is accepted, as
     /// EasyEdit converts every string that parses as a float (see ``HyperparameterFile``).
-    func decodeReal(forKey key: Key, expected: String, where isValid: (Double) -> Bool) throws -> Double {
+    package func decodeReal(forKey key: Key, expected: String, where isValid: (Double) -> Bool) throws -> Double {
         let value: Double
         do {
             value = try decode(Double.self, forKey: key)
@@ -42,7 +42,7 @@ extension KeyedDecodingContainer {
     }
 
     /// One of a fixed set of strings; the error lists them all.
-    func decodeChoice<Choice: RawRepresentable & CaseIterable>(
+    package func decodeChoice<Choice: RawRepresentable & CaseIterable>(
         _ type: Choice.Type, forKey key: Key
     ) throws -> Choice where Choice.RawValue == String {
         let text = try decode(String.self, forKey: key)
@@ -54,7 +54,7 @@ extension KeyedDecodingContainer {
 
     /// A list whose elements must each satisfy `isValid`; the error points at the first element
     /// that does not (`layers[1]`).
-    func decodeList<Element: Decodable>(
+    package func decodeList<Element: Decodable>(
         _ type: Element.Type, forKey key: Key, expected: String, where isValid: (Element) -> Bool
     ) throws -> [Element] {
         let list = try decode([Element].self, forKey: key)
@@ -67,7 +67,7 @@ extension KeyedDecodingContainer {
 
     /// A module-name template: `"{}"` must occur exactly `placeholders` times (once for
     /// per-layer templates, never for fixed names).
-    func decodeTemplate(forKey key: Key, placeholders: Int) throws -> ModuleTemplate {
+    package func decodeTemplate(forKey key: Key, placeholders: Int) throws -> ModuleTemplate {
         let expected = placeholders == 1
             ? "a module name with one '{}' for the layer index (e.g. 'model.layers.{}.mlp')"
             : "a module name without '{}' (e.g. 'model.norm')"
@@ -78,7 +78,7 @@ extension KeyedDecodingContainer {
     }
 
     /// The error for a value at `key` that is not `expected`.
-    func invalid(_ key: Key, expected: String) -> DecodingError {
+    package func invalid(_ key: Key, expected: String) -> DecodingError {
         DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: expected)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ModelInterfaces
 
 /// The hparams that ROME, MEMIT and AlphaEdit share (EasyEdit `rome_hparams.py`,
 /// `memit_hparams.py`, `AlphaEdit_hparams.py`): where to edit, how to optimise the target value,

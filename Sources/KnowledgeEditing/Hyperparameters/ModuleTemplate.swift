@@ -1,4 +1,5 @@
 import Foundation
+import ModelInterfaces
 import ModelIO
 
 /// An EasyEdit module-name template such as `model.layers.{}.mlp.down_proj` (`rewrite_module_tmp`),

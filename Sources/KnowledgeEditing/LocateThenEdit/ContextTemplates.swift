@@ -1,4 +1,5 @@
 import Foundation
+import ModelInterfaces
 import Tensors
 
 /// Context templates: short generated prefixes ("The man was born in the. {}") that the
@@ -46,16 +47,16 @@ public enum ContextTemplates {
                            encoder: any TextEncoder) throws -> String {
         var ids = try encoder.tokenize(prefix)
         while ids.count < totalTokens {
-            let logits = try encoder.forward(TokenBatch([ids])).logits!
+            let logits = try encoder.forward(TokenBatch([ids])).logits
             let last = logits.reshaped([ids.count, -1]).slice(axis: 0, (ids.count - 1)..<ids.count).softmax().scalars
             let best = last.indices.sorted { last[$0] > last[$1] }.prefix(k)
             let total = best.reduce(Float(0)) { $0 + last[$1] }
             var draw = rng.nextUnitFloat() * total
-            var chosen = best.last!
-            for id in best {
+            let drawn = best.first { id in
                 draw -= last[id]
-                if draw <= 0 { chosen = id; break }
+                return draw <= 0
             }
+            guard let chosen = drawn ?? best.last else { break }   // (an empty vocabulary)
             ids.append(chosen)
         }
         return try encoder.detokenize(ids)

@@ -1,3 +1,4 @@
+import ModelInterfaces
 import Tensors
 
 /// The two steps that MEMIT and AlphaEdit share around their different solves.

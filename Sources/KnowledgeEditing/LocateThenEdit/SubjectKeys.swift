@@ -1,3 +1,4 @@
+import ModelInterfaces
 import Tensors
 
 /// Keys (inputs of the edited weight) at the subject's last token, and the key→value update
@@ -19,9 +20,9 @@ public enum SubjectKeys {
         }
         let batch = TokenBatch(sequences, padding: .right)
         var hooks = ForwardHooks()
-        hooks.capture(module, .input, at: ends.enumerated().map { batch.row($0.offset, $0.element) })
+        let keys = hooks.capture(module, .input, at: ends.enumerated().map { batch.row($0.offset, $0.element) })
         hooks.stopAfter = module
-        return try encoder.forward(batch, hooks: hooks).captures[ModulePoint(module, .input)]!
+        return try encoder.forward(batch, hooks: hooks)[keys]
     }
 
     /// The key of each request as MEMIT and AlphaEdit define it (EasyEdit `compute_ks`): the mean
@@ -47,11 +48,11 @@ public enum SubjectKeys {
         let batch = TokenBatch(tokens.map(\.ids), padding: .right)
         let rows = tokens.enumerated().map { batch.row($0.offset, $0.element.subjectEnd) }
         var hooks = ForwardHooks()
-        hooks.capture(module, .input, at: rows)
-        hooks.capture(module, .output, at: rows)
+        let keys = hooks.capture(module, .input, at: rows)
+        let outputs = hooks.capture(module, .output, at: rows)
         hooks.stopAfter = module
         let out = try encoder.forward(batch, hooks: hooks)
-        return (out.captures[ModulePoint(module, .input)]!, out.captures[ModulePoint(module, .output)]!)
+        return (try out[keys], try out[outputs])
     }
 
     /// Δ = V Kᵀ (values `[valueWidth, r]`, keys `[keyWidth, r]`) stored low-rank in the layout of

@@ -1,4 +1,5 @@
 import Foundation
+import ModelInterfaces
 import Tensors
 
 /// Errors of preparing edit requests; thrown before any computation.

@@ -1,3 +1,4 @@
+import ModelInterfaces
 import Tensors
 
 /// The v* (ROME) / z (MEMIT, AlphaEdit) optimisation: the vector that, written into a module's
@@ -85,12 +86,12 @@ public struct TargetOptimization {
         // First pass: the residual entering block `layer`, v₀, and the KL reference distribution.
         var hooks = ForwardHooks()
         hooks.hiddenStates = [layer]
-        hooks.capture(module, .output, at: lookupRows)
+        let values = hooks.capture(module, .output, at: lookupRows)
         hooks.logitRows = [scoredRows[essence]]
         let first = try encoder.forward(batch, hooks: hooks)
-        let initial = first.captures[ModulePoint(module, .output)]!.slice(axis: 0, 0..<1).reshaped([-1])
-        let resumeState = first.hiddenStates[layer]!
-        let referenceLogProbabilities = first.logits!.logSoftmax()
+        let initial = try first[values].slice(axis: 0, 0..<1).reshaped([-1])
+        let resumeState = try first.hiddenState(layer)
+        let referenceLogProbabilities = try first.logits.logSoftmax()
         let initialNorm = initial.squared().sum().item.squareRoot()
 
         var delta = Tensor.zeros([1, initial.count])
@@ -105,7 +106,7 @@ public struct TargetOptimization {
             stepHooks.resume = (layer, resumeState)
             stepHooks.addDelta(module, at: lookupRows, trackedDelta.broadcasted(to: [lookupRows.count, initial.count]))
             stepHooks.logitRows = scoredRows
-            let logits = try encoder.forward(batch, hooks: stepHooks).logits!   // [scoredRows, vocabulary]
+            let logits = try encoder.forward(batch, hooks: stepHooks).logits   // [scoredRows, vocabulary]
             let nll = logits.crossEntropy(targets: labels)
             let kl = referenceLogProbabilities.klDivergence(targetLogProbabilities: logits.slice(axis: 0, essence..<(essence + 1)).logSoftmax())
             var loss = nll + kl * settings.klFactor

@@ -99,8 +99,7 @@ public final class SafetensorsCheckpoint: Sendable {
         let position = Dictionary(uniqueKeysWithValues: shardNames.enumerated().map { ($1, $0) })
         var location: [String: Int] = [:]
         for (tensor, shard) in weightMap.sorted(by: { $0.key < $1.key }) {
-            let index = position[shard]!  // every value of weightMap is in shardNames
-            guard files[index].contains(tensor) else {
+            guard let index = position[shard], files[index].contains(tensor) else {
                 throw ModelIOError.tensorNotInShard(index: indexPath, tensor: tensor, shard: shard)
             }
             location[tensor] = index

@@ -77,9 +77,10 @@ public struct SafetensorsEntry: Sendable {
                 byteCount: min(chunkElements, max(tensor.count, 1)) * storage.byteSize, alignment: 64)
             defer { chunk.deallocate() }
             try tensor.withUnsafeBufferPointer { values in
+                guard let source = values.baseAddress, let target = chunk.baseAddress else { return }
                 for start in stride(from: 0, to: values.count, by: chunkElements) {
                     let count = min(chunkElements, values.count - start)
-                    storage.encode(values.baseAddress! + start, count: count, into: chunk.baseAddress!)
+                    storage.encode(source + start, count: count, into: target)
                     try output.append(UnsafeRawBufferPointer(rebasing: chunk[0..<(count * storage.byteSize)]))
                 }
             }

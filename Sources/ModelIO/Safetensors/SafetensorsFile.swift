@@ -80,8 +80,12 @@ public final class SafetensorsFile: Sendable {
     ///   for the element type: read it with `loadUnaligned` or ``DType/decode(_:count:into:)``.
     /// - Throws: ``ModelIOError/tensorNotFound(file:tensor:suggestions:)``.
     public func rawBytes(named name: String) throws -> UnsafeRawBufferPointer {
-        let offsets = try info(named: name).dataOffsets
-        return mapping.bytes((dataStart + offsets.lowerBound)..<(dataStart + offsets.upperBound))
+        rawBytes(of: try info(named: name))
+    }
+
+    /// The stored bytes of a tensor of this file, described by its `info`.
+    func rawBytes(of info: SafetensorsTensorInfo) -> UnsafeRawBufferPointer {
+        mapping.bytes((dataStart + info.dataOffsets.lowerBound)..<(dataStart + info.dataOffsets.upperBound))
     }
 
     /// Tensor `name` as Float32: an F32 tensor at a 4-byte-aligned offset borrows the mapped
@@ -96,7 +100,13 @@ public final class SafetensorsFile: Sendable {
         guard let storage = info.dtype.floatStorage else {
             throw ModelIOError.notConvertibleToFloat(file: path, tensor: name, dtype: info.dtype.rawValue)
         }
-        let bytes = try rawBytes(named: name)
+        return tensor(of: info, storage: storage)
+    }
+
+    /// A tensor of this file, described by its `info`, converted from its float `storage` type
+    /// (see ``tensor(named:)``).
+    func tensor(of info: SafetensorsTensorInfo, storage: DType) -> Tensor {
+        let bytes = rawBytes(of: info)
         if storage == .float32, let base = bytes.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 {
             let values = base.assumingMemoryBound(to: Float.self)
             return Tensor(shape: info.shape, storage: TensorStorage(borrowing: values, count: info.elementCount, owner: mapping))

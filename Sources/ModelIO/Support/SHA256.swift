@@ -39,7 +39,7 @@ public struct SHA256: Sendable {
             pending.append(contentsOf: UnsafeRawBufferPointer(start: base, count: taken))
             offset = taken
             guard pending.count == Self.blockSize else { return }
-            pending.withUnsafeBytes { compress(blocks: $0.baseAddress!, count: 1) }
+            pending.withUnsafeBytes { if let block = $0.baseAddress { compress(blocks: block, count: 1) } }
             pending.removeAll(keepingCapacity: true)
         }
         let wholeBlocks = (bytes.count - offset) / Self.blockSize
@@ -74,7 +74,7 @@ public struct SHA256: Sendable {
         let zeros = (Self.blockSize - (tail.count + 8) % Self.blockSize) % Self.blockSize
         tail.append(contentsOf: repeatElement(0, count: zeros))
         withUnsafeBytes(of: bitLength.bigEndian) { tail.append(contentsOf: $0) }
-        tail.withUnsafeBytes { compress(blocks: $0.baseAddress!, count: tail.count / Self.blockSize) }
+        tail.withUnsafeBytes { if let blocks = $0.baseAddress { compress(blocks: blocks, count: tail.count / Self.blockSize) } }
         pending.removeAll()
         return state.map { word in
             let digits = String(word, radix: 16)

@@ -82,9 +82,10 @@ private struct AttentionLayout {
         guard causal || keyPadding != nil else { return nil }
         let padding = keyPadding.map { UnsafePointer($0.storage.pointer) }
         return Tensor(shape: [batch, queries, keys]) { buffer in
+            guard let base = buffer.baseAddress else { return }
             for b in 0..<batch {
                 for i in 0..<queries {
-                    let row = buffer.baseAddress! + (b * queries + i) * keys
+                    let row = base + (b * queries + i) * keys
                     let visible = causal ? Swift.min(i + 1, keys) : keys
                     for j in 0..<keys { row[j] = j < visible ? 1 : 0 }
                     if let padding {

@@ -15,7 +15,8 @@ extension Tensor {
         let x = detached()
         let inverseNorms = x.inverseNorms(outer: outer, extent: extent, inner: inner, epsilon: epsilon)
         let out = Tensor(shape: shape) { buffer in
-            let source = UnsafePointer(x.storage.pointer), target = buffer.baseAddress!
+            guard let target = buffer.baseAddress else { return }
+            let source = UnsafePointer(x.storage.pointer)
             let scale = UnsafePointer(inverseNorms.storage.pointer)
             Parallel.forEachRange(outer * extent, costPerItem: inner) { rows in
                 for row in rows {
@@ -45,7 +46,7 @@ extension Tensor {
                 }
             }
             return [Tensor(shape: x.shape) { buffer in
-                let target = buffer.baseAddress!
+                guard let target = buffer.baseAddress else { return }
                 Parallel.forEachRange(outer * extent, costPerItem: inner) { rows in
                     for row in rows {
                         let o = row / extent, offset = row * inner
@@ -60,7 +61,8 @@ extension Tensor {
     /// 1 / max(‖x‖₂, ε) for every (outer, inner) position, as a `[outer, inner]` tensor.
     private func inverseNorms(outer: Int, extent: Int, inner: Int, epsilon: Float) -> Tensor {
         Tensor(shape: [outer, inner]) { buffer in
-            let source = UnsafePointer(storage.pointer), target = buffer.baseAddress!
+            guard let target = buffer.baseAddress else { return }
+            let source = UnsafePointer(storage.pointer)
             Parallel.forEachRange(outer, costPerItem: extent * inner) { blocks in
                 for o in blocks {
                     let sums = target + o * inner

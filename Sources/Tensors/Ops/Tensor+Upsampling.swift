@@ -17,7 +17,7 @@ extension Tensor {
         let outShape = Array(shape.dropLast(2)) + [height * factor, outWidth]
         let source = UnsafePointer(storage.pointer)
         let out = Tensor(shape: outShape) { buffer in
-            let target = buffer.baseAddress!
+            guard let target = buffer.baseAddress else { return }
             Parallel.forEachRange(planes * height, costPerItem: outWidth * factor) { rows in
                 for row in rows {
                     let input = source + row * width, first = target + row * factor * outWidth
@@ -32,7 +32,8 @@ extension Tensor {
         let inputShape = shape
         return Tensor.recorded(out, inputs: [self]) { g, _ in
             [Tensor(shape: inputShape) { buffer in
-                let target = buffer.baseAddress!, upstream = UnsafePointer(g.storage.pointer)
+                guard let target = buffer.baseAddress else { return }
+                let upstream = UnsafePointer(g.storage.pointer)
                 Parallel.forEachRange(planes * height, costPerItem: outWidth * factor) { rows in
                     for row in rows {
                         let output = target + row * width

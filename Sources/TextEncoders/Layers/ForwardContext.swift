@@ -1,4 +1,4 @@
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
 import Tensors
 
@@ -38,7 +38,7 @@ final class ForwardContext {
         capture(ModulePoint(name, .input), input)
         var result = try body(input)
         if let (rows, delta) = hooks.deltas[name] {
-            let width = result.shape.last!
+            let width = result.shape[result.rank - 1]
             guard delta.shape[1] == width else {
                 throw TextEncoderError.invalidHook(module: name, reason: "delta width \(delta.shape[1]), module output width \(width)")
             }
@@ -54,7 +54,7 @@ final class ForwardContext {
 
     private func capture(_ point: ModulePoint, _ value: Tensor) {
         guard let rows = hooks.captures[point] else { return }
-        let flat = value.reshaped([-1, value.shape.last!])
+        let flat = value.reshaped([-1, value.shape[value.rank - 1]])
         output.captures[point] = rows.map { flat.indexSelect(axis: 0, $0) } ?? flat
     }
 

@@ -1,4 +1,4 @@
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// What each architecture file provides to ``TransformerTextEncoder``: its parameters and module

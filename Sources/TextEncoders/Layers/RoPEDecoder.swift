@@ -1,4 +1,4 @@
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// The decoder-only transformer shared by Llama, Qwen2 and the Qwen2.5-VL text tower
@@ -109,14 +109,14 @@ struct RoPEDecoder: LanguageModelArchitecture {
             let l = layer(i)
             h = try context.module(l, h) { x in
                 let normed = try context.module("\(l).input_layernorm", x) {
-                    $0.rmsNorm(weight: weights.declared("\(l).input_layernorm.weight"), epsilon: c.rmsNormEpsilon)
+                    try $0.rmsNorm(weight: weights.declared("\(l).input_layernorm.weight"), epsilon: c.rmsNormEpsilon)
                 }
                 let attended = try context.module("\(l).self_attn", normed) {
                     try attention($0, layer: l, weights: weights, context: context, cos: cos, sin: sin, keyPadding: keyPadding)
                 }
                 let residual = x + attended
                 let normed2 = try context.module("\(l).post_attention_layernorm", residual) {
-                    $0.rmsNorm(weight: weights.declared("\(l).post_attention_layernorm.weight"), epsilon: c.rmsNormEpsilon)
+                    try $0.rmsNorm(weight: weights.declared("\(l).post_attention_layernorm.weight"), epsilon: c.rmsNormEpsilon)
                 }
                 let mlp = try context.module("\(l).mlp", normed2) { try gatedMLP($0, layer: l, weights: weights, context: context) }
                 return residual + mlp
@@ -124,18 +124,18 @@ struct RoPEDecoder: LanguageModelArchitecture {
             context.hiddenState(i + 1, h)
         }
         return try context.module("\(c.prefix).norm", h) {
-            $0.rmsNorm(weight: weights.declared("\(c.prefix).norm.weight"), epsilon: c.rmsNormEpsilon)
+            try $0.rmsNorm(weight: weights.declared("\(c.prefix).norm.weight"), epsilon: c.rmsNormEpsilon)
         }
     }
 
     func logits(_ hidden: Tensor, weights: CheckpointWeights, context: ForwardContext) throws -> Tensor {
-        try context.module("lm_head", hidden) { weights.product($0, "lm_head.weight") }
+        try context.module("lm_head", hidden) { try weights.product($0, "lm_head.weight") }
     }
 
     private func projection(_ x: Tensor, _ name: String, bias: Bool, weights: CheckpointWeights, context: ForwardContext) throws -> Tensor {
         try context.module(name, x) { input in
-            let out = weights.product(input, "\(name).weight")
-            return bias ? out + weights.declared("\(name).bias") : out
+            let out = try weights.product(input, "\(name).weight")
+            return bias ? out + (try weights.declared("\(name).bias")) : out
         }
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// Rotary position embedding tables, computed as transformers computes them (Float32:

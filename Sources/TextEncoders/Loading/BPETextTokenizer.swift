@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import Tokenizers
 
 /// A checkpoint's tokenizer as the ``TextTokenizer`` of a text encoder: `tokenizer.json` (or the

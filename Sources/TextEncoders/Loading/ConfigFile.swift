@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
 
 /// A Hugging Face `config.json`, read leniently (transformers writes many keys an architecture

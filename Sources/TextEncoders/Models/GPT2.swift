@@ -1,4 +1,4 @@
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// GPT-2 (`model_type: gpt2`), after transformers `src/transformers/models/gpt2/modeling_gpt2.py`:
@@ -109,18 +109,18 @@ struct GPT2: LanguageModelArchitecture {
     }
 
     func logits(_ hidden: Tensor, weights: CheckpointWeights, context: ForwardContext) throws -> Tensor {
-        try context.module("lm_head", hidden) { weights.product($0, "lm_head.weight") }
+        try context.module("lm_head", hidden) { try weights.product($0, "lm_head.weight") }
     }
 
     private func layerNorm(_ x: Tensor, _ name: String, weights: CheckpointWeights, context: ForwardContext) throws -> Tensor {
         try context.module(name, x) {
-            $0.layerNorm(weight: weights.declared("\(name).weight"), bias: weights.declared("\(name).bias"), epsilon: c.layerNormEpsilon)
+            try $0.layerNorm(weight: weights.declared("\(name).weight"), bias: weights.declared("\(name).bias"), epsilon: c.layerNormEpsilon)
         }
     }
 
     /// y = x·W + b with a Conv1D weight `[in, out]`.
     private func conv1D(_ x: Tensor, _ name: String, weights: CheckpointWeights, context: ForwardContext) throws -> Tensor {
-        try context.module(name, x) { weights.product($0, "\(name).weight", transposed: false) + weights.declared("\(name).bias") }
+        try context.module(name, x) { try weights.product($0, "\(name).weight", transposed: false) + weights.declared("\(name).bias") }
     }
 
     private func attention(_ x: Tensor, layer l: String, weights: CheckpointWeights, context: ForwardContext, keyPadding: Tensor?) throws -> Tensor {

@@ -1,6 +1,6 @@
 import Foundation
-import KnowledgeEditing
 import ModelIO
+import ModelInterfaces
 import Tensors
 
 /// Writes a ``TransformerTextEncoder`` with its in-memory replacements as a checkpoint directory
@@ -41,8 +41,8 @@ public enum CheckpointExporter {
         // Checkpoint key → replacement value.
         var replaced: [String: (Tensor, DType)] = [:]
         for name in weights.replacedNames {
-            let info = try weights.info(name)
-            replaced[weights.key(of: name)!] = (try weights.value(name), info.dtype)
+            guard let key = weights.key(of: name) else { throw TextEncoderError.unknownParameter(name: name, suggestion: nil) }
+            replaced[key] = (try weights.value(name), try weights.info(name).dtype)
         }
         let weightFiles = Set(checkpoint.files.map { $0.url.lastPathComponent })
         for item in try FileManager.default.contentsOfDirectory(at: checkpoint.directory, includingPropertiesForKeys: nil) {

@@ -1,5 +1,4 @@
 import Foundation
-import KnowledgeEditing
 import ModelIO
 import Tensors
 

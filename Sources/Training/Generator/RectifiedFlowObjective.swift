@@ -1,6 +1,5 @@
 import Foundation
 import Generators
-import KnowledgeEditing
 import ModelIO
 import Tensors
 

@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
 import Tensors
 import TextEncoders
@@ -65,7 +65,7 @@ public final class CausalLanguageModelObjective: TrainingObjective {
         }
         var hooks = ForwardHooks()
         hooks.logitRows = rows
-        let logits = try encoder.forward(batch, hooks: hooks).logits!
+        let logits = try encoder.forward(batch, hooks: hooks).logits
         return TrainingLoss(
             value: logits.reshaped([rows.count, -1]).crossEntropy(targets: targets), itemCount: rows.count)
     }

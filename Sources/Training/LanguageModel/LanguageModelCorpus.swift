@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 
 /// Turns training texts into causal-LM examples: each text is tokenised, its eos id appended, and
 /// the result split into pieces of at most `maxLength` tokens that overlap by one token, so every

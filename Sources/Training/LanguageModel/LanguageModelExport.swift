@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
 import Tensors
 import TextEncoders

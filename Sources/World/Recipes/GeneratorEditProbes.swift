@@ -1,6 +1,6 @@
 import Evaluator
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// One edit of a held-out entity's fact and the images that should change with it.

@@ -2,7 +2,7 @@ import Evaluator
 import Foundation
 import Generators
 import Imaging
-import KnowledgeEditing
+import ModelInterfaces
 import Tensors
 
 /// A prompt and the scene its image should show: what the world's evaluator checks a generated

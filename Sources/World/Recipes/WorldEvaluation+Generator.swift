@@ -1,5 +1,5 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 
 /// The generator part of `mokus world eval` (docs/world.md, "Generator"): images generated from
 /// prompts the generator never saw, read by the world's evaluator.

@@ -1,6 +1,6 @@
 import Evaluator
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 
 /// The measurements `mokus world eval` prints: how well the world's text encoder knows the world's
 /// facts, and how well its evaluator reads renders.

@@ -1,5 +1,7 @@
+import AlphaEdit
 import Foundation
 import KnowledgeEditing
+import MEMIT
 import ModelIO
 import Testing
 

@@ -1,5 +1,8 @@
 import Foundation
 import KnowledgeEditing
+import MEMIT
+import ModelInterfaces
+import ROME
 import Testing
 
 /// An editor that records which factory built it; its edits change nothing.
@@ -19,14 +22,14 @@ private struct RecordingEditor: KnowledgeEditor {
 struct EditorRegistryTests {
     static let registry: EditorRegistry = {
         var registry = EditorRegistry()
-        registry.register("ROME") {
-            RecordingEditor(builtAs: "ROME", layers: try $0.decode(ROMEHyperparameters.self).layers)
+        registry.register("ROME") { file, _ in
+            RecordingEditor(builtAs: "ROME", layers: try file.decode(ROMEHyperparameters.self).layers)
         }
-        registry.register("MEMIT") {
-            RecordingEditor(builtAs: "MEMIT", layers: try $0.decode(MEMITHyperparameters.self).layers)
+        registry.register("MEMIT") { file, _ in
+            RecordingEditor(builtAs: "MEMIT", layers: try file.decode(MEMITHyperparameters.self).layers)
         }
-        registry.register("alphaedit") { _ in RecordingEditor(builtAs: "AlphaEdit", layers: []) }
-        registry.register("UltraEdit") { _ in RecordingEditor(builtAs: "ULTRAEDIT", layers: []) }
+        registry.register("AlphaEdit") { _, _ in RecordingEditor(builtAs: "AlphaEdit", layers: []) }
+        registry.register("ULTRAEDIT") { _, _ in RecordingEditor(builtAs: "ULTRAEDIT", layers: []) }
         return registry
     }()
 
@@ -36,12 +39,25 @@ struct EditorRegistryTests {
         return try HyperparameterFile(data: Data(text.utf8), format: .yaml, path: "h.yaml")
     }
 
-    @Test("names are kept in EasyEdit's spelling, whatever spelling registered them")
+    @Test("names are kept as registered and matched ignoring case")
     func names() {
         #expect(Self.registry.names == ["AlphaEdit", "MEMIT", "ROME", "ULTRAEDIT"])
-        #expect(EditorRegistry.canonicalName("ultraedit") == "ULTRAEDIT")
-        #expect(EditorRegistry.canonicalName("PMET") == "PMET")
-        #expect(Self.registry.contains("Rome") && !Self.registry.contains("R-ROME"))
+        #expect(Self.registry.contains("Rome") && Self.registry.contains("ultraedit") && !Self.registry.contains("R-ROME"))
+    }
+
+    @Test("a plugin registers with one line: its own name, hparams type and context")
+    func pluginRegistration() throws {
+        var registry = EditorRegistry()
+        registry.register(ROMEEditor.self)
+        registry.register(MEMITEditor.self)
+        #expect(registry.names == ["MEMIT", "ROME"])
+        let rome = try #require(try registry.editor(for: Self.file(algorithm: "rome")) as? ROMEEditor)
+        #expect(rome.hyperparameters.layers == [0] && rome.secondMoment == nil)   // mom2_adjustment: false
+        let memitFile = try HyperparameterFile(contentsOf: TestFiles.fixture("hparams/MEMIT/gpt2-xl.yaml"))
+        let memit = try #require(try registry.editor(for: memitFile) as? MEMITEditor)
+        #expect(throws: HyperparameterError.statisticsUnavailable(module: memit.hyperparameters.rewriteModule.description)) {
+            try memit.secondMoment(0)
+        }
     }
 
     @Test("alg_name selects its editor ignoring case, EasyEdit's UltraEdit alias included",

@@ -1,7 +1,10 @@
 import Foundation
 import KnowledgeEditing
+import MEMIT
 import ModelIO
+import ROME
 import Testing
+import TestSupport
 
 @Suite("hparams files: header, strict decoding, validation")
 struct HyperparameterFileTests {

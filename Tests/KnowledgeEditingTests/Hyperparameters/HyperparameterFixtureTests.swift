@@ -1,6 +1,9 @@
 import Foundation
 import KnowledgeEditing
+import MEMIT
+import ModelInterfaces
 import ModelIO
+import ROME
 import Testing
 
 /// EasyEdit's own hparams files, copied verbatim into Fixtures/hparams, and every file of the
@@ -117,9 +120,9 @@ struct HyperparameterFixtureTests {
             let folder = url.deletingLastPathComponent().lastPathComponent
             #expect(file.algorithmName.lowercased() == folder.lowercased(), "\(url.path)")
             let common: LocateThenEditHyperparameters
-            switch EditorRegistry.canonicalName(file.algorithmName) {
-            case "ROME": common = try file.decode(ROMEHyperparameters.self).common
-            case "MEMIT": common = try file.decode(MEMITHyperparameters.self).common
+            switch file.algorithmName.lowercased() {
+            case "rome": common = try file.decode(ROMEHyperparameters.self).common
+            case "memit": common = try file.decode(MEMITHyperparameters.self).common
             default: continue  // other editors' hparams types live in their plugins
             }
             decoded[folder, default: 0] += 1

@@ -1,5 +1,6 @@
 import Foundation
 import KnowledgeEditing
+import ROME
 import Testing
 
 @Suite("module templates")

@@ -2,6 +2,7 @@ import Foundation
 import KnowledgeEditing
 import ModelIO
 import Testing
+import UltraEdit
 
 /// UltraEdit's hparams: EasyEdit's own file (copied verbatim into Fixtures/hparams/UltraEdit), the
 /// repository's hparams/UltraEdit files, and broken variants of the tiny file.
@@ -70,7 +71,7 @@ struct UltraEditHyperparametersTests {
     @Test("the alias UltraEdit, class_name for model_class, and a trailing .weight are accepted")
     func aliases() throws {
         let file = try HyperparameterFile(data: Data(Self.tinyText.utf8), format: .yaml, path: "ultraedit.yaml")
-        #expect(EditorRegistry.canonicalName(file.algorithmName) == "ULTRAEDIT")
+        #expect(file.algorithmName.lowercased() == UltraEditEditor.algorithmName.lowercased())
         let h = try Self.decode(Self.tinyText)
         #expect(h.modelClass == "Qwen2ForCausalLM")
         #expect(h.innerParameters == ["model.layers.0.mlp.gate_proj", "model.layers.1.mlp.up_proj"])

@@ -1,8 +1,9 @@
 import Foundation
-import KnowledgeEditing
 import ModelIO
+import Statistics
 import Tensors
 import Testing
+import TestSupport
 
 @Suite("Statistics files: format, loading checks, merging shards")
 struct StatisticsFileTests {

@@ -73,9 +73,10 @@ struct SecondMomentAccumulator {
         let d = dimension
         keys.withUnsafeBufferPointer { k in
             batchProduct.withUnsafeMutableBufferPointer { product in
+                guard let keys = k.baseAddress, let out = product.baseAddress else { return }
                 BLAS.gemm(
                     transposeA: true, transposeB: false, m: d, n: d, k: rows,
-                    a: k.baseAddress!, lda: d, b: k.baseAddress!, ldb: d, c: product.baseAddress!, ldc: d)
+                    a: keys, lda: d, b: keys, ldb: d, c: out, ldc: d)
             }
         }
         batchProduct.withUnsafeBufferPointer { product in

@@ -52,18 +52,6 @@ public enum StatisticsError: Error, CustomStringConvertible, Equatable, Sendable
 
     // MARK: EasyEdit .npz import
 
-    /// The file is not a readable zip archive (or an entry fails its checksum).
-    case unreadableArchive(file: String, reason: String)
-    /// The archive has no `<key>.npy` entry.
-    case missingArray(file: String, key: String, available: [String])
-    /// An `.npy` header does not follow the format (magic, version, length, dictionary).
-    case malformedArray(file: String, key: String, reason: String)
-    /// An array's element type is not one of those accepted for it.
-    case unsupportedArrayType(file: String, key: String, expected: [String], found: String)
-    /// An array's shape is not the one required.
-    case wrongArrayShape(file: String, key: String, expected: String, found: [Int])
-    /// An array's data ends before (or runs past) the size its header declares.
-    case arrayDataSize(file: String, key: String, expectedBytes: Int, foundBytes: Int)
     /// The token count is not a positive whole number.
     case invalidCount(file: String, key: String, value: String)
 
@@ -105,19 +93,6 @@ public enum StatisticsError: Error, CustomStringConvertible, Equatable, Sendable
             "merge: shards \(missing.map { "\($0)/\(count)" }.joined(separator: ", ")) are missing"
         case let .duplicateShard(shard, files):
             "merge: shard \(shard) appears in several files: \(files.joined(separator: ", "))"
-        case let .unreadableArchive(file, reason):
-            "\(file): not a readable .npz (zip) archive: \(reason)"
-        case let .missingArray(file, key, available):
-            "\(file): no array \"\(key)\" (archive holds: \(available.joined(separator: ", ")))"
-        case let .malformedArray(file, key, reason):
-            "\(file): array \"\(key)\": malformed .npy data: \(reason)"
-        case let .unsupportedArrayType(file, key, expected, found):
-            "\(file): array \"\(key)\" has dtype '\(found)', expected "
-                + expected.map { "'\($0)'" }.joined(separator: " or ")
-        case let .wrongArrayShape(file, key, expected, found):
-            "\(file): array \"\(key)\" has shape \(found), expected \(expected)"
-        case let .arrayDataSize(file, key, expectedBytes, foundBytes):
-            "\(file): array \"\(key)\" needs \(expectedBytes) data bytes, found \(foundBytes)"
         case let .invalidCount(file, key, value):
             "\(file): array \"\(key)\" should hold a positive whole token count, found \(value)"
         }

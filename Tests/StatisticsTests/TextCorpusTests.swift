@@ -1,7 +1,8 @@
 import Foundation
 import ModelIO
 import Testing
-@testable import KnowledgeEditing
+import TestSupport
+@testable import Statistics
 
 @Suite("Corpus reading: plain text and JSONL, streamed, with typed errors")
 struct TextCorpusTests {

@@ -1,3 +1,5 @@
+import KnowledgeEditing
+
 /// ROME's hparams, with the keys of EasyEdit's `easyeditor/models/rome/rome_hparams.py`
 /// (`alg_name: ROME`).
 ///

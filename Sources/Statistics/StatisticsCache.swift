@@ -1,4 +1,5 @@
 import Foundation
+import ModelInterfaces
 import ModelIO
 
 /// A directory of complete statistics files, keyed by ``StatisticsKey`` (model fingerprint,

@@ -7,14 +7,9 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable, Sendabl
     case unreadableFile(file: String, reason: String)
     /// A configuration value is missing or invalid.
     case invalidConfiguration(file: String, key: String, reason: String)
-    /// The checkpoint lacks a tensor the architecture needs.
-    case missingTensor(directory: String, name: String)
-    /// The checkpoint holds a tensor the architecture does not use.
-    case unexpectedTensor(directory: String, name: String)
-    /// A tensor's shape differs from the one the configuration implies.
+    /// A tensor's shape differs from the parameter's (an in-memory replacement or a delta; a
+    /// checkpoint's tensors are checked by ModelIO's `StrictCheckpoint`).
     case tensorShapeMismatch(name: String, expected: [Int], found: [Int])
-    /// A tensor is stored in a type that cannot be computed with (e.g. an integer type).
-    case unsupportedTensorType(name: String, dtype: String)
     /// A hook or parameter names something the model does not have.
     case unknownModule(name: String, suggestion: String?)
     case unknownParameter(name: String, suggestion: String?)
@@ -22,6 +17,8 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable, Sendabl
     case invalidHook(module: String, reason: String)
     /// A token id outside the vocabulary.
     case tokenOutOfRange(id: Int, vocabularySize: Int)
+    /// A forward output was read that the pass did not compute (see ``ForwardOutput``).
+    case notComputed(output: String, reason: String)
 
     public var description: String {
         switch self {
@@ -31,14 +28,8 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable, Sendabl
             "\(file): cannot be read: \(reason)"
         case let .invalidConfiguration(file, key, reason):
             "\(file): key \"\(key)\": \(reason)"
-        case let .missingTensor(directory, name):
-            "\(directory): checkpoint has no tensor \"\(name)\", which the architecture needs"
-        case let .unexpectedTensor(directory, name):
-            "\(directory): checkpoint tensor \"\(name)\" is not part of the architecture"
         case let .tensorShapeMismatch(name, expected, found):
             "tensor \"\(name)\": expected shape \(expected), found \(found)"
-        case let .unsupportedTensorType(name, dtype):
-            "tensor \"\(name)\": stored as \(dtype), expected F32, BF16 or F16"
         case let .unknownModule(name, suggestion):
             "no module named \"\(name)\"" + (suggestion.map { " (did you mean \"\($0)\"?)" } ?? "")
         case let .unknownParameter(name, suggestion):
@@ -47,6 +38,8 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable, Sendabl
             "hook on \"\(module)\": \(reason)"
         case let .tokenOutOfRange(id, vocabularySize):
             "token id \(id) is outside the vocabulary (size \(vocabularySize))"
+        case let .notComputed(output, reason):
+            "the forward pass did not compute \(output): \(reason)"
         }
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
+import Statistics
 import Tensors
 import Testing
+import TestSupport
 import TextEncoders
 
 @Suite("Layer statistics: C = Σ k kᵀ / count over a corpus")

@@ -1,3 +1,5 @@
+import KnowledgeEditing
+
 /// UltraEdit's hparams, with the keys of EasyEdit's `easyeditor/models/ultraedit/ultraedit_hparams.py`
 /// (`alg_name: ULTRAEDIT`; `UltraEdit` is EasyEdit's alias and selects the same editor).
 ///

@@ -1,3 +1,6 @@
+import KnowledgeEditing
+import MEMIT
+
 /// AlphaEdit's hparams, with the keys of EasyEdit's `easyeditor/models/alphaedit/AlphaEdit_hparams.py`
 /// (`alg_name: AlphaEdit`).
 ///

@@ -1,18 +1,18 @@
 import Foundation
 
 /// A numeric `.npy` array read into Float64, in row-major (C) order whatever its file order.
-struct NPYArray: Equatable {
+public struct NPYArray: Equatable, Sendable {
     /// `descr` as stored (`<f4`, `<f8` or `<i8`).
-    let descr: String
-    let shape: [Int]
-    let values: [Double]
+    public let descr: String
+    public let shape: [Int]
+    public let values: [Double]
 }
 
 /// Reads one `.npy` array from consecutive chunks (as a zip entry is decompressed), converting
 /// the data to Float64 as it arrives, so memory is the result plus one chunk.
 ///
 /// Element types: `<f4`, `<f8` and `<i8` (little-endian Float32, Float64, Int64); callers
-/// narrow the set per array. Errors are ``StatisticsError`` cases naming `file` and `key`.
+/// narrow the set per array. Errors are ``ModelIOError`` cases naming `file` and `key`.
 struct NPYArrayReader {
     /// The readable element types, by `descr`.
     enum ElementType: String {
@@ -62,16 +62,16 @@ struct NPYArrayReader {
 
     /// The array, once every chunk has been consumed.
     ///
-    /// - Throws: ``StatisticsError/malformedArray(file:key:reason:)`` when the entry ended inside
-    ///   the header; ``StatisticsError/arrayDataSize(file:key:expectedBytes:foundBytes:)`` when it
+    /// - Throws: ``ModelIOError/malformedArray(file:key:reason:)`` when the entry ended inside
+    ///   the header; ``ModelIOError/arrayDataSize(file:key:expectedBytes:foundBytes:)`` when it
     ///   ended before the data did.
     func finish() throws -> NPYArray {
         guard let header else {
-            throw StatisticsError.malformedArray(file: file, key: key, reason: "ends inside the header")
+            throw ModelIOError.malformedArray(file: file, key: key, reason: "ends inside the header")
         }
         let expectedBytes = expectedCount * elementSize
         guard values.count == expectedCount else {
-            throw StatisticsError.arrayDataSize(
+            throw ModelIOError.arrayDataSize(
                 file: file, key: key, expectedBytes: expectedBytes, foundBytes: dataBytes)
         }
         let ordered = header.fortranOrder ? Self.rowMajor(fromColumnMajor: values, shape: header.shape) : values
@@ -81,29 +81,29 @@ struct NPYArrayReader {
     private mutating func parsePrelude() throws {
         let parsed: NPYHeader?
         do { parsed = try NPYHeader.parse(prelude) } catch {
-            throw StatisticsError.malformedArray(file: file, key: key, reason: error.reason)
+            throw ModelIOError.malformedArray(file: file, key: key, reason: error.reason)
         }
         guard let parsed else { return }
         guard acceptedTypes.contains(parsed.descr), let type = ElementType(rawValue: parsed.descr) else {
-            throw StatisticsError.unsupportedArrayType(
+            throw ModelIOError.unsupportedArrayType(
                 file: file, key: key, expected: acceptedTypes, found: parsed.descr)
         }
         if let expected = shapeProblem(parsed.shape) {
-            throw StatisticsError.wrongArrayShape(file: file, key: key, expected: expected, found: parsed.shape)
+            throw ModelIOError.wrongArrayShape(file: file, key: key, expected: expected, found: parsed.shape)
         }
         let size = type.byteSize
         var count = 1
         for extent in parsed.shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: extent)
             guard !overflow, !product.multipliedReportingOverflow(by: size).overflow else {
-                throw StatisticsError.malformedArray(file: file, key: key, reason: "shape \(parsed.shape) is too large")
+                throw ModelIOError.malformedArray(file: file, key: key, reason: "shape \(parsed.shape) is too large")
             }
             count = product
         }
         // The archive declares the entry's size: check it before allocating anything.
         let available = declaredSize - parsed.preludeLength
         guard available == count * size else {
-            throw StatisticsError.arrayDataSize(
+            throw ModelIOError.arrayDataSize(
                 file: file, key: key, expectedBytes: count * size, foundBytes: available)
         }
         header = parsed
@@ -119,7 +119,7 @@ struct NPYArrayReader {
     private mutating func convert(_ chunk: Data) throws {
         dataBytes += chunk.count
         guard dataBytes <= expectedCount * elementSize else {
-            throw StatisticsError.arrayDataSize(
+            throw ModelIOError.arrayDataSize(
                 file: file, key: key, expectedBytes: expectedCount * elementSize, foundBytes: dataBytes)
         }
         var bytes = chunk[...]

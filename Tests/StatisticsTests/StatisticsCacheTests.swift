@@ -1,7 +1,9 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
+import Statistics
 import Testing
+import TestSupport
 import TextEncoders
 
 @Suite("Statistics cache: keyed by model, module, corpus and budget")

@@ -1,7 +1,9 @@
 import Foundation
-import KnowledgeEditing
+import ModelInterfaces
+import Statistics
 import Tensors
 import Testing
+import TestSupport
 import TextEncoders
 
 /// A tiny random Qwen2 model, a tokenizer for it, and corpora, for layer-statistics tests.

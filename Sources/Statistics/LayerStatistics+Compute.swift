@@ -1,3 +1,4 @@
+import ModelInterfaces
 import Tensors
 
 extension LayerStatistics {

@@ -1,3 +1,5 @@
+import KnowledgeEditing
+
 /// MEMIT's hparams, with the keys of EasyEdit's `easyeditor/models/memit/memit_hparams.py`
 /// (`alg_name: MEMIT`).
 ///

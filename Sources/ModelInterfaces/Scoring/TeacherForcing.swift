@@ -33,7 +33,7 @@ public enum TeacherForcing {
             return (try encoder.tokenize(pair.prompt), try encoder.tokenize(answer))
         }
         let batch = TokenBatch(tokenized.map { $0.prompt + $0.answer }, padding: .left)
-        let logits = try encoder.forward(batch).logits!
+        let logits = try encoder.forward(batch).logits
         let vocabulary = logits.shape[2]
         let flat = logits.reshaped([-1, vocabulary])
         return tokenized.enumerated().map { b, pair in
@@ -52,7 +52,7 @@ public enum TeacherForcing {
         let target = try encoder.tokenize(answer.hasPrefix(" ") ? answer : " " + answer)
         var ids = try encoder.tokenize(prompt)
         for expected in target {
-            let logits = try encoder.forward(TokenBatch([ids])).logits!
+            let logits = try encoder.forward(TokenBatch([ids])).logits
             let next = logits.reshaped([ids.count, -1]).slice(axis: 0, (ids.count - 1)..<ids.count).argmax(axis: 1)[0]
             guard next == expected else { return false }
             ids.append(next)

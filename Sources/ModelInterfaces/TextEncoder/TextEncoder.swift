@@ -11,9 +11,9 @@ import Tensors
 /// let encoder: any TextEncoder = try TextEncoderLoader.load(directory: url)
 /// let batch = TokenBatch([try encoder.tokenize("The Eiffel Tower is in")], padding: .right)
 /// var hooks = ForwardHooks()
-/// hooks.capture("model.layers.5.mlp.down_proj", .input, at: [batch.lastTokenRow(0)])
+/// let keys = hooks.capture("model.layers.5.mlp.down_proj", .input, at: [batch.lastTokenRow(0)])
 /// let out = try encoder.forward(batch, hooks: hooks)
-/// let key = out.captures[ModulePoint("model.layers.5.mlp.down_proj", .input)]!   // [1, 4864]
+/// let key = try out[keys]   // [1, 4864]
 /// ```
 ///
 /// ### Differentiating through the encoder

@@ -56,8 +56,9 @@ public struct LayerStatistics: Sendable {
         switch dtype {
         case .float64:
             try moment.sum.withUnsafeBytes { bytes in
-                // Borrowed for the duration of the write (d ≥ 1, so the buffer has an address).
-                let start = UnsafeMutableRawPointer(mutating: bytes.baseAddress!)
+                // Borrowed for the duration of the write.
+                guard let base = bytes.baseAddress else { throw StatisticsError.emptyStatistics(file: url.path) }
+                let start = UnsafeMutableRawPointer(mutating: base)
                 let data = Data(bytesNoCopy: start, count: bytes.count, deallocator: .none)
                 let entry = try SafetensorsEntry("sum", dtype: .float64, shape: [d, d], bytes: data)
                 try SafetensorsWriter.write([entry], to: url, metadata: metadata)
