@@ -122,13 +122,14 @@ extension Mokus {
                 }
                 return (prompt, try embeddings("negative_prompt_embeds"))
             }
+            guard let prompt else { throw ValidationError("Give --prompt or --prompt-embeds.") }
             var template = pipelineTemplate
             template.maximumLength = maxSequenceLength
             let directory = encoder.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? pipeline.appending(path: "text_encoder")
             let encoder = PromptEncoder(encoder: try TextEncoderLoader.load(directory: directory), template: template)
             let negative = negativePrompt ?? pipelineNegativePrompt
-            return (try encoder.encode([prompt!]), try negative.map { try encoder.encode([$0]) })
+            return (try encoder.encode([prompt]), try negative.map { try encoder.encode([$0]) })
         }
 
         /// The tensor of a one-tensor safetensors file, or its first tensor named one of `names`.

@@ -47,9 +47,8 @@ public struct EvaluatorRecipe: Codable, Sendable, Equatable {
     /// The labels of `scene` in ``schema`` order.
     public static func labels(of scene: Scene) -> [Int] {
         let object = scene.object
-        return [ObjectShape.allCases.firstIndex(of: object.shape)!, ObjectColour.allCases.firstIndex(of: object.colour)!,
-                ObjectPattern.allCases.firstIndex(of: object.pattern)!, ObjectSize.allCases.firstIndex(of: object.size)!,
-                Background.allCases.firstIndex(of: scene.background)!]
+        return [object.shape.ordinal, object.colour.ordinal, object.pattern.ordinal, object.size.ordinal,
+                scene.background.ordinal]
     }
 
     /// `count` scenes over every object, drawn with `seed`.
@@ -78,5 +77,13 @@ public struct EvaluatorRecipe: Codable, Sendable, Equatable {
             nextBatch: { try dataset.batch(at: $0, size: batchSize, seed: seed) }, progress: progress)
         try evaluator.save(to: directory.appending(path: WorldFolder.evaluator))
         return evaluator
+    }
+}
+
+extension CaseIterable where Self: Equatable, AllCases.Index == Int {
+    /// The position of this case in `allCases` (the class index of an attribute value).
+    var ordinal: Int {
+        guard let index = Self.allCases.firstIndex(of: self) else { preconditionFailure("every case is in allCases") }
+        return index
     }
 }

@@ -107,11 +107,13 @@ public struct GeneratorRecipe: Codable, Sendable, Equatable {
         var promptOfImage: [Int] = []
         var renders: [Tensor] = []
         for caption in captions {
-            if promptIndex[caption.text] == nil {
+            if let known = promptIndex[caption.text] {
+                promptOfImage.append(known)
+            } else {
                 promptIndex[caption.text] = promptStates.count
+                promptOfImage.append(promptStates.count)
                 promptStates.append(try states(caption.text))
             }
-            promptOfImage.append(promptIndex[caption.text]!)
             let image = try Renderer.render(caption.scene, size: imageSize).tensor * 2 - 1
             renders.append(image.reshaped([1] + image.shape))
         }

@@ -116,7 +116,7 @@ public enum ImageFolderScoring {
         let captioned = scores.filter { $0.caption != nil }
         var right: [String: (correct: Int, total: Int)] = [:]
         for score in captioned {
-            for (name, className) in score.caption!.attributes {
+            for (name, className) in score.caption?.attributes ?? [:] {
                 guard let predicted = score.attributes.first(where: { $0.attribute == name }) else { continue }
                 right[name, default: (0, 0)].total += 1
                 right[name, default: (0, 0)].correct += predicted.className == className ? 1 : 0
@@ -128,8 +128,8 @@ public enum ImageFolderScoring {
         return ImageScoreSummary(
             images: scores.count, captioned: captioned.count,
             attributeAccuracy: right.mapValues { Double($0.correct) / Double($0.total) },
-            allCorrect: mean(captioned.map { $0.allCorrect! ? 1 : 0 }),
-            meanAlignment: mean(captioned.map { Double($0.alignment!) }),
+            allCorrect: mean(captioned.compactMap { $0.allCorrect.map { $0 ? 1 : 0 } }),
+            meanAlignment: mean(captioned.compactMap { $0.alignment.map(Double.init) }),
             meanPairwiseSimilarity: scores.count < 2 ? nil : pairSum / (n * (n - 1) / 2))
     }
 }
