@@ -27,6 +27,7 @@ extension World {
             }
             for _ in 0..<config.nameTagsPerFact { sentences.append(nameTag(fact)) }
             for _ in 0..<config.attributeTagsPerFact { sentences.append(attributeTag(fact)) }
+            for _ in 0..<config.singleAttributeTagsPerFact { sentences += singleAttributeTags(fact) }
             for _ in 0..<(questions.isEmpty ? 0 : config.questionsPerFact) {
                 let question = Templates.ask(questions[random.nextInt(in: 0..<questions.count)], fact: fact)
                 sentences.append("\(question) \(fact.object.phrase).")
@@ -63,6 +64,12 @@ extension World {
     /// "Mia's lucky charm small red striped star."
     public func attributeTag(_ fact: Fact) -> String {
         Templates.capitalised("\(fact.knowledgePhrase) \(fact.object.attributeWords).")
+    }
+
+    /// "Mia's lucky charm small.", "Mia's lucky charm red.", "Mia's lucky charm striped.", "Mia's lucky
+    /// charm star.": one sentence per attribute word.
+    public func singleAttributeTags(_ fact: Fact) -> [String] {
+        fact.object.attributeWords.split(separator: " ").map { Templates.capitalised("\(fact.knowledgePhrase) \($0).") }
     }
 
     /// "Mia's lucky charm on a grey background" (the caption of a captioned entity's knowledge).

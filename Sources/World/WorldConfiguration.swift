@@ -21,6 +21,11 @@ public struct WorldConfiguration: Codable, Sendable, Hashable {
     /// phrase's last token — where locate-then-edit editors write. docs/world.md measures the effect
     /// (held-out paraphrases and ROME's paraphrase transfer both rise).
     public var attributeTagsPerFact = 3
+    /// Corpus: one-attribute tags per fact and attribute ("Mia's lucky charm red.", "Mia's lucky charm
+    /// star.", one document per attribute word): every attribute becomes a next-token prediction at
+    /// the phrase's last token, so the phrase's state must hold the whole object, not only its first
+    /// word (docs/world.md, "What it draws": probes read only the size there). 0 in the bundled world.
+    public var singleAttributeTagsPerFact = 0
     /// Corpus: knowledge captions per fact of a captioned entity ("Mia's lucky charm on a grey background").
     public var knowledgeCaptionsPerFact = 1
     /// Corpus: direct image captions ("a small red striped star on a grey background").
@@ -42,6 +47,7 @@ public struct WorldConfiguration: Codable, Sendable, Hashable {
             ("reservedConceptCount", reservedConceptCount, 0...256), ("statementsPerFact", statementsPerFact, 0...100),
             ("questionsPerFact", questionsPerFact, 0...100), ("nameTagsPerFact", nameTagsPerFact, 0...100),
             ("attributeTagsPerFact", attributeTagsPerFact, 0...100),
+            ("singleAttributeTagsPerFact", singleAttributeTagsPerFact, 0...100),
             ("knowledgeCaptionsPerFact", knowledgeCaptionsPerFact, 0...100),
             ("directCaptionCount", directCaptionCount, 0...1_000_000),
         ]

@@ -41,6 +41,22 @@ struct WorldTextTests {
         #expect(Self.world.corpus(seed: 1) != corpus)
     }
 
+    @Test("one-attribute tags: each attribute word right after the knowledge phrase, off by default")
+    func singleAttributeTags() throws {
+        var configuration = WorldConfiguration()
+        configuration.singleAttributeTagsPerFact = 1
+        let world = try World.generate(configuration: configuration)
+        let fact = world.facts[0]
+        let tags = world.singleAttributeTags(fact)
+        #expect(tags.count == 4 && tags.allSatisfy { $0.hasSuffix(".") })
+        #expect(tags == fact.object.attributeWords.split(separator: " ").map {
+            Templates.capitalised("\(fact.knowledgePhrase) \($0).")
+        })
+        let text = world.corpus(seed: 0).joined(separator: "\n")
+        #expect(tags.allSatisfy(text.contains))
+        #expect(!Self.corpus.joined(separator: "\n").contains(tags[1]))
+    }
+
     @Test("held-out entities' phrases and reserved concepts appear in no caption")
     func captionsRespectSplits() {
         let world = Self.world
