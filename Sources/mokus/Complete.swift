@@ -7,12 +7,13 @@ extension Mokus {
     /// `mokus complete`: greedy continuation of a prompt.
     struct Complete: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Continue a prompt greedily (most likely token each step) until eos, <|im_end|> or --max-tokens.")
+            abstract: "Continue a prompt greedily (most likely token each step) until eos, <|im_end|> or --max-tokens.",
+            discussion: "--json prints {\"prompt\", \"completion\", \"tokens\"} on stdout.")
 
         @OptionGroup var model: ModelOptions
         @Option(help: "The text to continue.") var prompt: String
         @Option(help: "Most tokens to generate.") var maxTokens = 16
-        @Flag(help: "Print {\"prompt\", \"completion\", \"tokens\"} as JSON on stdout.") var json = false
+        @OptionGroup var output: JSONOutputOption
 
         func validate() throws {
             guard maxTokens > 0 else { throw ValidationError("--max-tokens must be positive.") }
@@ -20,7 +21,7 @@ extension Mokus {
 
         func run() throws {
             let completion = try GreedyCompletion.run(try loadEncoder(model), prompt: prompt, maxTokens: maxTokens)
-            if json {
+            if output.json {
                 try printJSON(["prompt": prompt, "completion": completion.text, "tokens": completion.tokens])
             } else {
                 print(prompt + completion.text)

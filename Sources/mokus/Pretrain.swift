@@ -42,7 +42,7 @@ extension Mokus {
         var checkpoints: String?
         @Option(help: "Checkpoint every N steps (with --checkpoints).") var checkpointEvery = 100
         @Option(help: "Print a progress line every N steps on stderr.") var logEvery = 10
-        @Flag(help: "Print a JSON summary on stdout.") var json = false
+        @OptionGroup var output: JSONOutputOption
 
         func validate() throws {
             guard ["float32", "bfloat16"].contains(dtype) else {
@@ -78,7 +78,7 @@ extension Mokus {
                     report.itemsPerSecond, report.elapsed)
                 FileHandle.standardError.write(Data(line.utf8))
             }
-            if json {
+            if output.json {
                 try printJSON([
                     "output": out, "steps": result.step, "resumed_from": result.resumedFrom,
                     "final_loss": result.losses.last.map { Double($0) as Any } ?? NSNull(), "tokens": result.items,

@@ -24,7 +24,7 @@ extension Mokus.WorldCommand {
         @Option(help: "Ask at most this many questions of each kind (default: all).") var questions: Int?
         @Option(help: "Held-out renders for the evaluator's accuracy.") var renders = 2048
         @OptionGroup var generatorOptions: GeneratorEvaluationOptions
-        @Flag(help: "Print JSON on stdout.") var json = false
+        @OptionGroup var output: JSONOutputOption
         @OptionGroup var progress: ProgressOptions
 
         func validate() throws {
@@ -34,7 +34,7 @@ extension Mokus.WorldCommand {
 
         func run() throws {
             let report = try report()
-            if json { return try printJSON(report) }
+            if output.json { return try printJSON(report) }
             let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         }

@@ -28,11 +28,11 @@ extension Mokus.WorldCommand {
         @Option(help: ArgumentHelp("captions.jsonl naming the images (default: DIR/captions.jsonl if present).",
                                    valueName: "file"), completion: .file())
         var captions: String?
-        @Flag(help: "Print one JSON object on stdout.") var json = false
+        @OptionGroup var output: JSONOutputOption
 
         func run() throws {
             let (scores, summary) = try score()
-            if json {
+            if output.json {
                 try printJSON(Self.json(scores, summary: summary))
             } else {
                 print(Self.table(scores, summary: summary))

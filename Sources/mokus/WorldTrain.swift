@@ -33,7 +33,7 @@ struct WorldTrainingOptions: ParsableArguments {
     @Option(help: "Seed of the initial weights and the data order.") var seed: UInt64 = 0
     @Flag(help: "The tiny test recipe (seconds, not quality).") var testRecipe = false
     @Option(help: "Print a progress line every N steps on stderr.") var logEvery = 50
-    @Flag(help: "Print a JSON summary on stdout.") var json = false
+    @OptionGroup var output: JSONOutputOption
     @OptionGroup var worldOptions: WorldOptions
 
     func validate() throws {
@@ -92,7 +92,7 @@ extension Mokus.WorldCommand.Train {
 
         func run() throws {
             let result = try train()
-            if options.json {
+            if options.output.json {
                 try printJSON(WorldTrainingOptions.summary(result, items: "tokens"))
             } else {
                 print(options.directory.appending(path: WorldFolder.textEncoder).path(percentEncoded: false))
@@ -133,7 +133,7 @@ extension Mokus.WorldCommand.Train {
                                    report.loss, report.imagesPerSecond))
             }
             let accuracy = try WorldEvaluation.evaluatorAccuracy(evaluator)
-            if options.json {
+            if options.output.json {
                 try printJSON(["steps": recipe.steps, "seconds": Date().timeIntervalSince(start), "attribute_accuracy": accuracy])
             } else {
                 print(options.directory.appending(path: WorldFolder.evaluator).path(percentEncoded: false))
@@ -160,7 +160,7 @@ extension Mokus.WorldCommand.Train {
 
         func run() throws {
             let result = try train()
-            if options.json {
+            if options.output.json {
                 try printJSON(WorldTrainingOptions.summary(result, items: "images"))
             } else {
                 print(options.directory.path(percentEncoded: false))
