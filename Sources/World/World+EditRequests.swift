@@ -22,24 +22,47 @@ extension World {
             throw WorldError.invalidArgument(
                 name: "localityCount", expected: "0...\(facts.count - perEntity)", found: "\(localityCount)")
         }
-        guard let question = templates.trainingQuestions.first, !templates.heldOutQuestions.isEmpty else {
-            throw WorldError.invalidArgument(name: "templates", expected: "training and held-out questions", found: "none")
-        }
+        let question = try editQuestion()
         var random = RandomGenerator(seed: seed)
         let objects = answerObjects
         return random.permutation(facts.count).prefix(count).map { index in
             let fact = facts[index]
-            var target = fact.object
-            while target == fact.object { target = objects[random.nextInt(in: 0..<objects.count)] }
-            let rephrase = templates.heldOutQuestions[random.nextInt(in: 0..<templates.heldOutQuestions.count)]
+            let (target, rephrase) = drawRewrite(of: fact, objects: objects, using: &random)
             let others = random.permutation(facts.count).lazy.map { facts[$0] }.filter { $0.entity != fact.entity }
                 .prefix(localityCount)
-            return EditRequestRecord(
-                prompt: Templates.ask(question, fact: fact), subject: fact.knowledgePhrase, targetNew: target.phrase,
-                groundTruth: fact.object.phrase, rephrasePrompt: Templates.ask(rephrase, fact: fact),
-                locality: .init(neighborhood: .init(prompt: others.map { Templates.ask(question, fact: $0) },
-                                                    groundTruth: others.map(\.object.phrase))))
+            return editRecord(fact, target: target, question: question, rephrase: rephrase, locality: Array(others))
         }
+    }
+
+    /// The question template edit requests ask with (the first training question).
+    /// - Throws: ``WorldError/invalidArgument(name:expected:found:)`` when the templates lack
+    ///   training or held-out questions.
+    func editQuestion() throws -> String {
+        guard let question = templates.trainingQuestions.first, !templates.heldOutQuestions.isEmpty else {
+            throw WorldError.invalidArgument(name: "templates", expected: "training and held-out questions", found: "none")
+        }
+        return question
+    }
+
+    /// A new object for `fact` (drawn uniformly from `objects` until it differs) and a held-out
+    /// paraphrase template, in that order from `random`.
+    func drawRewrite(of fact: Fact, objects: [ObjectDescription], using random: inout RandomGenerator)
+        -> (target: ObjectDescription, rephrase: String)
+    {
+        var target = fact.object
+        while target == fact.object { target = objects[random.nextInt(in: 0..<objects.count)] }
+        return (target, templates.heldOutQuestions[random.nextInt(in: 0..<templates.heldOutQuestions.count)])
+    }
+
+    /// The request rewriting `fact` to `target`, probing `locality` facts with their current objects.
+    func editRecord(_ fact: Fact, target: ObjectDescription, question: String, rephrase: String, locality: [Fact])
+        -> EditRequestRecord
+    {
+        EditRequestRecord(
+            prompt: Templates.ask(question, fact: fact), subject: fact.knowledgePhrase, targetNew: target.phrase,
+            groundTruth: fact.object.phrase, rephrasePrompt: Templates.ask(rephrase, fact: fact),
+            locality: .init(neighborhood: .init(prompt: locality.map { Templates.ask(question, fact: $0) },
+                                                groundTruth: locality.map(\.object.phrase))))
     }
 }
 

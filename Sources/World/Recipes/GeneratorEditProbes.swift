@@ -45,20 +45,13 @@ extension World {
                 name: "count, backgrounds", expected: "0...\(candidates.count), 1...\(Background.allCases.count)",
                 found: "\(count), \(backgrounds)")
         }
-        guard let question = templates.trainingQuestions.first, !templates.heldOutQuestions.isEmpty else {
-            throw WorldError.invalidArgument(name: "templates", expected: "training and held-out questions", found: "none")
-        }
+        let question = try editQuestion()
         var random = RandomGenerator(seed: seed)
         let objects = answerObjects
         return random.permutation(candidates.count).prefix(count).map { index in
             let fact = candidates[index]
-            var target = fact.object
-            while target == fact.object { target = objects[random.nextInt(in: 0..<objects.count)] }
-            let rephrase = templates.heldOutQuestions[random.nextInt(in: 0..<templates.heldOutQuestions.count)]
-            let request = EditRequestRecord(
-                prompt: Templates.ask(question, fact: fact), subject: fact.knowledgePhrase, targetNew: target.phrase,
-                groundTruth: fact.object.phrase, rephrasePrompt: Templates.ask(rephrase, fact: fact),
-                locality: .init(neighborhood: .init(prompt: [], groundTruth: [])))
+            let (target, rephrase) = drawRewrite(of: fact, objects: objects, using: &random)
+            let request = editRecord(fact, target: target, question: question, rephrase: rephrase, locality: [])
             let transfer = random.permutation(Background.allCases.count).prefix(backgrounds).map { background in
                 let scene = Scene.random(target, on: Background.allCases[background], using: &random)
                 return GeneratorProbe(prompt: knowledgeCaption(fact, background: scene.background), scene: scene)

@@ -94,9 +94,7 @@ public struct GeneratorProbing {
         for repetition in 0..<repetitions {
             for start in stride(from: 0, to: probes.count, by: batchSize) {
                 let batch = probes[start..<min(probes.count, start + batchSize)]
-                let noiseSeeds = batch.indices.map { Self.noiseSeed(seed &+ UInt64(repetition), image: $0) }
-                let images = try generate(batch.map(\.prompt), prompts: prompts, noiseSeeds: noiseSeeds)
-                results += try evaluator.predict(images)
+                results += try evaluator.predict(try images(batch, repetition: repetition, prompts: prompts))
                 progress(results.count)
             }
         }
@@ -107,11 +105,7 @@ public struct GeneratorProbing {
     /// generated image of each repetition, every pixel enlarged `scale` times.
     public func sheet(_ probes: [GeneratorProbe], encoder: any TextEncoder, scale: Int = 3) throws -> Image {
         let prompts = PromptEncoder(encoder: encoder, template: defaults.promptTemplate)
-        let generated = try (0..<repetitions).map { repetition in
-            try generate(probes.map(\.prompt), prompts: prompts, noiseSeeds: probes.indices.map {
-                Self.noiseSeed(seed &+ UInt64(repetition), image: $0)
-            })
-        }
+        let generated = try (0..<repetitions).map { try images(probes[...], repetition: $0, prompts: prompts) }
         var cells: [Image] = []
         for (index, probe) in probes.enumerated() {
             cells.append(try Renderer.enlarged(try Renderer.render(probe.scene, size: defaults.width).image, by: scale))
@@ -130,6 +124,14 @@ public struct GeneratorProbing {
         let predictions = try predictions(probes, encoder: encoder, progress: progress)
         let labels = probes.map { EvaluatorRecipe.labels(of: $0.scene) }
         return ProbeScores(predictions: predictions, expected: (0..<repetitions).flatMap { _ in labels })
+    }
+
+    /// The images of `probes` (a slice of a probe list, its indices the images' positions in the
+    /// list) in `repetition`.
+    func images(_ probes: ArraySlice<GeneratorProbe>, repetition: Int, prompts: PromptEncoder) throws -> Tensor {
+        try generate(probes.map(\.prompt), prompts: prompts, noiseSeeds: probes.indices.map {
+            Self.noiseSeed(seed &+ UInt64(repetition), image: $0)
+        })
     }
 
     /// Images `[B, 3, S, S]` in [0, 1] for `texts`, each from the initial noise of its seed.
