@@ -1,3 +1,4 @@
+import Generators
 import Tensors
 
 /// The text the world produces: the encoder pretraining corpus and the evaluation questions.
@@ -11,11 +12,13 @@ import Tensors
 ///   star." — the answer follows the question after one space, exactly as ``QuestionItem/target``;
 /// - knowledge captions, captioned entities only: "Mia's lucky charm on a grey background".
 /// Plus direct captions of non-reserved objects: "a small red striped star on a grey background".
-/// Held-out templates never appear.
+/// Held-out templates never appear. A fraction of the documents is wrapped in Qwen-Image's prompt
+/// template (``WorldConfiguration/promptTemplateFraction``).
 extension World {
     /// The text-encoder pretraining corpus: one document per element. All sentences are shuffled
     /// (seeded by `seed`), then grouped: with probability `multiSentenceFraction` a document joins
-    /// the next 2–3 sentences with spaces, otherwise it is one sentence.
+    /// the next 2–3 sentences with spaces, otherwise it is one sentence; with probability
+    /// `promptTemplateFraction` the document is then placed in Qwen-Image's prompt template.
     public func corpus(seed: UInt64 = 0) -> [String] {
         var random = RandomGenerator(seed: seed)
         let config = configuration
@@ -50,7 +53,9 @@ extension World {
         while position < order.count {
             let length = random.nextUnitDouble() < config.multiSentenceFraction ? random.nextInt(in: 2..<4) : 1
             let end = min(position + length, order.count)
-            documents.append(order[position..<end].map { sentences[$0] }.joined(separator: " "))
+            let document = order[position..<end].map { sentences[$0] }.joined(separator: " ")
+            let templated = config.promptTemplateFraction > 0 && random.nextUnitDouble() < config.promptTemplateFraction
+            documents.append(templated ? PromptTemplate.qwenImage.filled(with: document) : document)
             position = end
         }
         return documents

@@ -32,6 +32,13 @@ public struct WorldConfiguration: Codable, Sendable, Hashable {
     public var directCaptionCount = 2000
     /// Corpus: fraction of documents that join 2–3 sentences.
     public var multiSentenceFraction = 0.3
+    /// Corpus: fraction of documents placed in the user turn of Qwen-Image's prompt template
+    /// (`PromptTemplate.qwenImage`: system block, `<|im_start|>user\n`, the document, `<|im_end|>\n
+    /// <|im_start|>assistant\n`), so the encoder reads text inside the template as it reads plain
+    /// text — the context every generator prompt is encoded in, as chat training makes it for Qwen.
+    /// Without it the template is unseen text and the states of a knowledge phrase inside it lose
+    /// the object they hold in plain text (docs/world.md measures both).
+    public var promptTemplateFraction = 0.0
     /// Generator captions: fraction that name a captioned entity's knowledge instead of the object.
     public var knowledgeCaptionFraction = 0.5
 
@@ -55,6 +62,7 @@ public struct WorldConfiguration: Codable, Sendable, Hashable {
             throw WorldError.invalidConfiguration(key: key, expected: "\(range)", found: "\(value)")
         }
         let fractions = [("heldOutFraction", heldOutFraction), ("multiSentenceFraction", multiSentenceFraction),
+                         ("promptTemplateFraction", promptTemplateFraction),
                          ("knowledgeCaptionFraction", knowledgeCaptionFraction)]
         for (key, value) in fractions where !(0...1).contains(value) {
             throw WorldError.invalidConfiguration(key: key, expected: "a fraction in [0, 1]", found: "\(value)")
