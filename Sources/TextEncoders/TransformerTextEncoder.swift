@@ -73,12 +73,16 @@ public final class TransformerTextEncoder: TextEncoder {
         if let bad = ids.first(where: { $0 < 0 || $0 >= info.vocabularySize }) {
             throw TextEncoderError.tokenOutOfRange(id: bad, vocabularySize: info.vocabularySize)
         }
+        try ForwardGuards.checkBefore(batch, hooks: hooks, architecture: architecture)
         do {
             let final = try architecture.hiddenStates(ids: ids, batch: batch, weights: weights, context: context)
+            try ForwardGuards.checkAfter(final, weights: weights)
             if hooks.finalHiddenState { context.output.setFinalHiddenState(final) }
             if hooks.computeLogits {
                 let selected = hooks.logitRows.map { final.reshaped([-1, info.hiddenSize]).indexSelect(axis: 0, $0) } ?? final
-                context.output.setLogits(try architecture.logits(selected, weights: weights, context: context))
+                let logits = try architecture.logits(selected, weights: weights, context: context)
+                try ForwardGuards.checkAfter(logits, weights: weights)
+                context.output.setLogits(logits)
             }
         } catch is ForwardContext.Stop {
             // The pass ended at `stopAfter`; captures so far are in the output.

@@ -22,7 +22,9 @@ extension EditRequestFile.Layout {
             subject: try record.optionalString("subject"), groundTruth: try record.optionalString("ground_truth"),
             rephrasePrompts: try record.strings("rephrase_prompt"),
             locality: try promptSets(record, "locality"), portability: try promptSets(record, "portability"))
-        try validate(request, record, prompt: "prompt", targetNew: "target_new", subject: "subject")
+        try validate(
+            request, record, prompt: "prompt", targetNew: "target_new", subject: "subject", rephrase: "rephrase_prompt",
+            locality: "locality")
         return request
     }
 
@@ -43,7 +45,8 @@ extension EditRequestFile.Layout {
         let request = EditRequest(
             prompt: prompt, targetNew: targetNew, subject: try record.optionalString("subject"),
             groundTruth: groundTruth, rephrasePrompts: try record.strings("rephrase"), locality: locality)
-        try validate(request, record, prompt: "src", targetNew: "alt", subject: "subject")
+        try validate(
+            request, record, prompt: "src", targetNew: "alt", subject: "subject", rephrase: "rephrase", locality: "loc")
         return request
     }
 
@@ -67,7 +70,7 @@ extension EditRequestFile.Layout {
             locality: neighbours.isEmpty ? [:] : ["neighborhood": neighbours])
         try validate(
             request, record, prompt: "requested_rewrite.prompt", targetNew: "requested_rewrite.target_new.str",
-            subject: "requested_rewrite.subject")
+            subject: "requested_rewrite.subject", rephrase: "paraphrase_prompts", locality: "neighborhood_prompts")
         return request
     }
 
@@ -89,13 +92,26 @@ extension EditRequestFile.Layout {
         return sets
     }
 
-    /// The checks every request passes, whatever its layout; the field names are the layout's.
+    /// The checks every request passes, whatever its layout; the field names are the layout's
+    /// (a locality or portability pair is named `<set field>.<set>.prompt[i]` or `.ground_truth[i]`).
+    /// Every text the metrics score must say something: an empty prompt has no position to
+    /// predict from, and an empty answer no token to score.
     private static func validate(
-        _ request: EditRequest, _ record: RequestRecord, prompt: String, targetNew: String, subject: String
+        _ request: EditRequest, _ record: RequestRecord, prompt: String, targetNew: String, subject: String,
+        rephrase: String, locality: String
     ) throws {
         let empty = { RequestError.emptyField(file: record.file, record: record.index, field: $0) }
         if request.prompt.allSatisfy(\.isWhitespace) { throw empty(prompt) }
         if request.targetNew.allSatisfy(\.isWhitespace) { throw empty(targetNew) }
+        for (i, text) in request.rephrasePrompts.enumerated() where text.allSatisfy(\.isWhitespace) { throw empty("\(rephrase)[\(i)]") }
+        for (field, sets) in [(locality, request.locality), ("portability", request.portability)] {
+            for (name, pairs) in sets.sorted(by: { $0.key < $1.key }) {
+                for (i, pair) in pairs.enumerated() {
+                    if pair.prompt.allSatisfy(\.isWhitespace) { throw empty("\(field).\(name).prompt[\(i)]") }
+                    if pair.answer.allSatisfy(\.isWhitespace) { throw empty("\(field).\(name).ground_truth[\(i)]") }
+                }
+            }
+        }
         guard let text = request.subject else { return }
         if text.isEmpty { throw empty(subject) }
         guard request.prompt.contains(text) else {

@@ -26,11 +26,13 @@ public enum TeacherForcing {
     }
 
     /// Scores every pair in one forward pass.
+    ///
+    /// - Throws: ``TextEncoderError/emptyText(role:)`` for a prompt or an answer without tokens
+    ///   (nothing to predict from, nothing to score); the encoder's errors.
     public static func score(_ pairs: [(prompt: String, answer: String)], encoder: any TextEncoder) throws -> [Score] {
         guard !pairs.isEmpty else { return [] }
         let tokenized = try pairs.map { pair -> (prompt: [Int], answer: [Int]) in
-            let answer = pair.answer.hasPrefix(" ") ? pair.answer : " " + pair.answer
-            return (try encoder.tokenize(pair.prompt), try encoder.tokenize(answer))
+            try tokens(prompt: pair.prompt, answer: pair.answer, encoder: encoder)
         }
         let batch = TokenBatch(tokenized.map { $0.prompt + $0.answer }, padding: .left)
         let logits = try encoder.forward(batch).logits
@@ -49,8 +51,7 @@ public enum TeacherForcing {
     /// Greedy decoding of as many tokens as the answer has: whether the model now *generates*
     /// the answer exactly (the stricter metric reported beside teacher forcing).
     public static func greedyExactMatch(prompt: String, answer: String, encoder: any TextEncoder) throws -> Bool {
-        let target = try encoder.tokenize(answer.hasPrefix(" ") ? answer : " " + answer)
-        var ids = try encoder.tokenize(prompt)
+        var (ids, target) = try tokens(prompt: prompt, answer: answer, encoder: encoder)
         for expected in target {
             let logits = try encoder.forward(TokenBatch([ids])).logits
             let next = logits.reshaped([ids.count, -1]).slice(axis: 0, (ids.count - 1)..<ids.count).argmax(axis: 1)[0]
@@ -58,5 +59,15 @@ public enum TeacherForcing {
             ids.append(next)
         }
         return true
+    }
+
+    /// The prompt's tokens and those of `" " + answer` (the space added unless present).
+    /// - Throws: ``TextEncoderError/emptyText(role:)`` when either part has no tokens, or the
+    ///   answer is only whitespace.
+    private static func tokens(prompt: String, answer: String, encoder: any TextEncoder) throws -> (prompt: [Int], answer: [Int]) {
+        let promptIDs = try encoder.tokenize(prompt)
+        guard !promptIDs.isEmpty else { throw TextEncoderError.emptyText(role: "prompt") }
+        guard !answer.allSatisfy(\.isWhitespace) else { throw TextEncoderError.emptyText(role: "answer to \"\(prompt.prefix(60))\"") }
+        return (promptIDs, try encoder.tokenize(answer.hasPrefix(" ") ? answer : " " + answer))
     }
 }

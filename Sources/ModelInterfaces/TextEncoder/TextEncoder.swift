@@ -83,15 +83,19 @@ public struct TextEncoderInfo: Sendable, Equatable {
     public var moduleNames: [String]
     /// Printable name of layer `i`'s block (`model.layers.{}` or `transformer.h.{}`).
     public var layerModuleTemplate: String
+    /// The longest sequence a forward pass accepts (`max_position_embeddings`, GPT-2's
+    /// `n_positions`); `nil` when the model sets none.
+    public var maximumSequenceLength: Int?
 
     public init(modelType: String, hiddenSize: Int, layerCount: Int, vocabularySize: Int,
-                moduleNames: [String], layerModuleTemplate: String) {
+                moduleNames: [String], layerModuleTemplate: String, maximumSequenceLength: Int? = nil) {
         self.modelType = modelType
         self.hiddenSize = hiddenSize
         self.layerCount = layerCount
         self.vocabularySize = vocabularySize
         self.moduleNames = moduleNames
         self.layerModuleTemplate = layerModuleTemplate
+        self.maximumSequenceLength = maximumSequenceLength
     }
 }
 

@@ -19,6 +19,12 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable, Sendabl
     case tokenOutOfRange(id: Int, vocabularySize: Int)
     /// A forward output was read that the pass did not compute (see ``ForwardOutput``).
     case notComputed(output: String, reason: String)
+    /// A sequence longer than the model's context (`max_position_embeddings`, `n_positions`).
+    case sequenceTooLong(length: Int, maximum: Int)
+    /// NaN or infinity in a weight or in what the model computed (`name` says which).
+    case nonFinite(name: String)
+    /// A text that must produce tokens produced none (an empty prompt or answer).
+    case emptyText(role: String)
 
     public var description: String {
         switch self {
@@ -40,6 +46,12 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable, Sendabl
             "token id \(id) is outside the vocabulary (size \(vocabularySize))"
         case let .notComputed(output, reason):
             "the forward pass did not compute \(output): \(reason)"
+        case let .sequenceTooLong(length, maximum):
+            "a sequence of \(length) tokens is longer than the model's context of \(maximum) tokens"
+        case let .nonFinite(name):
+            "\(name) holds NaN or infinite values"
+        case let .emptyText(role):
+            "the \(role) is empty (it gives no tokens)"
         }
     }
 }

@@ -14,6 +14,8 @@ protocol LanguageModelArchitecture {
     /// Runs the model up to the final norm; returns its output `[batch, length, width]`. Stores
     /// requested hidden states and captures in `context`.
     func hiddenStates(ids: [Int], batch: TokenBatch, weights: CheckpointWeights, context: ForwardContext) throws -> Tensor
+    /// Peak bytes of one forward pass (see ``ForwardGuards/forwardBytes(batch:length:heads:width:mlpWidth:vocabulary:logitRows:)``).
+    func forwardBytes(batch: Int, length: Int, logitRows: Int) -> Int
     /// The language-model head: `[batch, length, width]` → `[batch, length, vocabulary]`.
     func logits(_ hidden: Tensor, weights: CheckpointWeights, context: ForwardContext) throws -> Tensor
 }

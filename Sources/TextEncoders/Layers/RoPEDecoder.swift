@@ -24,6 +24,8 @@ struct RoPEDecoder: LanguageModelArchitecture {
         var vocabularySize: Int
         var rmsNormEpsilon: Float
         var rotary: RotaryEmbedding
+        /// `max_position_embeddings`: the longest sequence a forward pass accepts.
+        var maximumPositions: Int
         /// Biases on q/k/v projections (Qwen2: true; Llama: `attention_bias`).
         var queryKeyValueBias: Bool
         /// Bias on the output projection (Llama's `attention_bias`; Qwen2: false).
@@ -45,7 +47,7 @@ struct RoPEDecoder: LanguageModelArchitecture {
     var info: TextEncoderInfo {
         TextEncoderInfo(modelType: c.modelType, hiddenSize: c.hiddenSize, layerCount: c.layerCount,
                         vocabularySize: c.vocabularySize, moduleNames: moduleNames,
-                        layerModuleTemplate: "\(c.prefix).layers.{}")
+                        layerModuleTemplate: "\(c.prefix).layers.{}", maximumSequenceLength: c.maximumPositions)
     }
 
     private var moduleNames: [String] {
@@ -84,6 +86,11 @@ struct RoPEDecoder: LanguageModelArchitecture {
 
     var tiedParameters: [String: String] {
         c.tiedEmbeddings ? ["lm_head.weight": "\(c.prefix).embed_tokens.weight"] : [:]
+    }
+
+    func forwardBytes(batch: Int, length: Int, logitRows: Int) -> Int {
+        ForwardGuards.forwardBytes(batch: batch, length: length, heads: c.headCount, width: max(c.hiddenSize, c.headCount * c.headDimension),
+                                   mlpWidth: c.intermediateSize, vocabulary: c.vocabularySize, logitRows: logitRows)
     }
 
     func isIgnored(_ key: String) -> Bool {

@@ -49,36 +49,60 @@ struct RotaryEmbedding {
     /// Reads the rotary settings of a config: transformers ≥ 5 writes `rope_parameters`
     /// (`rope_theta`, `rope_type` and the scaling keys in one object); older configs have a
     /// top-level `rope_theta` and an optional `rope_scaling` object.
+    ///
+    /// Validated: `rope_theta` and every scaling factor finite and positive, llama3's
+    /// `low_freq_factor` below its `high_freq_factor`, and a multimodal `mrope_section` three
+    /// positive integers adding up to half the head dimension.
+    ///
+    /// - Throws: ``TextEncoderError/invalidConfiguration(file:key:reason:)`` naming the key
+    ///   (`rope_parameters.factor`, …).
     init(_ config: ConfigFile, dimension: Int, defaultBase: Float) throws {
-        if let parameters = config.optionalObject("rope_parameters") {
-            let base = (parameters["rope_theta"] as? NSNumber)?.floatValue ?? defaultBase
-            self.init(dimension: dimension, base: base, scaling: try Self.scaling(from: parameters, file: config.path))
-        } else {
-            self.init(dimension: dimension, base: try config.float("rope_theta", default: defaultBase),
-                      scaling: try Self.scaling(from: config.optionalObject("rope_scaling"), file: config.path))
+        let objectKey = config.values["rope_parameters"] != nil ? "rope_parameters" : "rope_scaling"
+        let object: ConfigFile?
+        switch config.values[objectKey] {
+        case nil, is NSNull: object = nil
+        case let values as [String: Any]: object = ConfigFile(path: config.path, values: values, keyPrefix: "\(objectKey).")
+        case let other?: throw config.invalid(objectKey, "expected an object, found \(other)")
         }
+        let base = try (objectKey == "rope_parameters" ? object : nil)?.positiveFloat("rope_theta", default: defaultBase)
+            ?? config.positiveFloat("rope_theta", default: defaultBase)
+        self.init(dimension: dimension, base: base, scaling: try object.map { try Self.scaling(from: $0, dimension: dimension) } ?? .none)
     }
 
     /// Parses a `rope_scaling` (or `rope_parameters`) object.
-    static func scaling(from object: [String: Any]?, file: String) throws -> Scaling {
-        guard let object else { return .none }
-        let type = object["rope_type"] as? String ?? object["type"] as? String ?? "default"
-        func number(_ key: String) throws -> Float {
-            guard let value = (object[key] as? NSNumber)?.floatValue else {
-                throw TextEncoderError.invalidConfiguration(file: file, key: "rope_scaling.\(key)", reason: "missing number for rope type \(type)")
-            }
-            return value
+    static func scaling(from object: ConfigFile, dimension: Int) throws -> Scaling {
+        let type = try object.string("rope_type", default: object.string("type", default: "default"))
+        if object.values["mrope_section"] != nil || type == "mrope" {
+            try checkMultimodalSections(object, dimension: dimension)
         }
         switch type {
         case "default", "mrope": return .none
-        case "linear": return .linear(factor: try number("factor"))
+        case "linear": return .linear(factor: try object.positiveFloat("factor"))
         case "llama3":
-            return .llama3(factor: try number("factor"), lowFrequencyFactor: try number("low_freq_factor"),
-                           highFrequencyFactor: try number("high_freq_factor"),
-                           originalContext: try number("original_max_position_embeddings"))
+            let (low, high) = (try object.positiveFloat("low_freq_factor"), try object.positiveFloat("high_freq_factor"))
+            guard low < high else {
+                throw object.invalid("low_freq_factor", "must be below high_freq_factor \(high), found \(low)")
+            }
+            return .llama3(factor: try object.positiveFloat("factor"), lowFrequencyFactor: low, highFrequencyFactor: high,
+                           originalContext: try object.positiveFloat("original_max_position_embeddings"))
         default:
-            throw TextEncoderError.invalidConfiguration(
-                file: file, key: "rope_scaling.rope_type", reason: "\"\(type)\" is not supported (default, linear, llama3, mrope)")
+            throw object.invalid("rope_type", "\"\(type)\" is not supported (default, linear, llama3, mrope)")
+        }
+    }
+
+    /// Qwen2.5-VL's `mrope_section`: the temporal, height and width shares of the head's
+    /// `dimension / 2` rotary frequencies.
+    private static func checkMultimodalSections(_ object: ConfigFile, dimension: Int) throws {
+        let list = object.values["mrope_section"] as? [Any] ?? []
+        let sections = list.compactMap { value -> Int? in
+            guard let number = value as? NSNumber, !number.isJSONBoolean, number.doubleValue == number.doubleValue.rounded(),
+                  (1...Double(ConfigLimits.width.upperBound)).contains(number.doubleValue) else { return nil }
+            return number.intValue
+        }
+        guard list.count == 3, sections.count == 3, sections.reduce(0, +) == dimension / 2
+        else {
+            throw object.invalid("mrope_section", "expected three positive integers adding up to head_dim / 2 = \(dimension / 2), "
+                                 + "found \(object.values["mrope_section"].map { "\($0)" } ?? "nothing")")
         }
     }
 }

@@ -109,6 +109,12 @@ final class CheckpointWeights {
         return Tensor.concat(pieces, axis: 1).reshaped(Array(x.shape.dropLast()) + [outCount])
     }
 
+    /// The first declared parameter (in declaration order) whose current value holds NaN or
+    /// infinity, or `nil`. Reads every weight: for naming the culprit once a pass went non-finite.
+    func firstNonFiniteParameter() -> String? {
+        stored.parameters.first { current($0).firstNonFiniteIndex != nil }?.name
+    }
+
     /// The replacement of a declared parameter, or its checkpoint value.
     private func current(_ parameter: StrictCheckpoint.Parameter) -> Tensor {
         replacements[parameter.name] ?? stored.tensor(parameter)

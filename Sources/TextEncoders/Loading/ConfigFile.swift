@@ -7,6 +7,8 @@ import ModelIO
 struct ConfigFile {
     let path: String
     let values: [String: Any]
+    /// What error messages put before a key: `rope_parameters.` for a nested object.
+    var keyPrefix = ""
 
     init(url: URL) throws {
         try self.init(path: url.path(percentEncoded: false), data: try Self.contents(of: url))
@@ -32,9 +34,10 @@ struct ConfigFile {
         values = object
     }
 
-    init(path: String, values: [String: Any]) {
+    init(path: String, values: [String: Any], keyPrefix: String = "") {
         self.path = path
         self.values = values
+        self.keyPrefix = keyPrefix
     }
 
     /// The nested object at `key` as its own config (for `text_config`).
@@ -50,6 +53,31 @@ struct ConfigFile {
         throw invalid(key, "expected an integer, found \(describe(values[key]))")
     }
 
+    /// An integer in `range`: sizes and counts are positive and at most a bound no real checkpoint
+    /// reaches (``ConfigLimits``), so a typo such as `1e12` fails here, before anything is built
+    /// or allocated from it.
+    func int(_ key: String, in range: ClosedRange<Int>, default fallback: Int? = nil) throws -> Int {
+        let value = try int(key, default: fallback)
+        guard range.contains(value) else {
+            throw invalid(key, "expected an integer in \(range.lowerBound)...\(range.upperBound), found \(value)")
+        }
+        return value
+    }
+
+    /// A finite number greater than zero (norm epsilons, rope_theta, scaling factors).
+    func positiveFloat(_ key: String, default fallback: Float? = nil) throws -> Float {
+        let value = try float(key, default: fallback)
+        guard value.isFinite, value > 0 else { throw invalid(key, "expected a finite number greater than 0, found \(value)") }
+        return value
+    }
+
+    /// Throws unless `dividend` is a multiple of `divisor` (e.g. the width of a head count).
+    func requireMultiple(_ dividendKey: String, _ dividend: Int, of divisorKey: String, _ divisor: Int) throws {
+        guard divisor > 0, dividend % divisor == 0 else {
+            throw invalid(dividendKey, "\(dividend) is not a multiple of \(divisorKey) \(divisor)")
+        }
+    }
+
     func float(_ key: String, default fallback: Float? = nil) throws -> Float {
         if let number = values[key] as? NSNumber, !number.isJSONBoolean { return number.floatValue }
         if values[key] == nil || values[key] is NSNull, let fallback { return fallback }
@@ -62,15 +90,16 @@ struct ConfigFile {
         throw invalid(key, "expected true or false, found \(describe(values[key]))")
     }
 
-    func string(_ key: String) throws -> String {
+    func string(_ key: String, default fallback: String? = nil) throws -> String {
         if let value = values[key] as? String { return value }
+        if values[key] == nil || values[key] is NSNull, let fallback { return fallback }
         throw invalid(key, "expected a string, found \(describe(values[key]))")
     }
 
     func optionalObject(_ key: String) -> [String: Any]? { values[key] as? [String: Any] }
 
     func invalid(_ key: String, _ reason: String) -> TextEncoderError {
-        .invalidConfiguration(file: path, key: key, reason: reason)
+        .invalidConfiguration(file: path, key: keyPrefix + key, reason: reason)
     }
 
     private func describe(_ value: Any?) -> String {

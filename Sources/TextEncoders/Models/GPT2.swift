@@ -23,16 +23,24 @@ struct GPT2: LanguageModelArchitecture {
     let configuration: Configuration
     private var c: Configuration { configuration }
 
+    /// Reads and validates a GPT-2 `config.json`: sizes and counts in ``ConfigLimits``, `n_embd` a
+    /// multiple of `n_head`, an activation this port computes, a positive `layer_norm_epsilon`.
+    ///
+    /// - Throws: ``TextEncoderError/invalidConfiguration(file:key:reason:)`` naming the key.
     static func configuration(_ config: ConfigFile) throws -> Configuration {
-        let hidden = try config.int("n_embd")
-        let activation = (config.values["activation_function"] as? String) ?? "gelu_new"
+        let hidden = try config.int("n_embd", in: ConfigLimits.width)
+        let heads = try config.int("n_head", in: ConfigLimits.heads)
+        try config.requireMultiple("n_embd", hidden, of: "n_head", heads)
+        let activation = try config.string("activation_function", default: "gelu_new")
         guard ["gelu_new", "gelu_pytorch_tanh"].contains(activation) else {
             throw config.invalid("activation_function", "\"\(activation)\" is not supported (gelu_new, gelu_pytorch_tanh)")
         }
         return Configuration(
-            hiddenSize: hidden, layerCount: try config.int("n_layer"), headCount: try config.int("n_head"),
-            innerSize: try config.int("n_inner", default: 4 * hidden), positionCount: try config.int("n_positions"),
-            vocabularySize: try config.int("vocab_size"), layerNormEpsilon: try config.float("layer_norm_epsilon", default: 1e-5))
+            hiddenSize: hidden, layerCount: try config.int("n_layer", in: ConfigLimits.layers), headCount: heads,
+            innerSize: try config.int("n_inner", in: ConfigLimits.width, default: min(4 * hidden, ConfigLimits.width.upperBound)),
+            positionCount: try config.int("n_positions", in: ConfigLimits.positions),
+            vocabularySize: try config.int("vocab_size", in: ConfigLimits.vocabulary),
+            layerNormEpsilon: try config.positiveFloat("layer_norm_epsilon", default: 1e-5))
     }
 
     var info: TextEncoderInfo {
@@ -44,7 +52,8 @@ struct GPT2: LanguageModelArchitecture {
         }
         names += ["transformer.ln_f", "lm_head"]
         return TextEncoderInfo(modelType: "gpt2", hiddenSize: c.hiddenSize, layerCount: c.layerCount,
-                               vocabularySize: c.vocabularySize, moduleNames: names, layerModuleTemplate: "transformer.h.{}")
+                               vocabularySize: c.vocabularySize, moduleNames: names, layerModuleTemplate: "transformer.h.{}",
+                               maximumSequenceLength: c.positionCount)
     }
 
     var declaredParameters: [(String, [Int])] {
@@ -65,6 +74,11 @@ struct GPT2: LanguageModelArchitecture {
 
     var tiedParameters: [String: String] { ["lm_head.weight": "transformer.wte.weight"] }
 
+    func forwardBytes(batch: Int, length: Int, logitRows: Int) -> Int {
+        ForwardGuards.forwardBytes(batch: batch, length: length, heads: c.headCount, width: c.hiddenSize, mlpWidth: c.innerSize,
+                                   vocabulary: c.vocabularySize, logitRows: logitRows)
+    }
+
     /// Causal-mask buffers that older checkpoints store.
     func isIgnored(_ key: String) -> Bool { key.hasSuffix(".attn.bias") || key.hasSuffix(".attn.masked_bias") }
 
@@ -75,9 +89,6 @@ struct GPT2: LanguageModelArchitecture {
 
     func hiddenStates(ids: [Int], batch: TokenBatch, weights: CheckpointWeights, context: ForwardContext) throws -> Tensor {
         let (b, length) = (batch.batchSize, batch.length)
-        guard length <= c.positionCount else {
-            throw TextEncoderError.invalidHook(module: "transformer.wpe", reason: "sequence length \(length) exceeds n_positions \(c.positionCount)")
-        }
         var h: Tensor
         if let resume = try context.resume(width: c.hiddenSize, layers: c.layerCount) {
             h = resume.hiddenState

@@ -6,18 +6,9 @@
 extension RoPEDecoder.Configuration {
     /// Reads a Llama `config.json`.
     static func llama(_ config: ConfigFile) throws -> Self {
-        let hidden = try config.int("hidden_size")
-        let heads = try config.int("num_attention_heads")
-        let headDimension = try config.int("head_dim", default: hidden / heads)
         let attentionBias = try config.bool("attention_bias", default: false)
-        return Self(
-            modelType: "llama", hiddenSize: hidden, layerCount: try config.int("num_hidden_layers"),
-            headCount: heads, keyValueHeadCount: try config.int("num_key_value_heads", default: heads),
-            headDimension: headDimension, intermediateSize: try config.int("intermediate_size"),
-            vocabularySize: try config.int("vocab_size"), rmsNormEpsilon: try config.float("rms_norm_eps", default: 1e-6),
-            rotary: try RotaryEmbedding(config, dimension: headDimension, defaultBase: 10_000),
-            queryKeyValueBias: attentionBias, outputBias: attentionBias,
-            mlpBias: try config.bool("mlp_bias", default: false),
-            tiedEmbeddings: try config.bool("tie_word_embeddings", default: false), prefix: "model")
+        return try read(config, modelType: "llama", prefix: "model", defaultTheta: 10_000, defaultPositions: 2048,
+                        queryKeyValueBias: attentionBias, outputBias: attentionBias,
+                        mlpBias: try config.bool("mlp_bias", default: false))
     }
 }
