@@ -30,7 +30,7 @@ extension ImageEvaluator {
         } catch let error as ModelIOError {
             throw EvaluatorError.writeFailed(path: weightsURL.path(percentEncoded: false), reason: error.description)
         } catch {
-            throw EvaluatorError.writeFailed(path: directory.path(percentEncoded: false), reason: error.localizedDescription)
+            throw EvaluatorError.writeFailed(path: directory.path(percentEncoded: false), reason: ErrorText.reason(error))
         }
     }
 

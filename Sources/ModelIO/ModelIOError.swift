@@ -76,6 +76,8 @@ public enum ModelIOError: Error, CustomStringConvertible, Equatable, Sendable {
     case duplicateTensor(tensor: String, files: [String])
     /// A tensor handed to a writer is unusable (duplicate or reserved name, wrong byte count).
     case invalidTensorForWriting(tensor: String, reason: String)
+    /// A tensor to be written holds NaN or infinity (at row-major `index`); nothing is written.
+    case nonFiniteTensor(file: String, tensor: String, index: Int)
 
     // MARK: Strict loading against a model's declared parameters (StrictCheckpoint)
 
@@ -166,6 +168,8 @@ public enum ModelIOError: Error, CustomStringConvertible, Equatable, Sendable {
             "tensor '\(tensor)' appears in several files: \(files.joined(separator: ", "))"
         case let .invalidTensorForWriting(tensor, reason):
             "cannot write tensor '\(tensor)': \(reason)"
+        case let .nonFiniteTensor(file, tensor, index):
+            "\(file): not written: tensor '\(tensor)' holds NaN or infinity (first at index \(index))"
         case let .missingTensor(directory, name):
             "\(directory): checkpoint has no tensor \"\(name)\", which the architecture needs"
         case let .unexpectedTensor(directory, name):

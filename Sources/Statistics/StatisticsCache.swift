@@ -59,7 +59,7 @@ public struct StatisticsCache: Sendable {
             let folder = url.deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw ModelIOError.writeFailed(file: path, reason: error.localizedDescription)
+            throw ModelIOError.writeFailed(file: path, reason: ErrorText.reason(error))
         }
         try statistics.write(to: url)
         return url

@@ -80,7 +80,7 @@ enum TrainingCheckpoint {
             try fileManager.moveItem(at: staging, to: destination)
         } catch {
             try? fileManager.removeItem(at: staging)
-            throw TrainingError.writeFailed(file: destination.path(percentEncoded: false), reason: "\(error)")
+            throw TrainingError.writeFailed(file: destination.path(percentEncoded: false), reason: ErrorText.reason(error))
         }
         for old in list(in: folder).dropLast(keep) { try? fileManager.removeItem(at: old.url) }
         return destination

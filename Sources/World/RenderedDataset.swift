@@ -85,7 +85,7 @@ public enum RenderedDataset {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            throw WorldError.writeFailed(path: url.path(percentEncoded: false), reason: "\(error)")
+            throw WorldError.writeFailed(path: url.path(percentEncoded: false), reason: ErrorText.reason(error))
         }
     }
 
@@ -93,7 +93,7 @@ public enum RenderedDataset {
         do {
             try data.write(to: url)
         } catch {
-            throw WorldError.writeFailed(path: url.path(percentEncoded: false), reason: "\(error)")
+            throw WorldError.writeFailed(path: url.path(percentEncoded: false), reason: ErrorText.reason(error))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ModelIO
 
 /// world.json: the whole world (configuration, vocabulary, entities, relations, facts, splits,
 /// templates) as pretty-printed JSON with sorted keys, so equal worlds give equal bytes.
@@ -22,7 +23,7 @@ extension World {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try jsonData().write(to: url, options: .atomic)
         } catch {
-            throw WorldError.writeFailed(path: url.path(percentEncoded: false), reason: "\(error)")
+            throw WorldError.writeFailed(path: url.path(percentEncoded: false), reason: ErrorText.reason(error))
         }
     }
 

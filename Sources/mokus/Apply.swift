@@ -13,20 +13,24 @@ extension Mokus {
         @OptionGroup var model: ModelOptions
         @Option(help: ArgumentHelp("Edits file.", valueName: "file")) var edits: String
         @Option(help: ArgumentHelp("Write the edited model as a checkpoint directory.", valueName: "dir")) var saveModel: String
-        @Option(help: "Apply only the first N edits.") var count: Int?
+        @Option(parsing: .unconditional, help: "Apply only the first N edits (at most as many as the file holds).") var count: Int?
+        @OptionGroup var memory: MemoryOptions
 
         func validate() throws {
-            if FileManager.default.fileExists(atPath: saveModel) {
-                throw ValidationError("--save-model: \(saveModel) already exists; choose a new directory.")
-            }
-            if let count, count < 0 { throw ValidationError("--count must not be negative.") }
+            _ = try outputs()
+            try ArgumentChecks.check("--count", count, in: 0...1_000_000)
+        }
+
+        private func outputs() throws -> OutputPlan {
+            try OutputPlan([.init(option: "--save-model", path: saveModel, isFolder: true)])
         }
 
         func run() throws {
+            memory.apply()
             let encoder = try loadEncoder(model)
             let session = EditSession(encoder: encoder)
             try EditFile.resume(URL(fileURLWithPath: edits), into: session, count: count)
-            try CheckpointExporter.save(encoder, to: URL(fileURLWithPath: saveModel, isDirectory: true))
+            try outputs().run { _ in try CheckpointExporter.save(encoder, to: URL(fileURLWithPath: saveModel, isDirectory: true)) }
             let parameters = Set(session.records.flatMap { $0.deltas.map(\.parameter) })
             print("applied \(session.records.count) edits (\(parameters.count) parameters) → \(saveModel)")
         }

@@ -31,23 +31,36 @@ extension Mokus {
         var saveModel: String?
         @OptionGroup var output: JSONOutputOption
         @OptionGroup var progress: ProgressOptions
+        @OptionGroup var memory: MemoryOptions
 
         func validate() throws {
             if evalSchedule != nil && !(sequential && eval) {
                 throw ValidationError("--eval-schedule applies to --sequential --eval runs (single edits are evaluated after each).")
             }
-            if let saveModel, FileManager.default.fileExists(atPath: saveModel) {
-                throw ValidationError("--save-model: \(saveModel) already exists; choose a new directory.")
-            }
+            _ = try outputs()
+        }
+
+        /// --save-edits and --save-model, checked before editing; removed when the run fails.
+        private func outputs() throws -> OutputPlan {
+            try OutputPlan([saveEdits.map { .init(option: "--save-edits", path: $0) },
+                            saveModel.map { .init(option: "--save-model", path: $0, isFolder: true) }])
         }
 
         private var schedule: EditEvaluation.Schedule { sequential ? evalSchedule ?? .afterAll : .afterEach }
 
         func run() throws {
+            memory.apply()
+            try outputs().run { written in try edit(written: written) }
+        }
+
+        /// The run; `written` is told of each numbered per-batch edits file.
+        private func edit(written: (URL) -> Void) throws {
             let reporter = progress.reporter
             let run = try editing.prepare(progress: reporter)
             let (file, encoder, editor, batchSize) = (run.file, run.encoder, run.editor, run.settings.batchSize ?? 1)
-            let requestList = try EditRequestFile(contentsOf: URL(fileURLWithPath: requests)).requests
+            let requestFile = try EditRequestFile(contentsOf: URL(fileURLWithPath: requests))
+            try requestFile.checkLengths(encoder: encoder)
+            let requestList = requestFile.requests
             try editor.check(requestList, encoder: encoder)   // every request, before the first edit
             let session = EditSession(encoder: encoder)
             let batches = stride(from: 0, to: requestList.count, by: batchSize).map {
@@ -75,7 +88,7 @@ extension Mokus {
                 }
                 if !sequential {
                     try saveOutputs(session, encoder: encoder, hyperparameters: file.text,
-                                    batch: batches.count > 1 ? number + 1 : nil)
+                                    batch: batches.count > 1 ? number + 1 : nil, written: written)
                     try session.undo()
                 }
                 index += batch.count
@@ -83,7 +96,7 @@ extension Mokus {
             if eval && schedule == .afterAll {
                 post = try requestList.map { try EditEvaluation.measure($0, encoder: encoder) }
             }
-            if sequential { try saveOutputs(session, encoder: encoder, hyperparameters: file.text, batch: nil) }
+            if sequential { try saveOutputs(session, encoder: encoder, hyperparameters: file.text, batch: nil, written: written) }
             try report(requestList, pre: pre, post: post.compactMap { $0 }, seconds: seconds, algorithm: file.algorithmName,
                        batchSize: batchSize)
         }
@@ -91,7 +104,7 @@ extension Mokus {
         /// Writes --save-edits and --save-model for the session's current edits; `batch` numbers the
         /// edits file of one batch of a restore-mode run (`edits.safetensors` → `edits-2.safetensors`).
         private func saveOutputs(_ session: EditSession, encoder: TransformerTextEncoder, hyperparameters: String,
-                                 batch: Int?) throws {
+                                 batch: Int?, written: (URL) -> Void) throws {
             if let saveEdits {
                 let url = URL(fileURLWithPath: saveEdits)
                 let numbered = batch.map {
@@ -100,6 +113,7 @@ extension Mokus {
                             + (url.pathExtension.isEmpty ? "" : ".\(url.pathExtension)"))
                 }
                 try EditFile.save(session, to: numbered ?? url, hyperparameters: hyperparameters)
+                if let numbered { written(numbered) }
             }
             if let saveModel { try CheckpointExporter.save(encoder, to: URL(fileURLWithPath: saveModel, isDirectory: true)) }
         }

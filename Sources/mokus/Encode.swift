@@ -16,15 +16,17 @@ extension Mokus {
         @Option(help: ArgumentHelp("Encode each line of a UTF-8 file (one JSON object per line with --json).", valueName: "file"),
                 completion: .file())
         var textFile: String?
-        @Option(help: "How many next-token candidates to print.") var top = 5
+        @Option(parsing: .unconditional, help: "How many next-token candidates to print.") var top = 5
+        @OptionGroup var memory: MemoryOptions
         @OptionGroup var output: JSONOutputOption
 
         func validate() throws {
             guard (text == nil) != (textFile == nil) else { throw ValidationError("Give exactly one of --text or --text-file.") }
-            guard top > 0 else { throw ValidationError("--top must be positive.") }
+            try ArgumentChecks.check("--top", top, in: 1...1_000_000)
         }
 
         func run() throws {
+            memory.apply()
             let encoder = try loadEncoder(model)
             let texts = try text.map { [$0] } ?? textFile.map { try TextLines.read(contentsOf: URL(fileURLWithPath: $0)) } ?? []
             for line in texts {

@@ -38,10 +38,11 @@ extension Mokus {
         @Option(help: "Negative prompt (enables true classifier-free guidance; default: the pipeline's, else none).")
         var negativePrompt: String?
         @Option(help: "Seed of the initial noise.") var seed: UInt64 = 0
-        @Option(help: "Denoising steps (default: the pipeline's, else 50).") var steps: Int?
+        @Option(parsing: .unconditional, help: "Denoising steps (default: the pipeline's, else 50; at most 10000).") var steps: Int?
         @Option(help: ArgumentHelp("Image size, width×height (default: the pipeline's, else 1024×1024).", valueName: "WxH"))
         var size: ImageSize?
-        @Option(help: "True classifier-free guidance scale (Qwen-Image's true_cfg_scale).") var guidance: Float = 4
+        @Option(parsing: .unconditional, help: "True classifier-free guidance scale (Qwen-Image's true_cfg_scale; 0...100).")
+        var guidance: Float = 4
         @Option(help: "Most prompt tokens after the template (diffusers' max_sequence_length; at most 1024).")
         var maxSequenceLength = 512
         @Option(help: ArgumentHelp("LoRA safetensors for the transformer (diffusers/PEFT naming).", valueName: "file"))
@@ -54,6 +55,7 @@ extension Mokus {
         var saveLatents: String?
         @Option(help: ArgumentHelp("Output PNG.", valueName: "file")) var out = "image.png"
         @OptionGroup var progress: ProgressOptions
+        @OptionGroup var memory: MemoryOptions
 
         func validate() throws {
             if promptEmbeds == nil && prompt == nil {
@@ -65,10 +67,24 @@ extension Mokus {
             guard (1...1024).contains(maxSequenceLength) else {
                 throw ValidationError("--max-sequence-length must be in 1...1024, found \(maxSequenceLength).")
             }
-            if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, found \(steps).") }
+            try ArgumentChecks.check("--steps", steps, in: 1...10_000)
+            try ArgumentChecks.check("--guidance", guidance, in: 0...100)
+            _ = try outputs()
+        }
+
+        /// --out and --save-latents, checked before sampling; removed when the run fails.
+        private func outputs() throws -> OutputPlan {
+            try OutputPlan([.init(option: "--out", path: out), saveLatents.map { .init(option: "--save-latents", path: $0) }])
         }
 
         func run() throws {
+            memory.apply()
+            try outputs().run { _ in try generate() }
+        }
+
+        /// Samples, decodes, then writes the latents and the image(s): nothing is written before
+        /// decoding succeeds.
+        private func generate() throws {
             let pipeline = try self.generator.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? EmbeddedModels.pipeline()
             let generator = try QwenImageGenerator(directory: pipeline)
             let defaults = try QwenImagePipelineFolder.defaults(of: pipeline)
@@ -89,10 +105,10 @@ extension Mokus {
                 reporter?.update(completed: step.index + 1, detail: String(format: "σ %.3f", step.nextSigma))
             }
             reporter?.end()
+            let images = try generator.decode(sampling.latents, settings: settings)
             if let saveLatents {
                 try SafetensorsWriter.write(["latents": sampling.latents], to: URL(fileURLWithPath: saveLatents))
             }
-            let images = try generator.decode(sampling.latents, settings: settings)
             let outURL = URL(fileURLWithPath: out)
             for b in 0..<images.shape[0] {
                 let url = images.shape[0] == 1 ? outURL : Self.numbered(outURL, b)
@@ -161,9 +177,14 @@ struct ImageSize: ExpressibleByArgument, Equatable {
         self.height = height
     }
 
+    /// The largest side accepted (what the generator would allocate is checked against the
+    /// memory budget before sampling).
+    static let maximumSide = 16_384
+
     init?(argument: String) {
         let parts = argument.lowercased().split(separator: "x")
-        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0 else {
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]),
+              (1...Self.maximumSide).contains(width), (1...Self.maximumSide).contains(height) else {
             return nil
         }
         self.init(width: width, height: height)

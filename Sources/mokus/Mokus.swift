@@ -20,6 +20,17 @@ struct Mokus: ParsableCommand {
         version: "0.6.0",
         subcommands: [Info.self, Encode.self, Edit.self, Apply.self, Stats.self, KnowledgeUpdateCommand.self, Generate.self,
                       Complete.self, Pretrain.self, WorldCommand.self])
+
+    /// Parses and runs the command; errors Foundation raised (filesystem errors with
+    /// `Error Domain=…` debug text) are printed as one line with the path (``FileSystemError``).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: FileSystemError(error) ?? error)
+        }
+    }
 }
 
 /// Options naming a model directory (config.json, safetensors, tokenizer.json).

@@ -66,9 +66,13 @@ public final class QwenImageGenerator: Generator {
     public func startSampling(
         prompt: PromptEmbeddings, negativePrompt: PromptEmbeddings?, settings: GenerationSettings
     ) throws -> any DenoisingProcess {
-        let grid = try latentSize(width: settings.width, height: settings.height)
         try validate(prompt, name: "prompt embeddings", batch: nil)
         let batch = prompt.embeddings.shape[0]
+        try checkMemory(settings, batch: batch, promptLength: prompt.embeddings.shape[1])
+        let grid = try latentSize(width: settings.width, height: settings.height)
+        guard settings.guidanceScale.isFinite else {
+            throw GeneratorError.invalidInput(name: "guidance scale", expected: "a finite number", found: "\(settings.guidanceScale)")
+        }
         if let negativePrompt { try validate(negativePrompt, name: "negative prompt embeddings", batch: batch) }
         let packedShape = PackedImageShape(height: grid.height / 2, width: grid.width / 2)
         let tokenShape = [batch, packedShape.tokenCount, 4 * latentChannels]

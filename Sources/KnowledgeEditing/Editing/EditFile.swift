@@ -17,12 +17,16 @@ public enum EditFile {
     public enum Error: Swift.Error, CustomStringConvertible, Equatable {
         case notAnEditFile(file: String, reason: String)
         case differentBaseModel(file: String, expected: String, found: String)
+        /// More edits were asked for (`apply --count`) than the file holds.
+        case tooFewEdits(file: String, requested: Int, available: Int)
 
         public var description: String {
             switch self {
             case let .notAnEditFile(file, reason): "\(file): not a mokus edits file (\(reason))"
             case let .differentBaseModel(file, expected, found):
                 "\(file): edits were made on base model \(found), but this model is \(expected)"
+            case let .tooFewEdits(file, requested, available):
+                "\(file): \(requested) edits were asked for, but the file holds \(available)"
             }
         }
     }
@@ -58,8 +62,15 @@ public enum EditFile {
     /// Re-applies the edits of `url` to `session` (whose encoder must be the base model they were
     /// made on) and restores the saved persistent editor state, so editing can continue exactly
     /// where it stopped.
+    ///
+    /// - Parameter count: apply only the first `count` edits.
+    /// - Throws: ``Error/tooFewEdits(file:requested:available:)`` when `count` is more than the
+    ///   file holds; the errors of ``load(_:expectedFingerprint:)`` and ``EditSession/apply(_:)``.
     public static func resume(_ url: URL, into session: EditSession, count: Int? = nil) throws {
         let records = try load(url, expectedFingerprint: session.state.modelFingerprint)
+        if let count, count > records.count {
+            throw Error.tooFewEdits(file: url.path(percentEncoded: false), requested: count, available: records.count)
+        }
         let file = try SafetensorsFile(url: url)
         for record in records.prefix(count ?? records.count) { try session.apply(record) }
         for name in file.names where name.hasPrefix("state.") {

@@ -38,10 +38,11 @@ public final class EditSession {
     }
 
     /// Applies a record's deltas (e.g. one loaded from an edits file).
-    /// - Throws: when a delta names an unknown parameter or has the wrong shape; nothing is
-    ///   applied then.
+    /// - Throws: when a delta is malformed or non-finite (``WeightDelta/Error``), names an unknown
+    ///   parameter or has the wrong shape; nothing is applied then.
     public func apply(_ record: Record) throws {
         for delta in record.deltas {
+            try delta.validate()
             let shape = try encoder.parameter(delta.parameter).shape
             guard shape == delta.shape else {
                 throw TextEncoderError.tensorShapeMismatch(name: delta.parameter, expected: shape, found: delta.shape)

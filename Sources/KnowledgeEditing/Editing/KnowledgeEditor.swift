@@ -73,7 +73,39 @@ public struct WeightDelta: @unchecked Sendable {
         self.value = value
     }
 
-    /// The shape of Δ.
+    /// What can be wrong with a delta (from an editor, or read from an edits file).
+    public enum Error: Swift.Error, CustomStringConvertible, Equatable {
+        /// Low-rank factors that are not `[rows, r]` and `[r, columns]`.
+        case malformedFactors(parameter: String, left: [Int], right: [Int])
+        /// NaN or infinity in Δ (a diverged optimisation, a singular solve, a damaged file).
+        case nonFinite(parameter: String)
+
+        public var description: String {
+            switch self {
+            case let .malformedFactors(parameter, left, right):
+                "delta of \"\(parameter)\": low-rank factors \(left) and \(right) are not [rows, r] and [r, columns]"
+            case let .nonFinite(parameter):
+                "delta of \"\(parameter)\" holds NaN or infinite values; it is neither applied nor saved"
+            }
+        }
+    }
+
+    /// Throws unless the delta is well formed and finite: dense, or factors `[rows, r]` and
+    /// `[r, columns]`, with no NaN or infinity (checked by reading the factors once).
+    /// ``EditSession`` checks every delta before applying it.
+    public func validate() throws {
+        switch value {
+        case .dense(let d):
+            if d.firstNonFiniteIndex != nil { throw Error.nonFinite(parameter: parameter) }
+        case let .lowRank(left, right):
+            guard left.rank == 2, right.rank == 2, left.shape[1] == right.shape[0] else {
+                throw Error.malformedFactors(parameter: parameter, left: left.shape, right: right.shape)
+            }
+            if left.firstNonFiniteIndex != nil || right.firstNonFiniteIndex != nil { throw Error.nonFinite(parameter: parameter) }
+        }
+    }
+
+    /// The shape of Δ (of a low-rank delta that passed ``validate()``).
     public var shape: [Int] {
         switch value {
         case .dense(let d): d.shape

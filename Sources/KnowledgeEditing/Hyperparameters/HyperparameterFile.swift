@@ -58,7 +58,7 @@ public struct HyperparameterFile: Sendable {
         do {
             data = try Data(contentsOf: resolved)
         } catch {
-            throw HyperparameterError.unreadableFile(file: path, reason: error.localizedDescription)
+            throw HyperparameterError.unreadableFile(file: path, reason: ErrorText.reason(error))
         }
         try self.init(data: data, format: StrictConfigDecoder.Format(fileExtension: resolved.pathExtension), path: path)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ModelIO
 
 /// Edit requests read from a JSON file: a list of records in one of three layouts, detected from
 /// the first record's fields or named explicitly, or EasyEdit's column-wise object (the arguments
@@ -63,7 +64,7 @@ public struct EditRequestFile: Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw RequestError.unreadableFile(file: path, reason: error.localizedDescription)
+            throw RequestError.unreadableFile(file: path, reason: ErrorText.reason(error))
         }
         try self.init(data: data, path: path, layout: layout)
     }
@@ -80,7 +81,7 @@ public struct EditRequestFile: Sendable {
         do {
             document = try JSONSerialization.jsonObject(with: data)
         } catch {
-            throw RequestError.malformedJSON(file: path, reason: error.localizedDescription)
+            throw RequestError.malformedJSON(file: path, reason: ErrorText.json(error, in: data))
         }
         let list: [Any]
         if let records = document as? [Any] {

@@ -24,6 +24,9 @@ public enum RequestError: Error, CustomStringConvertible, Equatable, Sendable {
     case subjectNotInPrompt(file: String, record: Int, subject: String, prompt: String)
     /// A field of the right type with a value that cannot be used.
     case invalidField(file: String, record: Int, field: String, expected: String, found: String)
+    /// A text with its answer is longer than the model's context (`tokens` is a lower bound when
+    /// the text was refused by its size without tokenizing).
+    case tooLong(file: String, record: Int, field: String, tokens: Int, maximum: Int)
     /// A column-wise file (EasyEdit's `edit()` arguments) lacks a required column.
     case missingColumn(file: String, column: String)
     /// A column of a column-wise file has the wrong type or length.
@@ -56,6 +59,9 @@ public enum RequestError: Error, CustomStringConvertible, Equatable, Sendable {
             "\(file): record \(record): subject \"\(subject)\" does not occur in prompt \"\(prompt)\""
         case let .invalidField(file, record, field, expected, found):
             "\(file): record \(record): field '\(field)' has the invalid value \(found); expected \(expected)"
+        case let .tooLong(file, record, field, tokens, maximum):
+            "\(file): record \(record): \(field) with its answer is at least \(tokens) tokens, longer than the model's "
+                + "context of \(maximum)"
         case let .missingColumn(file, column):
             "\(file): missing column '\(column)' (EasyEdit's column-wise layout)"
         case let .wrongColumn(file, column, expected, found):

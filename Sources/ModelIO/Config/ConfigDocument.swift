@@ -38,7 +38,7 @@ struct ConfigDocument {
             do {
                 object = try JSONSerialization.jsonObject(with: data)
             } catch {
-                throw ModelIOError.malformedConfig(file: file, reason: "invalid JSON: \(error.localizedDescription)")
+                throw ModelIOError.malformedConfig(file: file, reason: "invalid JSON: \(ErrorText.json(error, in: data))")
             }
             guard let dictionary = object as? [String: Any] else {
                 throw ModelIOError.malformedConfig(file: file, reason: "the top level is not a JSON object")
@@ -53,8 +53,9 @@ struct ConfigDocument {
             do {
                 node = try Yams.compose(yaml: text)
             } catch {
-                throw ModelIOError.malformedConfig(file: file, reason: "\(error)")
+                throw ModelIOError.malformedConfig(file: file, reason: YAMLLimits.reason(error))
             }
+            if let node { try YAMLLimits.checkExpansion(node, file: file) }
             guard let mapping = node?.mapping else {
                 throw ModelIOError.malformedConfig(file: file, reason: "the top level is not a mapping")
             }

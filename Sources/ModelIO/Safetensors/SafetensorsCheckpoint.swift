@@ -130,7 +130,7 @@ public final class SafetensorsCheckpoint: Sendable {
         do {
             contents = try FileManager.default.contentsOfDirectory(atPath: path)
         } catch {
-            throw ModelIOError.fileNotReadable(file: path, reason: error.localizedDescription)
+            throw ModelIOError.fileNotReadable(file: path, reason: ErrorText.reason(error))
         }
         let weights = contents.filter { $0.hasSuffix(".safetensors") }.sorted()
         guard !weights.isEmpty else { throw ModelIOError.noSafetensorsFiles(directory: path) }

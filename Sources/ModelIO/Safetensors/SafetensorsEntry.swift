@@ -80,6 +80,9 @@ public struct SafetensorsEntry: Sendable {
                 guard let source = values.baseAddress, let target = chunk.baseAddress else { return }
                 for start in stride(from: 0, to: values.count, by: chunkElements) {
                     let count = min(chunkElements, values.count - start)
+                    if let bad = Tensor.firstNonFiniteIndex(in: UnsafeBufferPointer(rebasing: values[start..<(start + count)])) {
+                        throw ModelIOError.nonFiniteTensor(file: output.destination, tensor: name, index: start + bad)
+                    }
                     storage.encode(source + start, count: count, into: target)
                     try output.append(UnsafeRawBufferPointer(rebasing: chunk[0..<(count * storage.byteSize)]))
                 }

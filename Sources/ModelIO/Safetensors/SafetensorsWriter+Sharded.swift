@@ -28,7 +28,7 @@ extension SafetensorsWriter {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw ModelIOError.writeFailed(file: directoryPath, reason: error.localizedDescription)
+            throw ModelIOError.writeFailed(file: directoryPath, reason: ErrorText.reason(error))
         }
         let shards = shardsOf(try sortedCheckingNames(entries), maxShardSize: maxShardSize)
         let shardNames = shards.indices.map { shardName($0 + 1, of: shards.count) }
@@ -84,7 +84,7 @@ extension SafetensorsWriter {
                 try FileManager.default.removeItem(at: directory.appending(path: name))
             }
         } catch {
-            throw ModelIOError.writeFailed(file: path, reason: "removing stale shards: \(error.localizedDescription)")
+            throw ModelIOError.writeFailed(file: path, reason: "removing stale shards: \(ErrorText.reason(error))")
         }
     }
 }

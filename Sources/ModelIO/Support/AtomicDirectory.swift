@@ -21,7 +21,7 @@ public enum AtomicDirectory {
             do {
                 try manager.createDirectory(at: staging, withIntermediateDirectories: true)
             } catch {
-                throw ModelIOError.writeFailed(file: path, reason: "cannot create '\(staging.path(percentEncoded: false))': \(error)")
+                throw ModelIOError.writeFailed(file: path, reason: "cannot create '\(staging.path(percentEncoded: false))': \(ErrorText.reason(error))")
             }
             try produce(staging)
             var aside: URL?

@@ -9,7 +9,7 @@ enum FileContents {
         do {
             return try Data(contentsOf: url)
         } catch {
-            throw ModelIOError.fileNotReadable(file: url.path(percentEncoded: false), reason: error.localizedDescription)
+            throw ModelIOError.fileNotReadable(file: url.path(percentEncoded: false), reason: ErrorText.reason(error))
         }
     }
 }

@@ -21,14 +21,18 @@ struct ConfigFile {
             throw TextEncoderError.unreadableFile(file: path, reason: "no such file (is this a checkpoint directory?)")
         }
         do { return try Data(contentsOf: url) } catch {
-            throw TextEncoderError.unreadableFile(file: path, reason: error.localizedDescription)
+            throw TextEncoderError.unreadableFile(file: path, reason: ErrorText.reason(error))
         }
     }
 
     /// Parses `data`, the bytes of the file at `path`.
     init(path: String, data: Data) throws {
         self.path = path
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: data) } catch {
+            throw TextEncoderError.unreadableFile(file: path, reason: "invalid JSON: \(ErrorText.json(error, in: data))")
+        }
+        guard let object = parsed as? [String: Any] else {
             throw TextEncoderError.unreadableFile(file: path, reason: "not a JSON object")
         }
         values = object

@@ -31,7 +31,7 @@ public enum CheckpointExporter {
         } catch let error as ModelIOError {
             throw error
         } catch {
-            throw ModelIOError.writeFailed(file: destinationPath, reason: "\(error)")
+            throw ModelIOError.writeFailed(file: destinationPath, reason: ErrorText.reason(error))
         }
     }
 

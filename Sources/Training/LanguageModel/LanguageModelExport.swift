@@ -38,7 +38,7 @@ public enum LanguageModelExport {
                 try copyTokenizerFiles(from: tokenizerDirectory, to: staging)
             }
         } catch {
-            throw TrainingError.writeFailed(file: outputPath, reason: "\(error)")
+            throw TrainingError.writeFailed(file: outputPath, reason: ErrorText.reason(error))
         }
     }
 
