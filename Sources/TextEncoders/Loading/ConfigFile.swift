@@ -108,6 +108,7 @@ struct ConfigFile {
 
     private func describe(_ value: Any?) -> String {
         guard let value, !(value is NSNull) else { return "nothing" }
-        return "\(value)"
+        let text = "\(value)".split(whereSeparator: \.isNewline).joined(separator: " ")
+        return text.count <= 60 ? text : String(text.prefix(57)) + "..."
     }
 }
