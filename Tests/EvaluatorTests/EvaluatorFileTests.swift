@@ -62,8 +62,12 @@ struct EvaluatorFileTests {
         // A NaN weight, a missing tensor and a wrong shape.
         let file = try SafetensorsFile(url: { try! original.write(to: weights); return weights }())
         var tensors = try Dictionary(uniqueKeysWithValues: file.names.map { ($0, Tensor(shape: try file.info(named: $0).shape, scalars: try file.tensor(named: $0).scalars)) })
-        tensors["norm.bias"] = Tensor(repeating: .nan, shape: tensors["norm.bias"]!.shape)
-        try SafetensorsWriter.write(tensors, to: weights)
+        // The writer refuses non-finite tensors, so the NaN goes in as raw bytes (a damaged file).
+        let nan = [Float](repeating: .nan, count: tensors["norm.bias"]!.count).withUnsafeBufferPointer { Data(buffer: $0) }
+        try SafetensorsWriter.write(
+            try tensors.filter { $0.key != "norm.bias" }.map { SafetensorsEntry($0.key, $0.value) }
+                + [SafetensorsEntry("norm.bias", dtype: .float32, shape: tensors["norm.bias"]!.shape, bytes: nan)],
+            to: weights)
         #expect(throws: EvaluatorError.nonFiniteWeight(file: weights.path(percentEncoded: false), tensor: "norm.bias")) {
             try ImageEvaluator.load(from: directory)
         }
