@@ -1,4 +1,5 @@
 import Foundation
+import Generators
 import Testing
 @testable import World
 
@@ -55,6 +56,20 @@ struct WorldTextTests {
         let text = world.corpus(seed: 0).joined(separator: "\n")
         #expect(tags.allSatisfy(text.contains))
         #expect(!Self.corpus.joined(separator: "\n").contains(tags[1]))
+    }
+
+    @Test("prompt-template fraction: that share of documents sits in Qwen-Image's user turn, the text unchanged")
+    func promptTemplateDocuments() throws {
+        var configuration = WorldConfiguration()
+        configuration.promptTemplateFraction = 0.5
+        let corpus = try World.generate(configuration: configuration).corpus(seed: 0)
+        let parts = PromptTemplate.qwenImage.text.components(separatedBy: "{}")
+        let wrapped = corpus.filter { $0.hasPrefix(parts[0]) && $0.hasSuffix(parts[1]) }
+        #expect(abs(Double(wrapped.count) / Double(corpus.count) - 0.5) < 0.03)
+        #expect(corpus.filter { $0.contains("<|im_start|>") }.count == wrapped.count)
+        let unwrapped = wrapped.map { String($0.dropFirst(parts[0].count).dropLast(parts[1].count)) }
+        #expect(unwrapped.allSatisfy { !$0.isEmpty && !$0.contains("<|") })
+        #expect(!Self.corpus.contains { $0.contains("<|im_start|>") })
     }
 
     @Test("held-out entities' phrases and reserved concepts appear in no caption")
