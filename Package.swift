@@ -63,6 +63,12 @@ let package = Package(
         .systemLibrary(
             name: "CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
+        // libjpeg-turbo's TurboJPEG API (Debian libturbojpeg0-dev): concept photos are usually JPEG.
+        // TurboJPEG reports errors as return codes; the classic libjpeg API reports them through
+        // setjmp/longjmp, which Swift cannot use safely (as libpng's classic API, see CPNG).
+        .systemLibrary(
+            name: "CJPEG", pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]),
         // glibc's <malloc.h> (mallopt), part of libc6-dev.
         .systemLibrary(name: "CMalloc"),
 
@@ -76,8 +82,9 @@ let package = Package(
         // (NSRegularExpression, NFC, file writes).
         .target(name: "Tokenizers"),
 
-        // Imaging: PNG through libpng's simplified API (CPNG); image <-> Tensor conversion (Tensors).
-        .target(name: "Imaging", dependencies: ["CPNG", "Tensors"]),
+        // Imaging: PNG through libpng's simplified API (CPNG), JPEG decoding through TurboJPEG (CJPEG);
+        // image <-> Tensor conversion (Tensors).
+        .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "Tensors"]),
 
         // Linalg: Float32/Float64 LAPACK facade (CLAPACKE), sgemm/dgemm products (COpenBLAS),
         // conversion to and from Tensor (Tensors).
@@ -135,8 +142,10 @@ let package = Package(
         // MoKus: textual knowledge updating; edits through the core's editor protocol and sessions
         // (KnowledgeEditing) on any TextEncoder (ModelInterfaces); saves the edited encoder as a
         // checkpoint (TextEncoders' CheckpointExporter); wraps queries in the generator's Qwen-Image
-        // prompt template (Generators).
-        .target(name: "MoKus", dependencies: ["KnowledgeEditing", "ModelInterfaces", "TextEncoders", "Generators"]),
+        // prompt template (Generators). Concept learning: reads concept photos (Imaging), trains a LoRA on
+        // the generator (Training's loop and DreamBooth-LoRA objective).
+        .target(
+            name: "MoKus", dependencies: ["KnowledgeEditing", "ModelInterfaces", "TextEncoders", "Generators", "Imaging", "Training"]),
 
         // Evaluator: the tiny world's image evaluator, a CNN built from Tensors' ops (conv2d, autodiff,
         // AdamW); config.json and model.safetensors are read and written through ModelIO.

@@ -1,4 +1,4 @@
-/// Everything that can go wrong in the `Imaging` module: reading and writing PNG files, building
+/// Everything that can go wrong in the `Imaging` module: reading and writing PNG files, reading JPEG files, building
 /// images from pixels or tensors, composing grids and drawing plots.
 ///
 /// Each message names the file (or `<memory>` for in-memory PNG data), what was expected and what
@@ -16,6 +16,10 @@ public enum ImagingError: Error, CustomStringConvertible, Equatable {
     case corruptedPNG(source: String, libpngMessage: String)
     /// Width or height is zero, or the pixel buffer would exceed ``Image/maximumByteCount``.
     case unsupportedDimensions(source: String, detail: String)
+    /// The JPEG data cannot be decoded (truncated, damaged, or an unsupported kind of JPEG).
+    case corruptedJPEG(source: String, libjpegMessage: String)
+    /// The file is neither a PNG nor a JPEG (its first bytes carry neither signature).
+    case notAnImage(source: String)
     /// libpng failed for a reason not covered by the cases above (for example, an unwritable file).
     case libpngFailure(source: String, operation: String, libpngMessage: String)
     /// Writing or renaming an output file failed.
@@ -45,6 +49,10 @@ public enum ImagingError: Error, CustomStringConvertible, Equatable {
             "PNG read: '\(source)' is corrupted (libpng: \(message))"
         case .unsupportedDimensions(let source, let detail):
             "image '\(source)': unsupported dimensions: \(detail)"
+        case .corruptedJPEG(let source, let message):
+            "JPEG read: '\(source)' cannot be decoded (libjpeg-turbo: \(message))"
+        case .notAnImage(let source):
+            "image read: '\(source)' is not a PNG or JPEG file (neither signature at its start)"
         case .libpngFailure(let source, let operation, let message):
             "PNG \(operation): '\(source)' failed (libpng: \(message))"
         case .writeFailed(let path, let reason):

@@ -22,6 +22,10 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
     case noConcepts(file: String)
     /// A query template without the `{knowledge}` placeholder.
     case templateWithoutPlaceholder(template: String)
+    /// A concept image folder that is missing or holds no file.
+    case emptyImageFolder(folder: String, reason: String)
+    /// A file of a concept image folder that is not a readable PNG or JPEG.
+    case unreadableImage(file: String, reason: String)
 
     public var description: String {
         func at(_ line: Int?) -> String { line.map { ", line \($0)" } ?? "" }
@@ -46,6 +50,10 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
             return "\(file): the JSON list holds no concept; expected at least one object"
         case .templateWithoutPlaceholder(let template):
             return "query template '\(template)' has no '{knowledge}' placeholder"
+        case .emptyImageFolder(let folder, let reason):
+            return "\(folder): no concept images: \(reason); expected PNG or JPEG files"
+        case .unreadableImage(let file, let reason):
+            return "\(file): not a usable concept image: \(reason)"
         }
     }
 }

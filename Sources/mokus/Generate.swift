@@ -26,14 +26,7 @@ extension Mokus {
                 See docs/generation.md.
                 """)
 
-        @Option(help: ArgumentHelp(
-            "Diffusers pipeline folder (transformer/, vae/, scheduler/); default: the bundled world's.", valueName: "dir"),
-                completion: .directory)
-        var generator: String?
-        @Option(help: ArgumentHelp("Text encoder checkpoint directory (default: the generator's text_encoder/).",
-                                   valueName: "dir"),
-                completion: .directory)
-        var encoder: String?
+        @OptionGroup var model: GeneratorOptions
         @Option(help: "The prompt.") var prompt: String?
         @Option(help: "Negative prompt (enables true classifier-free guidance; default: the pipeline's, else none).")
         var negativePrompt: String?
@@ -61,7 +54,7 @@ extension Mokus {
             if promptEmbeds == nil && prompt == nil {
                 throw ValidationError("Give --prompt (with --encoder, or the generator's text_encoder/), or --prompt-embeds.")
             }
-            if promptEmbeds != nil && (encoder != nil || prompt != nil || negativePrompt != nil) {
+            if promptEmbeds != nil && (model.encoder != nil || prompt != nil || negativePrompt != nil) {
                 throw ValidationError("--prompt-embeds replaces --encoder, --prompt and --negative-prompt; give one or the other.")
             }
             guard (1...1024).contains(maxSequenceLength) else {
@@ -85,7 +78,7 @@ extension Mokus {
         /// Samples, decodes, then writes the latents and the image(s): nothing is written before
         /// decoding succeeds.
         private func generate() throws {
-            let pipeline = try self.generator.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? EmbeddedModels.pipeline()
+            let pipeline = try model.pipeline()
             let generator = try QwenImageGenerator(directory: pipeline)
             let defaults = try QwenImagePipelineFolder.defaults(of: pipeline)
             if let lora { try generator.transformer.loadLoRA(from: URL(fileURLWithPath: lora)) }
@@ -141,9 +134,8 @@ extension Mokus {
             guard let prompt else { throw ValidationError("Give --prompt or --prompt-embeds.") }
             var template = pipelineTemplate
             template.maximumLength = maxSequenceLength
-            let directory = encoder.map { URL(fileURLWithPath: $0, isDirectory: true) }
-                ?? pipeline.appending(path: "text_encoder")
-            let encoder = PromptEncoder(encoder: try TextEncoderLoader.load(directory: directory), template: template)
+            let encoder = PromptEncoder(
+                encoder: try TextEncoderLoader.load(directory: model.encoderDirectory(pipeline: pipeline)), template: template)
             let negative = negativePrompt ?? pipelineNegativePrompt
             return (try encoder.encode([prompt]), try negative.map { try encoder.encode([$0]) })
         }

@@ -13,7 +13,9 @@ extension Mokus.WorldCommand {
                 default) gives the generator's training captions (direct descriptions and knowledge captions \
                 of captioned entities); held-out-direct, captioned-entities and held-out-entities give the \
                 evaluation prompts the generator never saw (the first --count of each list). The folder is written atomically. --grid also \
-                writes a sheet of the first --grid-count renders, enlarged 3×.
+                writes a sheet of the first --grid-count renders, enlarged 3×. --concept N renders --count scenes of \
+                the world's reserved concept N instead (never in a generator caption: concept images for \
+                `mokus learn-concept`), on --background or on drawn backgrounds.
                 """)
 
         @Option(help: ArgumentHelp("Output folder (replaced when it exists).", valueName: "dir"), completion: .directory)
@@ -21,6 +23,8 @@ extension Mokus.WorldCommand {
         @Option(help: "Which captions: training, held-out-direct, captioned-entities, held-out-entities.")
         var captions = CaptionSet.training
         @Option(help: "Number of captions to render.") var count = 64
+        @Option(help: "Render reserved concept N (0-based; replaces --captions).") var concept: Int?
+        @Option(help: "With --concept: the one background (default: drawn per image).") var background: Background?
         @Option(help: "Seed of the captions (objects, backgrounds, positions).") var seed: UInt64 = 0
         @Option(help: "Image side in pixels.") var size = 32
         @Option(help: ArgumentHelp("Also write a PNG sheet of the first renders here.", valueName: "file")) var grid: String?
@@ -31,12 +35,14 @@ extension Mokus.WorldCommand {
         func validate() throws {
             guard (1...1_000_000).contains(count) else { throw ValidationError("--count must be in 1...1000000, found \(count).") }
             guard (8...1024).contains(size) else { throw ValidationError("--size must be in 8...1024, found \(size).") }
+            if background != nil && concept == nil { throw ValidationError("--background applies to --concept renders.") }
             guard gridCount >= 1 else { throw ValidationError("--grid-count must be at least 1, found \(gridCount).") }
         }
 
         func run() throws {
             let world = try worldOptions.load()
-            let captions = world.captions(self.captions, count: count, seed: seed)
+            let captions = try concept.map { try world.conceptCaptions(concept: $0, count: count, background: background, seed: seed) }
+                ?? world.captions(self.captions, count: count, seed: seed)
             let reporter = progress.reporter
             reporter?.begin("rendering", total: captions.count)
             try RenderedDataset.write(captions, of: world, size: size, to: URL(fileURLWithPath: out, isDirectory: true)) {
@@ -53,3 +59,4 @@ extension Mokus.WorldCommand {
 }
 
 extension CaptionSet: ExpressibleByArgument {}
+extension Background: ExpressibleByArgument {}

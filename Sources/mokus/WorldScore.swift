@@ -15,7 +15,9 @@ extension Mokus.WorldCommand {
                 fraction all right, the mean alignment, and the mean pairwise embedding similarity (cosine, \
                 near 1 when the images are near-copies). Images must be the evaluator's size (32×32). \
                 Captions: --captions, else DIR/captions.jsonl when present; records match images by file name. \
-                DIR may be a `world render` folder: without PNGs of its own, its images/ are scored. See docs/world.md.
+                DIR may be a `world render` folder: without PNGs of its own, its images/ are scored. With --reference \
+                REF (a folder of PNGs, or a render folder), each image's mean embedding similarity to REF's images is \
+                added (how much generated images look like the concept images a LoRA learnt). See docs/world.md.
                 """)
 
         @Option(help: ArgumentHelp("Folder of PNG images (other files are ignored), or a `world render` folder.",
@@ -28,6 +30,9 @@ extension Mokus.WorldCommand {
         @Option(help: ArgumentHelp("captions.jsonl naming the images (default: DIR/captions.jsonl if present).",
                                    valueName: "file"), completion: .file())
         var captions: String?
+        @Option(help: ArgumentHelp("Reference images (e.g. concept images) to compare every image with.", valueName: "dir"),
+                completion: .directory)
+        var reference: String?
         @OptionGroup var output: JSONOutputOption
 
         func run() throws {
@@ -55,7 +60,8 @@ extension Mokus.WorldCommand {
             let captionFile = captions.map { URL(fileURLWithPath: $0) }
                 ?? (FileManager.default.fileExists(atPath: defaultCaptions.path(percentEncoded: false)) ? defaultCaptions : nil)
             let known = try captionFile.map { try CaptionFile.read($0) } ?? [:]
-            return try ImageFolderScoring.score(files, captions: known, evaluator: evaluator)
+            let references = try reference.map { try ImageFolderScoring.imageFiles(in: URL(fileURLWithPath: $0, isDirectory: true)) } ?? []
+            return try ImageFolderScoring.score(files, captions: known, evaluator: evaluator, references: references)
         }
 
         /// The object `--json` prints: `{"images": [per image], "summary": {…}}`.
@@ -76,6 +82,7 @@ extension Mokus.WorldCommand {
             }
             if let alignment = score.alignment { object["alignment"] = Double(alignment) }
             if let allCorrect = score.allCorrect { object["all_correct"] = allCorrect }
+            if let similarity = score.referenceSimilarity { object["reference_similarity"] = Double(similarity) }
             return object
         }
 
@@ -84,6 +91,7 @@ extension Mokus.WorldCommand {
                 "images": summary.images, "captioned": summary.captioned, "attribute_accuracy": summary.attributeAccuracy,
                 "all_correct": summary.allCorrect ?? NSNull(), "mean_alignment": summary.meanAlignment ?? NSNull(),
                 "mean_pairwise_similarity": summary.meanPairwiseSimilarity ?? NSNull(),
+                "mean_reference_similarity": summary.meanReferenceSimilarity ?? NSNull(),
             ]
         }
 
@@ -108,7 +116,8 @@ extension Mokus.WorldCommand {
                     .map { "\($0.key) \(format($0.value))" }.joined(separator: ", "))
             }
             lines.append("all right \(format(summary.allCorrect)), mean alignment \(format(summary.meanAlignment)), "
-                + "mean pairwise similarity \(format(summary.meanPairwiseSimilarity))")
+                + "mean pairwise similarity \(format(summary.meanPairwiseSimilarity))"
+                + (summary.meanReferenceSimilarity.map { ", mean reference similarity \(format($0))" } ?? ""))
             return lines.joined(separator: "\n")
         }
     }

@@ -30,6 +30,10 @@ public final class ComponentWeights {
     /// The component folder.
     public var directory: URL { stored.directory }
 
+    /// A digest identifying the weights (``SafetensorsCheckpoint/fingerprint``: names, sizes,
+    /// headers and sampled data of the files), cheap at any size.
+    public var fingerprint: String { stored.checkpoint.fingerprint }
+
     /// Declared parameter `name` as Float32.
     ///
     /// - Precondition: `name` was declared (loading checked that it is present and convertible).

@@ -130,32 +130,22 @@ public final class RectifiedFlowObjective: TrainingObjective {
         let model = try QwenImageTransformer(
             configuration: configuration, parameters: Dictionary(uniqueKeysWithValues: zip(parameterNames, parameters)))
         let draws = self.draws(examples: examples, step: step)
-        let batch = examples.count
         let clean = try LatentPacking.pack(codec.encode(data.images.indexSelect(axis: 0, examples)))
-        let sigma = Tensor(shape: [batch, 1, 1], scalars: draws.sigmas)
-        let noisy = clean * (1 - sigma) + draws.noise * sigma
-        let prompts = PromptEncoder.batch(
-            zip(examples, draws.dropped).map { example, dropped in
-                dropped ? data.emptyPrompt : data.prompts[data.promptOfImage[example]]
-            })
-        let velocity = try model.velocity(
-            latents: noisy, imageShapes: [imageShape], text: prompts.embeddings, textMask: prompts.mask,
-            timestep: Tensor(shape: [batch], scalars: draws.sigmas))
-        return TrainingLoss(value: (velocity - (draws.noise - clean)).squared().mean(), itemCount: batch)
+        let prompts = zip(examples, draws.dropped).map { example, dropped in
+            dropped ? data.emptyPrompt : data.prompts[data.promptOfImage[example]]
+        }
+        let errors = try RectifiedFlowStep.errors(
+            model: model, clean: clean, imageShape: imageShape, prompts: prompts, sigmas: draws.sigmas, noise: draws.noise)
+        return TrainingLoss(value: errors.mean(), itemCount: examples.count)
     }
 
     /// One step's draws, from a generator seeded by (seed, step): per example the dropout decision
     /// and σ, in batch order, then the noise of the whole batch (`[B, tokens, in_channels]`).
     /// Public so that another implementation can reproduce a step (mokus-bench's PyTorch reference).
     public func draws(examples: [Int], step: Int) -> (dropped: [Bool], sigmas: [Float], noise: Tensor) {
-        var random = RandomGenerator(seed: options.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(step + 1))
-        var dropped: [Bool] = [], sigmas: [Float] = []
-        for _ in examples {
-            dropped.append(random.nextUnitFloat() < options.promptDropout)
-            sigmas.append(options.timestepSampling.sigma(&random, trainTimesteps: options.trainTimesteps))
-        }
-        let noise = random.normal([examples.count, imageShape.tokenCount, configuration.inChannels])
-        return (dropped, sigmas, noise)
+        RectifiedFlowStep.draws(
+            options: options, count: examples.count, tokens: imageShape.tokenCount, channels: configuration.inChannels,
+            step: step)
     }
 
     /// SHA-256 of the transformer and codec shapes, the options and the data (images, prompt states).

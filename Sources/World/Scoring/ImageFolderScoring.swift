@@ -51,7 +51,10 @@ public enum ImageFolderScoring {
             && isDirectory.boolValue
     }
 
-    /// Scores `files` against `captions` (keyed by file name, as ``CaptionFile/read(_:schema:)`` gives).
+    /// Scores `files` against `captions` (keyed by file name, as ``CaptionFile/read(_:schema:)`` gives)
+    /// and, when `references` are given, by their similarity to those images: per image
+    /// ⟨eᵢ, r̄⟩ with r̄ = (1/m) Σⱼ rⱼ the mean reference embedding, which equals the mean of its m
+    /// cosine similarities (the reference embeddings are read in batches and never kept).
     ///
     /// - Parameter progress: called after each batch with the number of images scored.
     /// - Throws: `ImagingError` naming a file that is not a readable PNG;
@@ -59,9 +62,11 @@ public enum ImageFolderScoring {
     ///   evaluator's (images are not resized); ``WorldError/invalidArgument(name:expected:found:)``
     ///   for a caption naming an attribute or class the evaluator's schema lacks.
     public static func score(
-        _ files: [URL], captions: [String: ImageCaption], evaluator: ImageEvaluator, progress: (Int) -> Void = { _ in }
+        _ files: [URL], captions: [String: ImageCaption], evaluator: ImageEvaluator, references: [URL] = [],
+        progress: (Int) -> Void = { _ in }
     ) throws -> (images: [ImageScore], summary: ImageScoreSummary) {
         let schema = evaluator.schema
+        let reference = try meanEmbedding(references, evaluator: evaluator)
         var scores: [ImageScore] = []
         var embeddingSum = [Double](repeating: 0, count: evaluator.configuration.featureDimension)
         var squaredNormSum = 0.0
@@ -71,12 +76,27 @@ public enum ImageFolderScoring {
             for (file, prediction) in zip(batch, predictions) {
                 for (d, value) in prediction.embedding.enumerated() { embeddingSum[d] += Double(value) }
                 squaredNormSum += prediction.embedding.reduce(0) { $0 + Double($1) * Double($1) }
-                scores.append(try score(prediction, file: file.lastPathComponent, caption: captions[file.lastPathComponent],
-                                        schema: schema))
+                var scored = try score(prediction, file: file.lastPathComponent, caption: captions[file.lastPathComponent],
+                                       schema: schema)
+                scored.referenceSimilarity = reference.map { zip($0, prediction.embedding).reduce(0) { $0 + $1.0 * $1.1 } }
+                scores.append(scored)
             }
             progress(scores.count)
         }
         return (scores, summary(scores, embeddingSum: embeddingSum, squaredNormSum: squaredNormSum))
+    }
+
+    /// (1/m) Σⱼ rⱼ over the embeddings of `files`, or nil for none.
+    static func meanEmbedding(_ files: [URL], evaluator: ImageEvaluator) throws -> [Float]? {
+        guard !files.isEmpty else { return nil }
+        var sum = [Float](repeating: 0, count: evaluator.configuration.featureDimension)
+        for start in stride(from: 0, to: files.count, by: batchSize) {
+            let batch = Array(files[start..<min(files.count, start + batchSize)])
+            for prediction in try evaluator.predict(try images(batch, size: evaluator.configuration.imageSize)) {
+                for (d, value) in prediction.embedding.enumerated() { sum[d] += value / Float(files.count) }
+            }
+        }
+        return sum
     }
 
     /// The `[B, 3, S, S]` tensor of `files`, values in [0, 1] (alpha composited onto black).
@@ -130,6 +150,7 @@ public enum ImageFolderScoring {
             attributeAccuracy: right.mapValues { Double($0.correct) / Double($0.total) },
             allCorrect: mean(captioned.compactMap { $0.allCorrect.map { $0 ? 1 : 0 } }),
             meanAlignment: mean(captioned.compactMap { $0.alignment.map(Double.init) }),
-            meanPairwiseSimilarity: scores.count < 2 ? nil : pairSum / (n * (n - 1) / 2))
+            meanPairwiseSimilarity: scores.count < 2 ? nil : pairSum / (n * (n - 1) / 2),
+            meanReferenceSimilarity: mean(scores.compactMap { $0.referenceSimilarity.map(Double.init) }))
     }
 }

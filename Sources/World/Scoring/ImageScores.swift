@@ -21,6 +21,9 @@ public struct ImageScore: Sendable, Equatable {
     public var alignment: Float?
     /// Whether the predicted class of every captioned attribute is the captioned one; nil without a caption.
     public var allCorrect: Bool?
+    /// The mean cosine similarity (1/m) Σⱼ ⟨e, rⱼ⟩ of the image's embedding with those of the m
+    /// reference images (e.g. the concept images a LoRA learnt), in [−1, 1]; nil without references.
+    public var referenceSimilarity: Float? = nil
 }
 
 /// Aggregates over a scored folder.
@@ -42,4 +45,7 @@ public struct ImageScoreSummary: Sendable, Equatable {
     /// near-copies (a generator that ignores its prompt); a varied set of renders scores much lower.
     /// nil for fewer than two images.
     public var meanPairwiseSimilarity: Double?
+    /// The mean of ``ImageScore/referenceSimilarity`` over the images (DreamBooth's CLIP-I with the
+    /// evaluator's embedding): how much the images look like the reference images; nil without references.
+    public var meanReferenceSimilarity: Double? = nil
 }

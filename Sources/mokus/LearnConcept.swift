@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import Generators
+import MoKus
+import TextEncoders
+import Training
+
+extension Mokus {
+    /// `mokus learn-concept`: stage 1 of MoKus, a DreamBooth LoRA for an anchor prompt (docs/mokus.md).
+    struct LearnConcept: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "learn-concept",
+            abstract: "Learn a visual concept as a LoRA on the generator (DreamBooth-LoRA, MoKus stage 1).",
+            discussion: """
+                Trains rank-4 LoRA adapters on the image-stream attention projections (to_q, to_k, to_v, to_out.0) \
+                of every block so that --prompt draws the concept of --images (PNG or JPEG, scaled and centre-cropped \
+                to the generator's size), with the defaults of diffusers' train_dreambooth_lora_qwen_image.py as MoKus \
+                ran it: AdamW 2e-4 (weight decay 1e-4, clipping 1), constant rate, batch 1, seed 42, 500 steps, σ \
+                uniform, the rectified-flow velocity loss. Concept latents are encoded once. With --class-prompt, prior \
+                preservation adds the loss on --class-images images the base generator draws. Checkpoints go to \
+                --checkpoints (default: OUT.checkpoints) every --checkpoint-every steps; rerunning the same command \
+                resumes from the newest one. --out is a diffusers/PEFT LoRA file that `mokus generate --lora` and \
+                diffusers' load_lora_weights read.
+                """)
+
+        @OptionGroup var model: GeneratorOptions
+        @Option(help: ArgumentHelp("Folder of concept images (PNG or JPEG; every file must be one).", valueName: "dir"),
+                completion: .directory)
+        var images: String
+        @Option(help: "The anchor prompt the concept is bound to, e.g. \"sks star\".") var prompt: String
+        @Option(help: ArgumentHelp("Output LoRA safetensors.", valueName: "file")) var out: String
+        @Option(help: "Optimisation steps.") var steps = 500
+        @Option(help: "Images per step.") var batchSize = 1
+        @Option(help: "AdamW learning rate (constant).") var learningRate: Float = 2e-4
+        @Option(help: "LoRA rank r.") var rank = 4
+        @Option(help: "LoRA alpha (scale alpha/r).") var alpha: Float = 4
+        @Option(help: "Seed of the LoRA init, data order and noise.") var seed: UInt64 = 42
+        @Option(help: "σ sampling: none (uniform) or logit_normal.") var weightingScheme = WeightingScheme.none
+        @Option(help: "Mean of logit_normal.") var logitMean = 0.0
+        @Option(help: "Standard deviation of logit_normal.") var logitStd = 1.0
+        @Option(help: "Class prompt (e.g. \"star\"): turns on prior preservation.") var classPrompt: String?
+        @Option(help: "Class images the base generator draws for prior preservation.") var classImages = 100
+        @Option(help: "Weight of the prior-preservation loss.") var priorLossWeight: Float = 1
+        @Option(help: ArgumentHelp("Image size, width×height (default: the pipeline's).", valueName: "WxH"))
+        var size: ImageSize?
+        @Option(help: ArgumentHelp("Checkpoint folder (default: OUT.checkpoints); resumed from when it holds checkpoints.",
+                                   valueName: "dir"), completion: .directory)
+        var checkpoints: String?
+        @Option(help: "Checkpoint every N steps.") var checkpointEvery = 100
+        @OptionGroup var output: JSONOutputOption
+        @OptionGroup var progress: ProgressOptions
+        @OptionGroup var memory: MemoryOptions
+
+        enum WeightingScheme: String, ExpressibleByArgument, CaseIterable {
+            case none
+            case logitNormal = "logit_normal"
+        }
+
+        func validate() throws {
+            try ArgumentChecks.check("--steps", steps, in: 1...10_000_000)
+            try ArgumentChecks.check("--batch-size", batchSize, in: 1...4096)
+            try ArgumentChecks.check("--rank", rank, in: 1...4096)
+            try ArgumentChecks.check("--alpha", alpha, in: 1e-6...1e6)
+            try ArgumentChecks.check("--learning-rate", learningRate, in: 0...1)
+            try ArgumentChecks.check("--class-images", classImages, in: 1...100_000)
+            try ArgumentChecks.check("--prior-loss-weight", priorLossWeight, in: 0...1e6)
+            try ArgumentChecks.check("--checkpoint-every", checkpointEvery, in: 1...10_000_000)
+            guard !prompt.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--prompt is empty.") }
+            _ = try outputs()
+        }
+
+        /// --out, checked before training and removed when the run fails.
+        private func outputs() throws -> OutputPlan { try OutputPlan([.init(option: "--out", path: out)]) }
+
+        func run() throws {
+            memory.apply()
+            try outputs().run { _ in try learn() }
+        }
+
+        private func learn() throws {
+            let pipeline = try model.pipeline()
+            let generator = try QwenImageGenerator(directory: pipeline)
+            guard let weights = generator.transformer.weights as? ComponentWeights else {
+                throw ValidationError("\(pipeline.path): the transformer is not a checkpoint folder.")
+            }
+            let defaults = try QwenImagePipelineFolder.defaults(of: pipeline)
+            let (width, height) = (size?.width ?? defaults.width, size?.height ?? defaults.height)
+            let concept = try ConceptImages.read(folder: URL(fileURLWithPath: images, isDirectory: true), width: width, height: height)
+            let prompts = PromptEncoder(
+                encoder: try TextEncoderLoader.load(directory: model.encoderDirectory(pipeline: pipeline)),
+                template: defaults.promptTemplate)
+
+            var settings = ConceptLearningSettings(prompt: prompt)
+            settings.classPrompt = classPrompt
+            settings.classImageCount = classImages
+            settings.classSamplingSteps = defaults.steps
+            settings.priorLossWeight = priorLossWeight
+            settings.rank = rank
+            settings.alpha = alpha
+            settings.timestepSampling = weightingScheme == .none
+                ? .uniform : .logitNormal(mean: logitMean, standardDeviation: logitStd)
+            settings.training.steps = steps
+            settings.training.batchSize = batchSize
+            settings.training.learningRate = learningRate
+            settings.training.minimumLearningRate = learningRate
+            settings.training.seed = seed
+            settings.training.checkpointEvery = checkpointEvery
+            let checkpointFolder = URL(fileURLWithPath: checkpoints ?? out + ".checkpoints", isDirectory: true)
+
+            let result = try ConceptLearning.learn(
+                generator: generator, baseFingerprint: weights.fingerprint, prompts: prompts, images: concept,
+                settings: settings, checkpointDirectory: checkpointFolder, progress: progress.reporter)
+            try result.adapters.write(to: URL(fileURLWithPath: out))
+            if output.json {
+                try printJSON([
+                    "output": out, "checkpoints": checkpointFolder.path(percentEncoded: false), "steps": result.step,
+                    "resumed_from": result.resumedFrom, "final_loss": result.losses.last.map { Double($0) as Any } ?? NSNull(),
+                    "mean_loss_last_50": result.losses.isEmpty
+                        ? NSNull() : Double(result.losses.suffix(50).reduce(0, +)) / Double(min(50, result.losses.count)),
+                    "instance_images": result.instanceImages, "class_images": result.classImages,
+                    "trainable_parameters": result.trainableParameters, "rank": rank, "alpha": Double(alpha),
+                    "size": "\(width)x\(height)", "seconds": result.seconds,
+                ])
+            } else {
+                print(out)
+            }
+        }
+    }
+}
