@@ -209,8 +209,12 @@ let package = Package(
         .testTarget(
             name: "UltraEditTests", dependencies: ["UltraEdit", "EditingTestSupport", "KnowledgeEditing", "Linalg", "ModelInterfaces", "TextEncoders", "Tensors"]),
         // MoKus knowledge files, queries and updates; UltraEdit and ROME edit the tiny Qwen2 fixture (TextEncoders).
+        // Concept learning on the generator fixture (Generators), checked against Pillow and diffusers (Imaging,
+        // ModelIO, Tensors); resume errors (Training); scratch folders (TestSupport).
         .testTarget(
-            name: "MoKusTests", dependencies: ["MoKus", "EditingTestSupport", "UltraEdit", "ROME", "KnowledgeEditing", "TextEncoders"],
+            name: "MoKusTests",
+            dependencies: ["MoKus", "EditingTestSupport", "UltraEdit", "ROME", "KnowledgeEditing", "TextEncoders", "Generators", "Imaging",
+                           "ModelIO", "Tensors", "Training", "TestSupport"],
             exclude: ["Fixtures"]),
         // The CLI's commands, parsed and run in-process.
         .testTarget(

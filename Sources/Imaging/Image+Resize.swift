@@ -6,34 +6,37 @@ extension Image {
     /// then `CenterCrop`).
     ///
     /// Scaling is Pillow's bilinear resampling (`Image.resize(…, BILINEAR)`, which torchvision calls
-    /// on PIL images): separable, a triangle filter whose support widens by the reduction factor when
-    /// shrinking (so it averages instead of aliasing), output pixel i centred at (i + ½)/s in the
-    /// source. The scale s = max(width / w, height / h) is the same on both axes (no distortion); the
-    /// crop starts at round((scaled − target) / 2) on each axis. An image already of the target size
-    /// is returned unchanged.
+    /// on PIL images): separable, horizontal pass then vertical pass, each rounded to 8 bits as
+    /// Pillow's passes are; a triangle filter whose support widens by the reduction factor when
+    /// shrinking (so it averages instead of aliasing); output pixel i centred at (i + ½)·(source/scaled)
+    /// in the source. The side that limits the scale becomes exactly its target, the other
+    /// ⌊target·long/short⌋ as torchvision computes it (no distortion beyond that truncation); the crop
+    /// starts at round((scaled − target) / 2) (ties to even, Python's `round`) on each axis. An image
+    /// already of the target size is returned unchanged. Pixels may differ from Pillow's by one level
+    /// where its 22-bit fixed-point weights round differently from our Float ones.
     ///
     /// - Throws: ``ImagingError/unsupportedDimensions(source:detail:)`` for a target side below 1.
     /// - Complexity: O(scaled pixels × filter support) per channel.
     public func resizedToFill(width targetWidth: Int, height targetHeight: Int) throws -> Image {
         _ = try Image.validatedByteCount(width: targetWidth, height: targetHeight, layout: layout, source: "<resize>")
         if width == targetWidth && height == targetHeight { return self }
-        let scale = max(Double(targetWidth) / Double(width), Double(targetHeight) / Double(height))
-        let scaledWidth = max(targetWidth, Int((Double(width) * scale).rounded()))
-        let scaledHeight = max(targetHeight, Int((Double(height) * scale).rounded()))
-        let left = Int((Double(scaledWidth - targetWidth) / 2).rounded())
-        let top = Int((Double(scaledHeight - targetHeight) / 2).rounded())
+        let widthLimits = Double(targetWidth) / Double(width) >= Double(targetHeight) / Double(height)
+        let scaledWidth = widthLimits ? targetWidth : max(targetWidth, targetHeight * width / height)
+        let scaledHeight = widthLimits ? max(targetHeight, targetWidth * height / width) : targetHeight
+        let left = Int((Double(scaledWidth - targetWidth) / 2).rounded(.toNearestOrEven))
+        let top = Int((Double(scaledHeight - targetHeight) / 2).rounded(.toNearestOrEven))
         let columns = Self.bilinearWeights(from: width, to: scaledWidth, keeping: left..<(left + targetWidth))
         let rows = Self.bilinearWeights(from: height, to: scaledHeight, keeping: top..<(top + targetHeight))
         let channels = layout.channelCount
 
-        // Horizontal pass over every source row, then vertical pass: Float intermediates, rounded once.
+        // Horizontal pass over every source row, then vertical pass, each rounded to 0…255.
         var horizontal = [Float](repeating: 0, count: height * targetWidth * channels)
         for y in 0..<height {
             for (x, taps) in columns.enumerated() {
                 for c in 0..<channels {
                     var sum: Float = 0
                     for (index, weight) in taps { sum += weight * Float(pixels[(y * width + index) * channels + c]) }
-                    horizontal[(y * targetWidth + x) * channels + c] = sum
+                    horizontal[(y * targetWidth + x) * channels + c] = max(0, min(255, sum.rounded()))
                 }
             }
         }
