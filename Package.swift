@@ -223,6 +223,7 @@ let package = Package(
                 "mokus", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tokenizers", "Generators", "Imaging", "ModelIO", "Tensors",
                 "Training", // trains the tiny model that complete is tested on
                 "World", "Evaluator", // the world commands (an untrained evaluator for world score's error cases)
+                "MoKus", "TestSupport", // learn-concept's typed errors; scratch folders
             ]),
         .testTarget(
             name: "TextEncodersTests",

@@ -15,7 +15,8 @@ public enum ConceptImages {
     ///   readable PNG or JPEG (a stray text file is an error, not skipped: it would silently change
     ///   what is learnt).
     public static func read(folder: URL, width: Int, height: Int) throws -> Tensor {
-        let path = folder.path(percentEncoded: false)
+        var path = folder.path(percentEncoded: false)
+        if path.count > 1 && path.hasSuffix("/") { path.removeLast() }  // a directory URL's trailing slash
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw MoKusError.emptyImageFolder(folder: path, reason: "no such folder")
