@@ -73,11 +73,18 @@ public enum Renderer {
     /// - Throws: what ``render(_:size:subsamples:)`` and `ImageGrid.compose` throw, and
     ///   ``WorldError/invalidArgument(name:expected:found:)`` for `scale` outside 1...16.
     public static func sampleSheet(_ scenes: [Scene], size: Int = 32, scale: Int = 3, columns: Int) throws -> Image {
+        try sheet(try scenes.map { try render($0, size: size).image }, scale: scale, columns: columns)
+    }
+
+    /// A sheet of `images` (renders, a generator's samples) laid out as ``sampleSheet(_:size:scale:columns:)`` does.
+    /// - Throws: what `ImageGrid.compose` throws, and ``WorldError/invalidArgument(name:expected:found:)``
+    ///   for `scale` outside 1...16.
+    public static func sheet(_ images: [Image], scale: Int = 3, columns: Int) throws -> Image {
         guard (1...16).contains(scale) else {
             throw WorldError.invalidArgument(name: "scale", expected: "1...16", found: "\(scale)")
         }
-        let images = try scenes.map { try enlarged(try render($0, size: size).image, by: scale) }
-        return try ImageGrid.compose(images, columns: columns, spacing: 2 * scale, background: [255, 255, 255])
+        let large = try images.map { try enlarged($0, by: scale) }
+        return try ImageGrid.compose(large, columns: columns, spacing: 2 * scale, background: [255, 255, 255])
     }
 
     /// `image` with every pixel repeated `scale × scale` times.

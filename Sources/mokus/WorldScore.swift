@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluator
 import Foundation
+import Imaging
 import World
 
 extension Mokus.WorldCommand {
@@ -33,7 +34,14 @@ extension Mokus.WorldCommand {
         @Option(help: ArgumentHelp("Reference images (e.g. concept images) to compare every image with.", valueName: "dir"),
                 completion: .directory)
         var reference: String?
+        @Option(help: ArgumentHelp("Also write a PNG sheet of the scored images (in name order, 3×) here.", valueName: "file"))
+        var grid: String?
+        @Option(help: "Images per row of the sheet.") var gridColumns = 8
         @OptionGroup var output: JSONOutputOption
+
+        func validate() throws {
+            try ArgumentChecks.check("--grid-columns", gridColumns, in: 1...1024)
+        }
 
         func run() throws {
             let (scores, summary) = try score()
@@ -60,6 +68,10 @@ extension Mokus.WorldCommand {
             let captionFile = captions.map { URL(fileURLWithPath: $0) }
                 ?? (FileManager.default.fileExists(atPath: defaultCaptions.path(percentEncoded: false)) ? defaultCaptions : nil)
             let known = try captionFile.map { try CaptionFile.read($0) } ?? [:]
+            if let grid {
+                let sheet = try Renderer.sheet(try files.map { try PNGCodec.read(contentsOf: $0, as: .rgb) }, columns: gridColumns)
+                try PNGCodec.write(sheet, to: URL(fileURLWithPath: grid))
+            }
             let references = try reference.map { try ImageFolderScoring.imageFiles(in: URL(fileURLWithPath: $0, isDirectory: true)) } ?? []
             return try ImageFolderScoring.score(files, captions: known, evaluator: evaluator, references: references)
         }
