@@ -53,7 +53,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
-        // System libraries, found through pkg-config (Debian: libopenblas-dev liblapacke-dev libpng-dev).
+        // System libraries, found through pkg-config (Debian: libopenblas-dev liblapacke-dev libpng-dev libturbojpeg0-dev).
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),

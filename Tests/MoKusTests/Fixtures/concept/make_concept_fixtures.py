@@ -89,8 +89,7 @@ def make_lora_reference():
     scheduler = FlowMatchEulerDiscreteScheduler.from_pretrained(os.path.join(PIPELINE, "scheduler"))
     generator = torch.Generator().manual_seed(12)
     c = transformer.config
-    height, width = 4, 4  # packed token grid of a 16×16 image (VAE factor 4, 2×2 packing... 16/4/2 = 2) — see below
-    tokens = 2 * 2
+    tokens = 2 * 2  # a 16×16 image: VAE factor 4 gives 4×4 latents, packed 2×2 into a 2×2 token grid
     hidden = torch.randn(2, tokens, c.in_channels, generator=generator)
     text = torch.randn(2, 6, c.joint_attention_dim, generator=generator)
     mask = torch.ones(2, 6, dtype=torch.long)
