@@ -42,6 +42,9 @@ public enum JPEGCodec {
             tjDecompressHeader3(handle, $0.baseAddress, UInt(data.count), &width, &height, &subsampling, &colourspace)
         }
         guard headerStatus == 0 else { throw failure() }
+        guard width > 0, height > 0 else {
+            throw ImagingError.corruptedJPEG(source: source, libjpegMessage: "the data ends before the frame header (no image size)")
+        }
         let byteCount = try Image.validatedByteCount(
             width: Int(width), height: Int(height), layout: .rgb, source: source)
         var pixels = [UInt8](repeating: 0, count: byteCount)
@@ -49,11 +52,11 @@ public enum JPEGCodec {
             pixels.withUnsafeMutableBufferPointer { output in
                 tjDecompress2(
                     handle, input.baseAddress, UInt(data.count), output.baseAddress, width, 0, height,
-                    Int32(TJPF_RGB.rawValue), 0)
+                    Int32(TJPF_RGB.rawValue), TJFLAG_STOPONWARNING)
             }
         }
-        // A warning (e.g. premature end of data, libjpeg fills the rest grey) is still a failure:
-        // a concept image with missing rows would be learnt as it is.
+        // TJFLAG_STOPONWARNING: a warning (premature end of data, after which libjpeg fills the
+        // rest grey) is a failure too; a concept image with missing rows would be learnt as it is.
         guard status == 0 else { throw failure() }
         return try Image(width: Int(width), height: Int(height), layout: .rgb, pixels: pixels)
     }

@@ -62,3 +62,23 @@ struct ConceptFixtureTests {
         #expect(relativeError(reference["output_base"]!, reference["output_lora"]!) > 0.1)
     }
 }
+
+/// JPEG input that libjpeg-turbo cannot decode whole.
+@Suite("JPEG errors")
+struct JPEGErrorTests {
+    @Test("a truncated or damaged JPEG is corruptedJPEG naming the file; an empty one emptyInput")
+    func truncated() throws {
+        let bytes = [UInt8](try Data(contentsOf: ConceptFixture.images.appending(path: "b.jpg")))
+        let source = "truncated.jpg"
+        for cut in [bytes.count / 2, 40] {
+            do {
+                _ = try JPEGCodec.decode(Array(bytes.prefix(cut)), source: source)
+                Issue.record("a JPEG cut at \(cut) of \(bytes.count) bytes decoded")
+            } catch let error as ImagingError {
+                guard case .corruptedJPEG(let named, _) = error else { throw error }
+                #expect(named == source)
+            }
+        }
+        #expect(throws: ImagingError.emptyInput(source: source)) { try JPEGCodec.decode([], source: source) }
+    }
+}
