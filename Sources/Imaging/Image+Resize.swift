@@ -67,7 +67,10 @@ extension Image {
             var total = 0.0
             for j in first..<max(first, last) {
                 let weight = max(0, 1 - abs((Double(j) - centre + 0.5) / filterScale))
-                if weight > 0 { taps.append((j, Float(weight))); total += weight }
+                if weight > 0 {
+                    taps.append((j, Float(weight)))
+                    total += weight
+                }
             }
             return taps.map { ($0.0, $0.1 / Float(total)) }
         }

@@ -37,13 +37,17 @@ public enum JPEGCodec {
         func failure() -> ImagingError {
             .corruptedJPEG(source: source, libjpegMessage: String(cString: tjGetErrorStr2(handle)))
         }
-        var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colourspace: Int32 = 0
+        var width: Int32 = 0
+        var height: Int32 = 0
+        var subsampling: Int32 = 0
+        var colourspace: Int32 = 0
         let headerStatus = data.withUnsafeBufferPointer {
             tjDecompressHeader3(handle, $0.baseAddress, UInt(data.count), &width, &height, &subsampling, &colourspace)
         }
         guard headerStatus == 0 else { throw failure() }
         guard width > 0, height > 0 else {
-            throw ImagingError.corruptedJPEG(source: source, libjpegMessage: "the data ends before the frame header (no image size)")
+            throw ImagingError.corruptedJPEG(
+                source: source, libjpegMessage: "the data ends before the frame header (no image size)")
         }
         let byteCount = try Image.validatedByteCount(
             width: Int(width), height: Int(height), layout: .rgb, source: source)

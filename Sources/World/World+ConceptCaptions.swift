@@ -15,11 +15,13 @@ extension World {
         let concepts = splits.reservedConcepts
         guard concepts.indices.contains(index) else {
             throw WorldError.invalidArgument(
-                name: "concept", expected: "an index in 0..<\(concepts.count) (the reserved concepts)", found: "\(index)")
+                name: "concept", expected: "an index in 0..<\(concepts.count) (the reserved concepts)",
+                found: "\(index)")
         }
         var random = RandomGenerator(seed: seed)
         return (0..<max(count, 0)).map { _ in
-            let scene = background.map { Scene.random(concepts[index], on: $0, using: &random) }
+            let scene =
+                background.map { Scene.random(concepts[index], on: $0, using: &random) }
                 ?? Scene.random(concepts[index], using: &random)
             return Caption(text: scene.caption, scene: scene, fact: nil)
         }

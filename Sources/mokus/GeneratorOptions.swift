@@ -4,13 +4,17 @@ import Foundation
 /// `--generator` and `--encoder`: the pipeline folder and the text encoder that conditions it
 /// (shared by `generate` and `learn-concept`).
 struct GeneratorOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Diffusers pipeline folder (transformer/, vae/, scheduler/); default: the bundled world's.", valueName: "dir"),
-            completion: .directory)
+    @Option(
+        help: ArgumentHelp(
+            "Diffusers pipeline folder (transformer/, vae/, scheduler/); default: the bundled world's.",
+            valueName: "dir"),
+        completion: .directory)
     var generator: String?
-    @Option(help: ArgumentHelp("Text encoder checkpoint directory (default: the generator's text_encoder/).",
-                               valueName: "dir"),
-            completion: .directory)
+    @Option(
+        help: ArgumentHelp(
+            "Text encoder checkpoint directory (default: the generator's text_encoder/).",
+            valueName: "dir"),
+        completion: .directory)
     var encoder: String?
 
     /// `--generator`, else the bundled world's pipeline.

@@ -24,8 +24,9 @@ extension Mokus {
                 """)
 
         @OptionGroup var model: GeneratorOptions
-        @Option(help: ArgumentHelp("Folder of concept images (PNG or JPEG; every file must be one).", valueName: "dir"),
-                completion: .directory)
+        @Option(
+            help: ArgumentHelp("Folder of concept images (PNG or JPEG; every file must be one).", valueName: "dir"),
+            completion: .directory)
         var images: String
         @Option(help: "The anchor prompt the concept is bound to, e.g. \"sks star\".") var prompt: String
         @Option(help: ArgumentHelp("Output LoRA safetensors.", valueName: "file")) var out: String
@@ -43,8 +44,10 @@ extension Mokus {
         @Option(help: "Weight of the prior-preservation loss.") var priorLossWeight: Float = 1
         @Option(help: ArgumentHelp("Image size, width×height (default: the pipeline's).", valueName: "WxH"))
         var size: ImageSize?
-        @Option(help: ArgumentHelp("Checkpoint folder (default: OUT.checkpoints); resumed from when it holds checkpoints.",
-                                   valueName: "dir"), completion: .directory)
+        @Option(
+            help: ArgumentHelp(
+                "Checkpoint folder (default: OUT.checkpoints); resumed from when it holds checkpoints.",
+                valueName: "dir"), completion: .directory)
         var checkpoints: String?
         @Option(help: "Checkpoint every N steps.") var checkpointEvery = 100
         @OptionGroup var output: JSONOutputOption
@@ -65,7 +68,9 @@ extension Mokus {
             try ArgumentChecks.check("--class-images", classImages, in: 1...100_000)
             try ArgumentChecks.check("--prior-loss-weight", priorLossWeight, in: 0...1e6)
             try ArgumentChecks.check("--checkpoint-every", checkpointEvery, in: 1...10_000_000)
-            guard !prompt.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--prompt is empty.") }
+            guard !prompt.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--prompt is empty.")
+            }
             _ = try outputs()
         }
 
@@ -85,7 +90,8 @@ extension Mokus {
             }
             let defaults = try QwenImagePipelineFolder.defaults(of: pipeline)
             let (width, height) = (size?.width ?? defaults.width, size?.height ?? defaults.height)
-            let concept = try ConceptImages.read(folder: URL(fileURLWithPath: images, isDirectory: true), width: width, height: height)
+            let concept = try ConceptImages.read(
+                folder: URL(fileURLWithPath: images, isDirectory: true), width: width, height: height)
             let prompts = PromptEncoder(
                 encoder: try TextEncoderLoader.load(directory: model.encoderDirectory(pipeline: pipeline)),
                 template: defaults.promptTemplate)
@@ -97,7 +103,8 @@ extension Mokus {
             settings.priorLossWeight = priorLossWeight
             settings.rank = rank
             settings.alpha = alpha
-            settings.timestepSampling = weightingScheme == .none
+            settings.timestepSampling =
+                weightingScheme == .none
                 ? .uniform : .logitNormal(mean: logitMean, standardDeviation: logitStd)
             settings.training.steps = steps
             settings.training.batchSize = batchSize
@@ -114,9 +121,11 @@ extension Mokus {
             if output.json {
                 try printJSON([
                     "output": out, "checkpoints": checkpointFolder.path(percentEncoded: false), "steps": result.step,
-                    "resumed_from": result.resumedFrom, "final_loss": result.losses.last.map { Double($0) as Any } ?? NSNull(),
+                    "resumed_from": result.resumedFrom,
+                    "final_loss": result.losses.last.map { Double($0) as Any } ?? NSNull(),
                     "mean_loss_last_50": result.losses.isEmpty
-                        ? NSNull() : Double(result.losses.suffix(50).reduce(0, +)) / Double(min(50, result.losses.count)),
+                        ? NSNull()
+                        : Double(result.losses.suffix(50).reduce(0, +)) / Double(min(50, result.losses.count)),
                     "instance_images": result.instanceImages, "class_images": result.classImages,
                     "trainable_parameters": result.trainableParameters, "rank": rank, "alpha": Double(alpha),
                     "size": "\(width)x\(height)", "seconds": result.seconds,

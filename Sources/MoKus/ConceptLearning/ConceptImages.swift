@@ -21,13 +21,16 @@ public enum ConceptImages {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw MoKusError.emptyImageFolder(folder: path, reason: "no such folder")
         }
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".") }
+            .sorted()
         let files = names.map { folder.appending(path: $0) }.filter { file in
             var isFolder: ObjCBool = false
             return FileManager.default.fileExists(atPath: file.path(percentEncoded: false), isDirectory: &isFolder)
                 && !isFolder.boolValue
         }
-        guard !files.isEmpty else { throw MoKusError.emptyImageFolder(folder: path, reason: "the folder holds no file") }
+        guard !files.isEmpty else {
+            throw MoKusError.emptyImageFolder(folder: path, reason: "the folder holds no file")
+        }
         let images = try files.map { file -> Tensor in
             do {
                 let image = try ImageFile.read(contentsOf: file).resizedToFill(width: width, height: height)

@@ -47,7 +47,8 @@ public enum ConceptLearning {
         progress?.update(completed: images.shape[0], detail: nil)
         progress?.end()
 
-        var classLatents: Tensor?, classPrompt: Tensor?
+        var classLatents: Tensor?
+        var classPrompt: Tensor?
         if let text = settings.classPrompt, settings.classImageCount > 0 {
             classPrompt = try states(text)
             classLatents = try drawClassLatents(

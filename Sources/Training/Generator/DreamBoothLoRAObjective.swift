@@ -64,13 +64,16 @@ public final class DreamBoothLoRAObjective: TrainingObjective {
         transformer: QwenImageTransformer, adapters: LoRAOverlay, data: ConceptTrainingData,
         options: RectifiedFlowOptions, priorLossWeight: Float = 1, baseFingerprint: String
     ) throws {
-        func invalid(_ key: String, _ reason: String) -> TrainingError { .invalidConfiguration(key: key, reason: reason) }
+        func invalid(_ key: String, _ reason: String) -> TrainingError {
+            .invalidConfiguration(key: key, reason: reason)
+        }
         let c = transformer.configuration
         let expected = [data.imageShape.tokenCount, c.inChannels]
         for (name, latents) in [("instanceLatents", data.instanceLatents), ("classLatents", data.classLatents)] {
             guard let latents else { continue }
             guard latents.rank == 3, latents.shape[0] > 0 else {
-                throw TrainingError.emptyDataset(reason: "\(name): expected [N ≥ 1, tokens, channels], found \(latents.shape)")
+                throw TrainingError.emptyDataset(
+                    reason: "\(name): expected [N ≥ 1, tokens, channels], found \(latents.shape)")
             }
             guard Array(latents.shape.dropFirst()) == expected else {
                 throw invalid(name, "expected [N, \(expected[0]), \(expected[1])], found \(latents.shape)")
@@ -80,12 +83,14 @@ public final class DreamBoothLoRAObjective: TrainingObjective {
             throw invalid("classPrompt", "class latents and a class prompt go together (prior preservation)")
         }
         for (name, prompt) in [("instancePrompt", data.instancePrompt), ("classPrompt", data.classPrompt)] {
-            guard let prompt, prompt.rank != 2 || prompt.shape[0] < 1 || prompt.shape[1] != c.jointAttentionDim else { continue }
-            throw invalid(name, "expected [L ≥ 1, \(c.jointAttentionDim)], found \(prompt.shape)")
+            if let prompt, prompt.rank != 2 || prompt.shape[0] < 1 || prompt.shape[1] != c.jointAttentionDim {
+                throw invalid(name, "expected [L ≥ 1, \(c.jointAttentionDim)], found \(prompt.shape)")
+            }
         }
         guard options.promptDropout == 0, options.trainTimesteps > 0 else {
             throw invalid(
-                "options", "expected promptDropout 0 (DreamBooth drops no prompts) and trainTimesteps > 0, found "
+                "options",
+                "expected promptDropout 0 (DreamBooth drops no prompts) and trainTimesteps > 0, found "
                     + "\(options.promptDropout) and \(options.trainTimesteps)")
         }
         guard priorLossWeight.isFinite, priorLossWeight >= 0 else {
@@ -153,7 +158,8 @@ public final class DreamBoothLoRAObjective: TrainingObjective {
         encoder.outputFormatting = .sortedKeys
         hasher.update((try? encoder.encode(options)) ?? Data())
         hasher.update("\nw \(priorLossWeight) grid \(data.imageShape)")
-        for tensor in [data.instanceLatents, data.instancePrompt, data.classLatents, data.classPrompt].compactMap({ $0 }) {
+        let tensors = [data.instanceLatents, data.instancePrompt, data.classLatents, data.classPrompt].compactMap { $0 }
+        for tensor in tensors {
             hasher.update("\n\(tensor.shape)")
             tensor.withUnsafeBufferPointer { hasher.update(UnsafeRawBufferPointer($0)) }
         }

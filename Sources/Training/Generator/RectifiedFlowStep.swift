@@ -17,7 +17,8 @@ enum RectifiedFlowStep {
         -> (dropped: [Bool], sigmas: [Float], noise: Tensor)
     {
         var random = RandomGenerator(seed: options.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(step + 1))
-        var dropped: [Bool] = [], sigmas: [Float] = []
+        var dropped: [Bool] = []
+        var sigmas: [Float] = []
         for _ in 0..<count {
             dropped.append(random.nextUnitFloat() < options.promptDropout)
             sigmas.append(options.timestepSampling.sigma(&random, trainTimesteps: options.trainTimesteps))
