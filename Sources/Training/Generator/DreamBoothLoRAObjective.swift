@@ -39,7 +39,7 @@ public struct ConceptTrainingData: @unchecked Sendable {
 ///                 with prior preservation also class latents X_c[i mod M] with the class prompt
 ///     loss = mean over instance examples of errorᵢ + w · mean over class examples of errorᵢ
 ///
-/// with errorᵢ the rectified-flow velocity error of ``RectifiedFlowStep`` (σ from
+/// with errorᵢ the mean squared rectified-flow velocity error of ``RectifiedFlowStep`` (σ from
 /// ``TimestepSampling``, unshifted; weight 1, the script's "none" scheme). The dataset length is
 /// max(N, M), as the script's `DreamBoothDataset`. The transformer's own ``QwenImageTransformer/lora``
 /// is set to the step's factors during ``loss(parameters:examples:step:)``.
@@ -133,7 +133,7 @@ public final class DreamBoothLoRAObjective: TrainingObjective {
         let draws = RectifiedFlowStep.draws(
             options: options, count: clean.shape[0], tokens: data.imageShape.tokenCount,
             channels: transformer.configuration.inChannels, step: step)
-        let errors = try RectifiedFlowStep.errors(
+        let errors = try RectifiedFlowStep.squaredErrors(
             model: transformer, clean: clean, imageShape: data.imageShape, prompts: prompts, sigmas: draws.sigmas,
             noise: draws.noise)
         var value = errors.slice(axis: 0, 0..<examples.count).mean()

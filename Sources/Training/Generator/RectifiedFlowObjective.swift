@@ -134,7 +134,7 @@ public final class RectifiedFlowObjective: TrainingObjective {
         let prompts = zip(examples, draws.dropped).map { example, dropped in
             dropped ? data.emptyPrompt : data.prompts[data.promptOfImage[example]]
         }
-        let errors = try RectifiedFlowStep.errors(
+        let errors = try RectifiedFlowStep.squaredErrors(
             model: model, clean: clean, imageShape: imageShape, prompts: prompts, sigmas: draws.sigmas, noise: draws.noise)
         return TrainingLoss(value: errors.mean(), itemCount: examples.count)
     }

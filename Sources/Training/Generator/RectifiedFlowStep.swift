@@ -6,7 +6,7 @@ import Tensors
 /// draws and the squared velocity error (diffusers `train_dreambooth_lora_qwen_image.py`,
 /// weighting "none"):
 ///
-///     x_σ = (1 − σ)·x₀ + σ·ε,   v = ε − x₀,   errorᵢ = mean over tokens and channels of (v̂(x_σ, σ, promptᵢ) − v)²
+///     x_σ = (1 − σ)·x₀ + σ·ε,   v = ε − x₀,   squared error (v̂(x_σ, σ, promptᵢ) − v)²
 ///
 /// for clean packed latents x₀ `[B, tokens, channels]`. ``RectifiedFlowObjective`` (all weights)
 /// and ``DreamBoothLoRAObjective`` (LoRA factors) differ only in what the parameters are.
@@ -26,9 +26,10 @@ enum RectifiedFlowStep {
         return (dropped, sigmas, random.normal([count, tokens, channels]))
     }
 
-    /// errorᵢ per example, `[B]` (differentiable w.r.t. whatever the model's weights or LoRA are
-    /// tracked on). `prompts` are the per-example states `[Lᵢ, width]`, right-padded and masked.
-    static func errors(
+    /// The squared velocity errors `[B, tokens, channels]` (differentiable w.r.t. whatever the model's
+    /// weights or LoRA are tracked on); objectives average them. `prompts` are the per-example states
+    /// `[Lᵢ, width]`, right-padded and masked.
+    static func squaredErrors(
         model: QwenImageTransformer, clean: Tensor, imageShape: PackedImageShape, prompts: [Tensor], sigmas: [Float],
         noise: Tensor
     ) throws -> Tensor {
@@ -39,6 +40,6 @@ enum RectifiedFlowStep {
         let velocity = try model.velocity(
             latents: noisy, imageShapes: [imageShape], text: text.embeddings, textMask: text.mask,
             timestep: Tensor(shape: [batch], scalars: sigmas))
-        return (velocity - (noise - clean)).squared().mean(axes: [1, 2])
+        return (velocity - (noise - clean)).squared()
     }
 }
