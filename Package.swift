@@ -183,8 +183,8 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
         // EditingTestSupport: what the editor suites share (the tiny Qwen2 checkpoint, the tiny hparams
-        // files, made-up facts as EditRequests from KnowledgeEditing).
-        .target(name: "EditingTestSupport", dependencies: ["KnowledgeEditing"], path: "Tests/EditingTestSupport"),
+        // files, made-up facts as EditRequests from KnowledgeEditing, comparing results' deltas' Tensors).
+        .target(name: "EditingTestSupport", dependencies: ["KnowledgeEditing", "Tensors"], path: "Tests/EditingTestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         // ROME on the committed tiny fixtures (TextEncoders loads them).
         .testTarget(name: "ROMETests", dependencies: ["ROME", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors"]),
