@@ -199,9 +199,10 @@ let package = Package(
         // UltraEdit on the committed tiny Qwen2 fixture (TextEncoders); Linalg for the direct-form ridge check.
         .testTarget(
             name: "UltraEditTests", dependencies: ["UltraEdit", "EditingTestSupport", "KnowledgeEditing", "Linalg", "ModelInterfaces", "TextEncoders", "Tensors"]),
-        // MoKus knowledge files, queries and updates; UltraEdit and ROME edit the tiny Qwen2 fixture (TextEncoders).
+        // MoKus knowledge files, queries and updates; UltraEdit and ROME edit the tiny Qwen2 fixture (TextEncoders);
+        // ModelInterfaces for the progress reporter the update is watched through.
         .testTarget(
-            name: "MoKusTests", dependencies: ["MoKus", "EditingTestSupport", "UltraEdit", "ROME", "KnowledgeEditing", "TextEncoders"],
+            name: "MoKusTests", dependencies: ["MoKus", "EditingTestSupport", "UltraEdit", "ROME", "KnowledgeEditing", "ModelInterfaces", "TextEncoders"],
             exclude: ["Fixtures"]),
         // The CLI's commands, parsed and run in-process.
         .testTarget(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
 import ModelIO
 import Statistics
 import Tensors
