@@ -30,6 +30,17 @@ struct CLITests {
         #expect(JSONSerialization.isValidJSONObject(json))
     }
 
+    @Test("mokus --version prints the version")
+    func version() {
+        do {
+            _ = try Mokus.parseAsRoot(["--version"])
+            Issue.record("--version should exit after printing")
+        } catch {
+            #expect(Mokus.exitCode(for: error) == .success)
+            #expect(Mokus.fullMessage(for: error) == Mokus.configuration.version && !Mokus.configuration.version.isEmpty)
+        }
+    }
+
     @Test("argument validation: exactly one text source, positive --top")
     func validation() {
         #expect(throws: (any Error).self) { try Mokus.Encode.parse(["--model", "m"]) }
