@@ -192,8 +192,8 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
         // EditingTestSupport: what the editor suites share (the tiny Qwen2 checkpoint, the tiny hparams
-        // files, made-up facts as EditRequests from KnowledgeEditing).
-        .target(name: "EditingTestSupport", dependencies: ["KnowledgeEditing"], path: "Tests/EditingTestSupport"),
+        // files, made-up facts as EditRequests from KnowledgeEditing, comparing results' deltas' Tensors).
+        .target(name: "EditingTestSupport", dependencies: ["KnowledgeEditing", "Tensors"], path: "Tests/EditingTestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         // ROME on the committed tiny fixtures (TextEncoders loads them).
         .testTarget(name: "ROMETests", dependencies: ["ROME", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors"]),
@@ -208,13 +208,14 @@ let package = Package(
         // UltraEdit on the committed tiny Qwen2 fixture (TextEncoders); Linalg for the direct-form ridge check.
         .testTarget(
             name: "UltraEditTests", dependencies: ["UltraEdit", "EditingTestSupport", "KnowledgeEditing", "Linalg", "ModelInterfaces", "TextEncoders", "Tensors"]),
-        // MoKus knowledge files, queries and updates; UltraEdit and ROME edit the tiny Qwen2 fixture (TextEncoders).
-        // Concept learning on the generator fixture (Generators), checked against Pillow and diffusers (Imaging,
-        // ModelIO, Tensors); resume errors (Training); scratch folders (TestSupport).
+        // MoKus knowledge files, queries and updates; UltraEdit and ROME edit the tiny Qwen2 fixture (TextEncoders);
+        // ModelInterfaces for the progress reporter the update is watched through. Concept learning on the generator
+        // fixture (Generators), checked against Pillow and diffusers (Imaging, ModelIO, Tensors); resume errors
+        // (Training); scratch folders (TestSupport).
         .testTarget(
             name: "MoKusTests",
-            dependencies: ["MoKus", "EditingTestSupport", "UltraEdit", "ROME", "KnowledgeEditing", "TextEncoders", "Generators", "Imaging",
-                           "ModelIO", "Tensors", "Training", "TestSupport"],
+            dependencies: ["MoKus", "EditingTestSupport", "UltraEdit", "ROME", "KnowledgeEditing", "ModelInterfaces", "TextEncoders",
+                           "Generators", "Imaging", "ModelIO", "Tensors", "Training", "TestSupport"],
             exclude: ["Fixtures"]),
         // The CLI's commands, parsed and run in-process.
         .testTarget(

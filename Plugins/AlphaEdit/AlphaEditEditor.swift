@@ -47,6 +47,10 @@ public struct AlphaEditEditor: EditorPlugin {
     public let hyperparameters: AlphaEditHyperparameters
     /// C_l = E[k kᵀ] of the rewrite module's input at layer l.
     public let secondMoment: (Int) throws -> Tensor
+    /// Whether ``edit(_:encoder:state:progress:)`` returns z, every layer's keys and projector as
+    /// ``EditResult/intermediates`` (`z`, `<module>.keys`, `<module>.P`; P costs 2d²m flops and
+    /// d² numbers per layer).
+    public var recordsIntermediates = false
 
     public init(_ hyperparameters: AlphaEditHyperparameters, secondMoment: @escaping (Int) throws -> Tensor) {
         self.hyperparameters = hyperparameters
@@ -56,6 +60,7 @@ public struct AlphaEditEditor: EditorPlugin {
     /// Reads C_l from `context` for the rewrite module.
     public init(_ hyperparameters: AlphaEditHyperparameters, context: EditingContext) {
         self.init(hyperparameters, secondMoment: context.secondMoment(hyperparameters.rewriteModule))
+        recordsIntermediates = context.recordsIntermediates
     }
 
     /// The ``EditState/tensors`` entry holding C_p = K_p K_pᵀ for `module`.
@@ -94,17 +99,22 @@ public struct AlphaEditEditor: EditorPlugin {
             }
         }
         var keyCaches: [String: Tensor] = [:]
+        var intermediates: [String: Tensor] = recordsIntermediates ? ["z": targets.goals] : [:]
         let deltas = try ResidualSpread.apply(
             goals: targets.goals, prompts: prompts, templates: templates, modules: layers.map(\.module), zModule: zModule,
             encoder: encoder, progress: progress
         ) { i, keys in
             let layer = layers[i]
+            if recordsIntermediates {
+                intermediates["\(layer.module).keys"] = keys
+                intermediates["\(layer.module).P"] = try layer.projector.matrix
+            }
             let keyGram = keys.matmul(keys, transposeSelf: true)                              // K Kᵀ: [d_ff, d_ff]
             keyCaches[Self.keyCacheName(module: layer.module)] = layer.previousKeys.map { $0 + keyGram } ?? keyGram
             return try Self.solve(keys: keys, previousKeys: layer.previousKeys, projector: layer.projector, l2: h.l2)
         }
         state.tensors.merge(keyCaches) { _, updated in updated }
-        return EditResult(deltas: deltas, diagnostics: diagnostics)
+        return EditResult(deltas: deltas, diagnostics: diagnostics, intermediates: intermediates)
     }
 
     public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {

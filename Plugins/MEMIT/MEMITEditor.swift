@@ -32,6 +32,9 @@ public struct MEMITEditor: EditorPlugin {
     public let hyperparameters: MEMITHyperparameters
     /// C_l = E[k kᵀ] of the rewrite module's input at layer l.
     public let secondMoment: (Int) throws -> Tensor
+    /// Whether ``edit(_:encoder:state:progress:)`` returns z and every layer's keys as
+    /// ``EditResult/intermediates`` (`z`, `<module>.keys`).
+    public var recordsIntermediates = false
 
     public init(_ hyperparameters: MEMITHyperparameters, secondMoment: @escaping (Int) throws -> Tensor) {
         self.hyperparameters = hyperparameters
@@ -41,6 +44,7 @@ public struct MEMITEditor: EditorPlugin {
     /// Reads C_l from `context` for the rewrite module.
     public init(_ hyperparameters: MEMITHyperparameters, context: EditingContext) {
         self.init(hyperparameters, secondMoment: context.secondMoment(hyperparameters.rewriteModule))
+        recordsIntermediates = context.recordsIntermediates
     }
 
     public func edit(
@@ -60,11 +64,15 @@ public struct MEMITEditor: EditorPlugin {
         let (goals, diagnostics) = try ResidualSpread.targets(
             prompts, templates: templates, layer: last, module: zModule, encoder: encoder,
             settings: h.common.optimisation, progress: progress)
+        var intermediates: [String: Tensor] = recordsIntermediates ? ["z": goals] : [:]
         let deltas = try ResidualSpread.apply(
             goals: goals, prompts: prompts, templates: templates, modules: rewrites, zModule: zModule, encoder: encoder,
             progress: progress
-        ) { i, keys in try Self.solve(keys: keys, secondMoment: covariances[i], weight: Float(h.covarianceUpdateWeight)) }
-        return EditResult(deltas: deltas, diagnostics: diagnostics)
+        ) { i, keys in
+            if recordsIntermediates { intermediates["\(rewrites[i]).keys"] = keys }
+            return try Self.solve(keys: keys, secondMoment: covariances[i], weight: Float(h.covarianceUpdateWeight))
+        }
+        return EditResult(deltas: deltas, diagnostics: diagnostics, intermediates: intermediates)
     }
 
     public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {

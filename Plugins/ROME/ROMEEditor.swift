@@ -29,6 +29,9 @@ public struct ROMEEditor: EditorPlugin {
     public let hyperparameters: ROMEHyperparameters
     /// C = E[k kᵀ] of the rewrite module's input at a layer; used when `mom2_adjustment` is on.
     public let secondMoment: ((Int) throws -> Tensor)?
+    /// Whether ``edit(_:encoder:state:progress:)`` returns u and v* of every layer as
+    /// ``EditResult/intermediates`` (`<module>.u`, `<module>.v_star`).
+    public var recordsIntermediates = false
 
     public init(_ hyperparameters: ROMEHyperparameters, secondMoment: ((Int) throws -> Tensor)? = nil) {
         self.hyperparameters = hyperparameters
@@ -40,6 +43,7 @@ public struct ROMEEditor: EditorPlugin {
         self.init(
             hyperparameters,
             secondMoment: hyperparameters.usesCovariance ? context.secondMoment(hyperparameters.rewriteModule) : nil)
+        recordsIntermediates = context.recordsIntermediates
     }
 
     public func edit(
@@ -57,7 +61,7 @@ public struct ROMEEditor: EditorPlugin {
 
         var restore: [(String, Tensor?)] = []
         defer { for (name, value) in restore.reversed() { try? encoder.setParameter(name, value) } }
-        var deltas: [WeightDelta] = [], diagnostics = EditDiagnostics()
+        var deltas: [WeightDelta] = [], diagnostics = EditDiagnostics(), intermediates: [String: Tensor] = [:]
         for (layer, (rewrite, mlp)) in zip(layers, zip(rewrites, mlps)) {
             let keys = try SubjectKeys.keys([prompt], templates: templates, module: rewrite, encoder: encoder)
             let u = try leftVector(meanKey: keys.mean(axes: [0]), layer: layer)
@@ -77,8 +81,12 @@ public struct ROMEEditor: EditorPlugin {
             for (key, value) in optimised.diagnostics.values { diagnostics.values["layer\(layer).\(key)"] = value }
             diagnostics.vectors["layer\(layer).target"] = optimised.target.scalars
             diagnostics.vectors["layer\(layer).key"] = k0.scalars
+            if recordsIntermediates {
+                intermediates["\(rewrite).u"] = u
+                intermediates["\(rewrite).v_star"] = optimised.target
+            }
         }
-        return EditResult(deltas: deltas, diagnostics: [diagnostics])
+        return EditResult(deltas: deltas, diagnostics: [diagnostics], intermediates: intermediates)
     }
 
     public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {

@@ -32,6 +32,10 @@ public struct UltraEditEditor: EditorPlugin {
     public static let algorithmName = "ULTRAEDIT"
 
     public let hyperparameters: UltraEditHyperparameters
+    /// Whether ``edit(_:encoder:state:progress:)`` returns every module's traced rows and
+    /// normaliser as ``EditResult/intermediates`` (`<module>.keys`, `<module>.gradients`,
+    /// `<module>.normalizer_mean`, `<module>.normalizer_std`).
+    public var recordsIntermediates = false
 
     public init(_ hyperparameters: UltraEditHyperparameters) {
         self.hyperparameters = hyperparameters
@@ -40,6 +44,7 @@ public struct UltraEditEditor: EditorPlugin {
     /// UltraEdit needs no layer statistics: its normaliser lives in the ``EditState``.
     public init(_ hyperparameters: UltraEditHyperparameters, context: EditingContext) {
         self.init(hyperparameters)
+        recordsIntermediates = context.recordsIntermediates
     }
 
     public func edit(
@@ -74,17 +79,26 @@ public struct UltraEditEditor: EditorPlugin {
             progress?.update(completed: step + 1, detail: "loss \(traced.loss)")
         }
         progress?.end()
+        var intermediates: [String: Tensor] = [:]
         let deltas = try modules.indices.map { index in
             let k = Tensor.concat(keys[index], axis: 0), g = Tensor.concat(gradients[index], axis: 0)
-            let values = Self.pseudoValues(
-                normalizers[normalizerOfModule[index]].normalize(keys: k, gradients: g), learningRate: h.learningRate)
+            let normalizer = normalizers[normalizerOfModule[index]]
+            if recordsIntermediates {
+                let module = modules[index]
+                intermediates["\(module).keys"] = k
+                intermediates["\(module).gradients"] = g
+                intermediates["\(module).normalizer_mean"] = Tensor(shape: [normalizer.width], scalars: normalizer.mean.map(Float.init))
+                intermediates["\(module).normalizer_std"] = Tensor(
+                    shape: [normalizer.width], scalars: normalizer.standardDeviation.map(Float.init))
+            }
+            let values = Self.pseudoValues(normalizer.normalize(keys: k, gradients: g), learningRate: h.learningRate)
             let coefficients = try Self.ridgeCoefficients(keys: k, values: values)       // [n, d_out]
             return try SubjectKeys.update(
                 parameter: widths[index].parameter, weightShape: widths[index].weightShape,
                 values: coefficients.transposedLast, keys: k.transposedLast)
         }
         for normalizer in normalizers { normalizer.write(to: state) }
-        return EditResult(deltas: deltas, diagnostics: diagnostics)
+        return EditResult(deltas: deltas, diagnostics: diagnostics, intermediates: intermediates)
     }
 
     /// Checks that every `inner_params` module exists with a weight matrix, and that every request

@@ -28,6 +28,7 @@ public enum KnowledgeUpdate {
     ///
     /// - Parameters:
     ///   - session: the session over the encoder to edit; its records are the edits made.
+    ///   - progress: the editor's phases, each named by its statement (`statement 2/5: …`).
     /// - Throws: whatever the editor's check or edit throws (typed errors of its module).
     /// - Complexity: one editor call per statement; 2 × (answer tokens + 1) forward passes per
     ///   statement for the measurements.
@@ -39,9 +40,11 @@ public enum KnowledgeUpdate {
         try editor.check(requests, encoder: session.encoder)
         let before = try measure(requests, session: session)
         var seconds: [Double] = []
-        for request in requests {
+        let labelled = progress.map(LabelledProgress.init)
+        for (index, request) in requests.enumerated() {
             let start = Date()
-            try session.apply(editor, requests: [request], progress: progress)
+            labelled?.label = "statement \(index + 1)/\(requests.count)"
+            try session.apply(editor, requests: [request], progress: labelled)
             seconds.append(Date().timeIntervalSince(start))
         }
         let after = try measure(requests, session: session)

@@ -59,8 +59,9 @@ extension LayerStatistics {
         return LayerStatistics(moment: pass.accumulator.moment, provenance: provenance)
     }
 
-    /// The corpus's SHA-256, reported as a phase.
-    static func hash(_ corpus: TextCorpus, progress: (any ProgressReporter)?) throws -> String {
+    /// The corpus's SHA-256, reported as a phase (`hashing corpus <path>`); a run that reads
+    /// several modules' statistics hashes its corpus once and passes the hash on.
+    public static func hash(_ corpus: TextCorpus, progress: (any ProgressReporter)?) throws -> String {
         progress?.begin("hashing corpus \(corpus.path)", total: nil)
         defer { progress?.end() }
         return try corpus.sha256()

@@ -22,9 +22,40 @@ public struct StatisticsCache: Sendable {
         var hasher = SHA256()
         for (name, value) in key.fields { hasher.update("\(name)=\(value)\n") }
         let digest = hasher.finalize().prefix(16)
+        return directory.appending(path: key.modelFingerprint)
+            .appending(path: "\(Self.fileStem(module: key.module))-\(digest).safetensors")
+    }
+
+    /// `module` with every character but `A–Z a–z 0–9 . _ -` replaced by `_`.
+    private static func fileStem(module: String) -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-        let module = String(key.module.map { allowed.contains($0) ? $0 : "_" })
-        return directory.appending(path: key.modelFingerprint).appending(path: "\(module)-\(digest).safetensors")
+        return String(module.map { allowed.contains($0) ? $0 : "_" })
+    }
+
+    /// The complete cached statistics of `module` for the model `modelFingerprint` within
+    /// `budget`, whichever corpus they were computed on: what a run without a corpus file uses
+    /// (the hparams' `mom2_dataset` naming a dataset, not a file). `nil` when there are none.
+    ///
+    /// - Throws: ``StatisticsError/ambiguousCache(module:files:)`` when files of several corpora
+    ///   match; the errors of ``LayerStatistics/read(from:)`` for an unreadable candidate.
+    /// - Complexity: reads every `<module>-*.safetensors` file in the model's folder.
+    public func statistics(modelFingerprint: String, module: String, budget: StatisticsBudget) throws -> LayerStatistics? {
+        let folder = directory.appending(path: modelFingerprint)
+        let prefix = "\(Self.fileStem(module: module))-"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path(percentEncoded: false))) ?? []
+        var found: [(url: URL, statistics: LayerStatistics)] = []
+        for name in names.sorted() where name.hasPrefix(prefix) && name.hasSuffix(".safetensors") {
+            let url = folder.appending(path: name)
+            let statistics = try LayerStatistics.read(from: url)
+            let provenance = statistics.provenance
+            guard provenance.module == module, provenance.modelFingerprint == modelFingerprint, provenance.budget == budget,
+                  provenance.shard == nil, statistics.moment.count > 0 else { continue }
+            found.append((url, statistics))
+        }
+        guard Set(found.map(\.statistics.provenance.corpusSHA256)).count <= 1 else {
+            throw StatisticsError.ambiguousCache(module: module, files: found.map { $0.url.path(percentEncoded: false) })
+        }
+        return found.first?.statistics
     }
 
     /// The cached statistics for `key`, or `nil` when there are none, or when the file at its
@@ -68,16 +99,17 @@ public struct StatisticsCache: Sendable {
     /// The statistics of `module` over `corpus` within `budget`: from the cache when present,
     /// otherwise computed (see
     /// ``LayerStatistics/compute(encoder:module:corpus:budget:batching:shard:progress:)``) and
-    /// stored. The corpus is hashed once either way.
+    /// stored. The corpus is hashed once either way, and not at all when `corpusSHA256` (from
+    /// ``LayerStatistics/hash(_:progress:)``) is given.
     public func statistics(
-        encoder: any TextEncoder, module: String, corpus: TextCorpus,
+        encoder: any TextEncoder, module: String, corpus: TextCorpus, corpusSHA256: String? = nil,
         budget: StatisticsBudget = StatisticsBudget(), batching: StatisticsBatching = StatisticsBatching(),
         progress: (any ProgressReporter)? = nil
     ) throws -> LayerStatistics {
         try budget.validate()
         try batching.validate()
         let dimension = try LayerStatistics.inputWidth(of: module, in: encoder)
-        let corpusSHA256 = try LayerStatistics.hash(corpus, progress: progress)
+        let corpusSHA256 = try corpusSHA256 ?? LayerStatistics.hash(corpus, progress: progress)
         let key = StatisticsKey(
             modelFingerprint: encoder.fingerprint, module: module, corpusSHA256: corpusSHA256,
             corpusFormat: corpus.format.description, budget: budget)

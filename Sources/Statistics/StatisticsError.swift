@@ -36,6 +36,9 @@ public enum StatisticsError: Error, CustomStringConvertible, Equatable, Sendable
     case partialStatistics(file: String, shard: String)
     /// The statistics were computed over no token at all, so C = sum/count is undefined.
     case emptyStatistics(file: String)
+    /// A run without a corpus found cached statistics of `module` computed on several corpora, and
+    /// cannot tell which one the hparams mean.
+    case ambiguousCache(module: String, files: [String])
 
     // MARK: Merging shards
 
@@ -83,6 +86,9 @@ public enum StatisticsError: Error, CustomStringConvertible, Equatable, Sendable
             "\(file): holds only shard \(shard); merge all shards first"
         case let .emptyStatistics(file):
             "\(file): statistics over 0 tokens (C = sum/count is undefined)"
+        case let .ambiguousCache(module, files):
+            "the statistics cache holds \(module) for several corpora (\(files.joined(separator: ", "))): "
+                + "pass --corpus FILE or --stats FILE to choose one"
         case .nothingToMerge:
             "merge: no statistics files given"
         case let .notAPartial(file):

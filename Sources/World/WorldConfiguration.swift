@@ -24,7 +24,7 @@ public struct WorldConfiguration: Codable, Sendable, Hashable {
     /// Corpus: one-attribute tags per fact and attribute ("Mia's lucky charm red.", "Mia's lucky charm
     /// star.", one document per attribute word): every attribute becomes a next-token prediction at
     /// the phrase's last token, so the phrase's state must hold the whole object, not only its first
-    /// word (docs/world.md, "What it draws", measures what it changes). 0 in the bundled world.
+    /// word (docs/world.md, "What limits the generator", measures what it changes). 0 in the bundled world.
     public var singleAttributeTagsPerFact = 0
     /// Corpus: knowledge captions per fact of a captioned entity ("Mia's lucky charm on a grey background").
     public var knowledgeCaptionsPerFact = 1

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
+import ModelIO
 import Statistics
+import Tensors
 import TextEncoders
 
 extension Mokus {
@@ -15,7 +18,10 @@ extension Mokus {
                 accumulate (lifelong editing). --eval measures EasyEdit's metrics before and after, \
                 on the schedule given by --eval-schedule. Without --sequential, --save-edits writes \
                 each batch's edits to its own file (FILE-1, FILE-2, … when there are several batches, \
-                each replayable on the base model), and --save-model needs a single batch.
+                each replayable on the base model), and --save-model needs a single batch. \
+                --save-intermediates writes what the editor computed on the way (ROME's u and v*, \
+                MEMIT's and AlphaEdit's z and keys, AlphaEdit's projector P, UltraEdit's keys, \
+                gradients and normaliser) as one safetensors file, each name prefixed batch<N>.
                 """)
 
         @OptionGroup var editing: EditingOptions
@@ -29,6 +35,10 @@ extension Mokus {
         var saveEdits: String?
         @Option(help: ArgumentHelp("Write the edited model as a checkpoint directory.", valueName: "dir"))
         var saveModel: String?
+        @Option(help: ArgumentHelp(
+            "Write the editor's intermediates (u, v*, z, keys, P, gradients, …) as safetensors, batch<N>.<name>.",
+            valueName: "file"))
+        var saveIntermediates: String?
         @OptionGroup var output: JSONOutputOption
         @OptionGroup var progress: ProgressOptions
         @OptionGroup var memory: MemoryOptions
@@ -43,7 +53,8 @@ extension Mokus {
         /// --save-edits and --save-model, checked before editing; removed when the run fails.
         private func outputs() throws -> OutputPlan {
             try OutputPlan([saveEdits.map { .init(option: "--save-edits", path: $0) },
-                            saveModel.map { .init(option: "--save-model", path: $0, isFolder: true) }])
+                            saveModel.map { .init(option: "--save-model", path: $0, isFolder: true) },
+                            saveIntermediates.map { .init(option: "--save-intermediates", path: $0) }])
         }
 
         private var schedule: EditEvaluation.Schedule { sequential ? evalSchedule ?? .afterAll : .afterEach }
@@ -56,7 +67,7 @@ extension Mokus {
         /// The run; `written` is told of each numbered per-batch edits file.
         private func edit(written: (URL) -> Void) throws {
             let reporter = progress.reporter
-            let run = try editing.prepare(progress: reporter)
+            let run = try editing.prepare(progress: reporter, recordsIntermediates: saveIntermediates != nil)
             let (file, encoder, editor, batchSize) = (run.file, run.encoder, run.editor, run.settings.batchSize ?? 1)
             let requestFile = try EditRequestFile(contentsOf: URL(fileURLWithPath: requests))
             try requestFile.checkLengths(encoder: encoder)
@@ -75,14 +86,16 @@ extension Mokus {
             if eval { pre = try requestList.map { try EditEvaluation.measure($0, encoder: encoder) } }
             var post: [EditEvaluation.Measurement?] = Array(repeating: nil, count: requestList.count)
             var seconds: [Double] = []
+            var intermediates: [(String, Tensor)] = []
             var index = 0
             let labelled = reporter.map(LabelledProgress.init)
             for (number, batch) in batches.enumerated() {
                 let start = Date()
                 labelled?.label = batch.count == 1 ? "request \(index + 1)/\(requestList.count)"
                     : "requests \(index + 1)–\(index + batch.count)/\(requestList.count)"
-                try session.apply(editor, requests: batch, progress: labelled)
+                let result = try session.apply(editor, requests: batch, progress: labelled)
                 seconds.append(Date().timeIntervalSince(start))
+                intermediates += result.intermediates.map { ("batch\(number + 1).\($0.key)", $0.value) }
                 if eval && schedule == .afterEach {
                     for (offset, request) in batch.enumerated() { post[index + offset] = try EditEvaluation.measure(request, encoder: encoder) }
                 }
@@ -97,6 +110,11 @@ extension Mokus {
                 post = try requestList.map { try EditEvaluation.measure($0, encoder: encoder) }
             }
             if sequential { try saveOutputs(session, encoder: encoder, hyperparameters: file.text, batch: nil, written: written) }
+            if let saveIntermediates {
+                try SafetensorsWriter.write(intermediates, to: URL(fileURLWithPath: saveIntermediates), metadata: [
+                    "algorithm": file.algorithmName, "batches": "\(batches.count)", "batch_size": "\(batchSize)",
+                ])
+            }
             try report(requestList, pre: pre, post: post.compactMap { $0 }, seconds: seconds, algorithm: file.algorithmName,
                        batchSize: batchSize)
         }

@@ -24,8 +24,9 @@ struct EditingOptions: ParsableArguments {
     var stats: [String] = []
 
     /// Reads the hparams file once, loads the model it names (or `--model`) and builds the editor
-    /// its `alg_name` selects, with layer statistics from `--stats`, the cache, or the corpus.
-    func prepare(progress: (any ProgressReporter)?) throws -> EditingRun {
+    /// its `alg_name` selects, with layer statistics from `--stats`, the cache, or the corpus;
+    /// `recordsIntermediates` makes the editor return its intermediates (``EditResult/intermediates``).
+    func prepare(progress: (any ProgressReporter)?, recordsIntermediates: Bool = false) throws -> EditingRun {
         let file = try HyperparameterFile(contentsOf: URL(fileURLWithPath: hparams))
         let settings = try file.decode(RunSettings.self, keys: file.keys.map(\.name))
         let encoder = try TextEncoderLoader.load(
@@ -33,7 +34,7 @@ struct EditingOptions: ParsableArguments {
                 ?? EmbeddedModels.textEncoder())
         let editor = try Self.editor(
             for: file, settings: settings, encoder: encoder, corpus: corpus, statsDir: statsDir, stats: stats,
-            progress: progress)
+            progress: progress, recordsIntermediates: recordsIntermediates)
         return EditingRun(file: file, settings: settings, encoder: encoder, editor: editor)
     }
 
@@ -42,14 +43,14 @@ struct EditingOptions: ParsableArguments {
     /// `stats_dir`, else data/stats), statistics files `stats`.
     static func editor(
         for file: HyperparameterFile, settings: RunSettings, encoder: any TextEncoder, corpus: String? = nil,
-        statsDir: String? = nil, stats: [String] = [], progress: (any ProgressReporter)?
+        statsDir: String? = nil, stats: [String] = [], progress: (any ProgressReporter)?, recordsIntermediates: Bool = false
     ) throws -> any KnowledgeEditor {
         let statistics = StatisticsSource(
             encoder: encoder, cacheDirectory: URL(fileURLWithPath: statsDir ?? settings.statisticsDirectory ?? "data/stats"),
             corpus: (corpus ?? settings.localDataset).map { TextCorpus(url: URL(fileURLWithPath: $0), jsonField: "text") },
             budget: StatisticsBudget(maxDocuments: settings.sampleCount), files: stats.map { URL(fileURLWithPath: $0) },
             progress: progress)
-        return try Editors.registry.editor(for: file, context: EditingContext(statistics: statistics))
+        return try Editors.registry.editor(for: file, context: EditingContext(statistics: statistics, recordsIntermediates: recordsIntermediates))
     }
 }
 

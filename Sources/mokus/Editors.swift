@@ -36,6 +36,8 @@ final class StatisticsSource: SecondMomentProvider {
     let progress: (any ProgressReporter)?
     /// C by module, once read or computed (ROME asks again for every request).
     private var loaded: [String: Tensor] = [:]
+    /// The corpus's SHA-256, once computed (hashed once per run, however many modules).
+    private var corpusSHA256: String?
 
     init(encoder: any TextEncoder, cacheDirectory: URL, corpus: TextCorpus?, budget: StatisticsBudget, files: [URL] = [],
          progress: (any ProgressReporter)?) {
@@ -48,8 +50,9 @@ final class StatisticsSource: SecondMomentProvider {
     }
 
     /// C for the module a template names at `layer`: from a given file for that module
-    /// (checked against this model's fingerprint and the module's width), else from the cache,
-    /// else computed from the corpus.
+    /// (checked against this model's fingerprint and the module's width), else from the cache
+    /// (under the corpus's hash; without a corpus, the one cached for this model, module and
+    /// budget), else computed from the corpus.
     func secondMoment(of template: ModuleTemplate, layer: Int) throws -> Tensor {
         let module = try template.resolve(layer: layer, in: encoder.info)
         if let known = loaded[module] { return known }
@@ -64,17 +67,24 @@ final class StatisticsSource: SecondMomentProvider {
                 url: url, expectedFingerprint: encoder.fingerprint, module: module,
                 expectedDimension: try LayerStatistics.inputWidth(of: module, in: encoder)).mean
         }
-        guard let corpus else { throw MissingCorpus(module: module) }
-        return try cache.statistics(encoder: encoder, module: module, corpus: corpus, budget: budget, progress: progress)
-            .moment.mean
+        guard let corpus else {
+            guard let cached = try cache.statistics(modelFingerprint: encoder.fingerprint, module: module, budget: budget) else {
+                throw MissingCorpus(module: module)
+            }
+            return cached.moment.mean
+        }
+        let hash = try corpusSHA256 ?? LayerStatistics.hash(corpus, progress: progress)
+        corpusSHA256 = hash
+        return try cache.statistics(encoder: encoder, module: module, corpus: corpus, corpusSHA256: hash, budget: budget,
+                                    progress: progress).moment.mean
     }
 
     struct MissingCorpus: Error, CustomStringConvertible {
         let module: String
         var description: String {
-            "layer statistics for \(module) are needed: pass --corpus FILE (plain text or JSONL), or name the file in "
-                + "the hparams' mom2_dataset, to compute them, "
-                + "or import EasyEdit statistics with `mokus stats import-npz`"
+            "layer statistics for \(module) are needed and none are cached for this model and mom2_n_samples: "
+                + "pass --corpus FILE (plain text or JSONL), or name the file in the hparams' mom2_dataset, to compute "
+                + "them, or import EasyEdit statistics with `mokus stats import-npz`"
         }
     }
 }

@@ -11,15 +11,18 @@ import ModelInterfaces
 final class TerminalProgress: ProgressReporter {
     private let interactive: Bool
     private let logInterval: TimeInterval
+    private let output: FileHandle
     private var phase = ""
     private var total: Int?
     private var started = Date()
     private var lastDraw = Date.distantPast
     private var lastDetail: String?
 
-    init(interactive: Bool = isatty(STDERR_FILENO) != 0, logInterval: TimeInterval = 1) {
+    /// - Parameter output: where lines go (stderr; a pipe in tests).
+    init(interactive: Bool = isatty(STDERR_FILENO) != 0, logInterval: TimeInterval = 1, output: FileHandle = .standardError) {
         self.interactive = interactive
         self.logInterval = logInterval
+        self.output = output
     }
 
     func begin(_ phase: String, total: Int?) {
@@ -49,7 +52,7 @@ final class TerminalProgress: ProgressReporter {
 
     private func elapsed(_ now: Date) -> String { String(format: "%.1f s", now.timeIntervalSince(started)) }
 
-    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+    private func write(_ text: String) { output.write(Data(text.utf8)) }
 }
 
 /// `--quiet` and the reporter it selects.
@@ -57,16 +60,4 @@ struct ProgressOptions: ParsableArguments {
     @Flag(help: "Print no progress on stderr.") var quiet = false
 
     var reporter: (any ProgressReporter)? { quiet ? nil : TerminalProgress() }
-}
-
-/// Names the request (or batch) a phase belongs to: `request 3/100: optimising …`.
-final class LabelledProgress: ProgressReporter {
-    private let base: any ProgressReporter
-    var label = ""
-
-    init(_ base: any ProgressReporter) { self.base = base }
-
-    func begin(_ phase: String, total: Int?) { base.begin(label.isEmpty ? phase : "\(label): \(phase)", total: total) }
-    func update(completed: Int, detail: String?) { base.update(completed: completed, detail: detail) }
-    func end() { base.end() }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KnowledgeEditing
+import Tensors
 
 /// What the editor suites share: the committed tiny random Qwen2 checkpoint (hidden 64,
 /// intermediate 128, 2 layers; TextEncodersTests' fixture), the repository's tiny hparams files,
@@ -24,4 +25,12 @@ public enum TinyEditingFixture {
         ("The old bridge", "crosses the", "river"), ("Our teacher", "speaks", "French"),
         ("The small cat", "sleeps on the", "sofa"), ("This painting", "shows a", "horse"),
     ].map { EditRequest(prompt: "\($0.0) \($0.1)", targetNew: $0.2, subject: $0.0) }
+}
+
+extension EditResult {
+    /// Whether `other` holds the same deltas, bit for bit (same parameters, same values).
+    public func hasSameDeltas(as other: EditResult) -> Bool {
+        deltas.count == other.deltas.count
+            && zip(deltas, other.deltas).allSatisfy { $0.parameter == $1.parameter && $0.dense.scalars == $1.dense.scalars }
+    }
 }

@@ -1,6 +1,7 @@
 import EditingTestSupport
 import Foundation
 import KnowledgeEditing
+import ModelInterfaces
 import MoKus
 import ROME
 import Testing
@@ -55,7 +56,11 @@ struct KnowledgeUpdateTests {
         let concepts = try ConceptKnowledge.read(contentsOf: Self.dog)
         let session = EditSession(encoder: try TextEncoderLoader.load(directory: Self.fixture))
         let editor = ROMEEditor(try Self.hparams("ROME").decode(ROMEHyperparameters.self))
-        let report = try KnowledgeUpdate.run(concepts, query: try KnowledgeQuery(), editor: editor, session: session)
+        let phases = PhaseRecorder()
+        let report = try KnowledgeUpdate.run(concepts, query: try KnowledgeQuery(), editor: editor, session: session,
+                                             progress: phases)
+        #expect(phases.begun.first?.hasPrefix("statement 1/5: ") == true && phases.begun.last?.hasPrefix("statement 5/5: ") == true)
+        #expect(phases.begun.count == phases.ended, "every phase ends")
         #expect(report.answered == 0)
         #expect(report.rows.allSatisfy { $0.after.targetLogProbability > $0.before.targetLogProbability })
     }
@@ -114,4 +119,13 @@ struct KnowledgeUpdateTests {
         for record in records { try replay.apply(record) }
         #expect(try KnowledgeUpdate.measure(requests, session: replay) == reloaded)
     }
+}
+
+/// Records the phases begun and how many ended.
+final class PhaseRecorder: ProgressReporter {
+    private(set) var begun: [String] = []
+    private(set) var ended = 0
+    func begin(_ phase: String, total: Int?) { begun.append(phase) }
+    func update(completed: Int, detail: String?) {}
+    func end() { ended += 1 }
 }

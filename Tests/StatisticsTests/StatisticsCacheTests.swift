@@ -33,6 +33,28 @@ struct StatisticsCacheTests {
         }
     }
 
+    @Test("without a corpus: the one file of this model, module and budget is found; several corpora are ambiguous")
+    func lookupWithoutCorpus() throws {
+        let statistics = try StatisticsFileTests.statistics()
+        let (module, budget) = (statistics.provenance.module, try #require(statistics.provenance.budget))
+        #expect(try cache.statistics(modelFingerprint: "f00d", module: module, budget: budget) == nil)
+        try cache.store(statistics)
+        try cache.store(try StatisticsFileTests.statistics(module: "model.layers.5.mlp.down_proj", offset: 1))
+        #expect(try cache.statistics(modelFingerprint: "f00d", module: module, budget: budget)?.moment == statistics.moment)
+        var otherBudget = budget
+        otherBudget.maxTokens = 501
+        #expect(try cache.statistics(modelFingerprint: "f00d", module: module, budget: otherBudget) == nil)
+        #expect(try cache.statistics(modelFingerprint: "beef", module: module, budget: budget) == nil)
+
+        var otherCorpus = try StatisticsFileTests.statistics(offset: 2)
+        otherCorpus.provenance.corpusSHA256 = "decade"
+        try cache.store(otherCorpus)
+        let files = [statistics, otherCorpus].map { cache.url(for: $0.provenance.key).path(percentEncoded: false) }.sorted()
+        #expect(throws: StatisticsError.ambiguousCache(module: module, files: files)) {
+            try cache.statistics(modelFingerprint: "f00d", module: module, budget: budget)
+        }
+    }
+
     @Test("a file at the key's path that was made for another key is ignored (stale)")
     func staleFile() throws {
         let statistics = try StatisticsFileTests.statistics()

@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeEditing
 import ModelInterfaces
+import ModelIO
 @testable import mokus
 import Statistics
 import Testing
@@ -27,6 +28,17 @@ struct CLITests {
         let json = result.json
         #expect(Set(json.keys) == ["ids", "tokens", "top"])
         #expect(JSONSerialization.isValidJSONObject(json))
+    }
+
+    @Test("mokus --version prints the version")
+    func version() {
+        do {
+            _ = try Mokus.parseAsRoot(["--version"])
+            Issue.record("--version should exit after printing")
+        } catch {
+            #expect(Mokus.exitCode(for: error) == .success)
+            #expect(Mokus.fullMessage(for: error) == Mokus.configuration.version && !Mokus.configuration.version.isEmpty)
+        }
     }
 
     @Test("argument validation: exactly one text source, positive --top")
@@ -117,6 +129,16 @@ struct EditCommandTests {
             #expect(try EditFile.load(file, expectedFingerprint: base.fingerprint).count == 1)
         }
         #expect(throws: (any Error).self) { try run(["--save-model", directory.appending(path: "m").path(percentEncoded: false)]) }
+
+        let intermediates = directory.appending(path: "intermediates.safetensors")
+        try run(["--save-intermediates", intermediates.path(percentEncoded: false)])
+        let file = try SafetensorsFile(url: intermediates)
+        let module = "model.layers.0.mlp.down_proj"
+        #expect(file.names.sorted() == ["batch1.\(module).u", "batch1.\(module).v_star", "batch2.\(module).u",
+                                        "batch2.\(module).v_star"])
+        #expect(file.metadata["algorithm"] == "ROME" && file.metadata["batches"] == "2")
+        #expect(try file.tensor(named: "batch1.\(module).u").shape == [128])
+        #expect(try file.tensor(named: "batch2.\(module).v_star").shape == [64])
     }
 
     @Test("an EasyEdit user's files as they are: device cpu, edit()'s column-wise arguments, mom2_dataset as the corpus")

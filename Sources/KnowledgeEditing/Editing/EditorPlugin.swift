@@ -6,7 +6,7 @@
 /// ```swift
 /// registry.register(ROMEEditor.self)
 /// ```
-public protocol EditorPlugin: KnowledgeEditor {
+public protocol EditorPlugin: KnowledgeEditor, SendableMetatype {
     /// The editor's hparams, decoded strictly from the file (unknown keys, missing keys and bad
     /// values are errors naming the file, key and line).
     associatedtype Hyperparameters: HyperparameterSet

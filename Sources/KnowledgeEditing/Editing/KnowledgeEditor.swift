@@ -47,10 +47,26 @@ public struct EditResult {
     public var deltas: [WeightDelta]
     /// Per-request diagnostics, in request order.
     public var diagnostics: [EditDiagnostics]
+    /// The quantities researchers compare between implementations, by documented name; filled only
+    /// when the editor was made with ``EditingContext/recordsIntermediates`` (empty otherwise):
+    ///
+    /// | Editor | Name | Shape |
+    /// |---|---|---|
+    /// | ROME | `<module>.u`, `<module>.v_star` (per edited rewrite module) | `[d_in]`, `[d_out]` |
+    /// | MEMIT, AlphaEdit | `z` (the target residuals, one row per request) | `[n, d]` |
+    /// | MEMIT, AlphaEdit | `<module>.keys` (K, one row per request) | `[n, d_in]` |
+    /// | AlphaEdit | `<module>.P` (the null-space projector U₀U₀ᵀ) | `[d_in, d_in]` |
+    /// | UltraEdit | `<module>.keys`, `<module>.gradients` (the rows traced for each `inner_params` module) | `[rows, d_in]`, `[rows, d_out]` |
+    /// | UltraEdit | `<module>.normalizer_mean`, `<module>.normalizer_std` (after this call's update) | `[d_in + d_out]` |
+    ///
+    /// They are copies of values the edit computes anyway (P is formed from the basis the solve
+    /// uses), so recording them does not change the deltas.
+    public var intermediates: [String: Tensor]
 
-    public init(deltas: [WeightDelta], diagnostics: [EditDiagnostics]) {
+    public init(deltas: [WeightDelta], diagnostics: [EditDiagnostics], intermediates: [String: Tensor] = [:]) {
         self.deltas = deltas
         self.diagnostics = diagnostics
+        self.intermediates = intermediates
     }
 }
 

@@ -40,6 +40,18 @@ struct EditRequestFileTests {
         #expect(columns.requests == (try Self.load("easyedit.json")).requests)
     }
 
+    @Test("edit()'s scalar forms: one request's columns as plain strings, a locality set's prompt and answer too")
+    func easyEditScalarColumns() throws {
+        let json = #"{"prompts": "Ray Charles, the", "target_new": "violin", "ground_truth": "piano", "subject": "Ray Charles", "#
+            + #""rephrase_prompts": "Ray Charles is known for the", "#
+            + #""locality_inputs": {"neighborhood": {"prompt": "Herbie Hancock, the", "ground_truth": "piano"}}}"#
+        let file = try EditRequestFile(data: Data(json.utf8), path: "scalar.json")
+        #expect(file.requests == [EditRequest(
+            prompt: "Ray Charles, the", targetNew: "violin", subject: "Ray Charles", groundTruth: "piano",
+            rephrasePrompts: ["Ray Charles is known for the"],
+            locality: ["neighborhood": [PromptAnswer(prompt: "Herbie Hancock, the", answer: "piano")]])])
+    }
+
     @Test("ZsRE records: src, alt, answers[0], rephrase, (loc, loc_ans) as the neighborhood set")
     func zsre() throws {
         let file = try Self.load("zsre.json")
