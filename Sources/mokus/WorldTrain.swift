@@ -63,9 +63,16 @@ struct WorldTrainingOptions: ParsableArguments {
             + "\(unit)/s" + String(format: "  %.0f s", report.elapsed))
     }
 
-    /// Removes a trainer's checkpoints once its run is complete (an interrupted run keeps them).
+    /// Removes a trainer's checkpoints once its run is complete (an interrupted run keeps them), and
+    /// the `.checkpoints` folder above them when no other trainer's checkpoints are left in it.
     func removeCheckpoints(_ checkpoints: URL, after result: TrainingResult, of steps: Int) {
-        if result.step == steps { try? FileManager.default.removeItem(at: checkpoints) }
+        guard result.step == steps else { return }
+        let manager = FileManager.default
+        try? manager.removeItem(at: checkpoints)
+        let parent = checkpoints.deletingLastPathComponent()
+        if (try? manager.contentsOfDirectory(atPath: parent.path(percentEncoded: false)))?.isEmpty == true {
+            try? manager.removeItem(at: parent)
+        }
     }
 
     /// The `--json` summary of a trainer run: the step reached, the step resumed from (0 for a fresh

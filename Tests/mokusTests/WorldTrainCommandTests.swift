@@ -50,7 +50,7 @@ struct WorldTrainCommandTests {
         let encoder = try TextEncoderLoader.load(directory: first.appending(path: WorldFolder.textEncoder))
         #expect(try encoder.tokenize("What is Mia's lucky charm?").count > 1)
         #expect(try World.load(from: first) == World.generate())
-        #expect(!FileManager.default.fileExists(atPath: Self.path(first.appending(path: ".checkpoints/encoder"))))
+        #expect(!FileManager.default.fileExists(atPath: Self.path(first.appending(path: ".checkpoints"))))
 
         let report = try Mokus.WorldCommand.Eval.parse(["--world", Self.path(first), "--questions", "16", "--json"]).report()
         let scores = try #require(report["encoder"] as? [String: Any])

@@ -34,7 +34,7 @@ struct WorldTrainGeneratorTests {
                      "text_encoder/config.json", "tokenizer/tokenizer.json"] {
             #expect(FileManager.default.fileExists(atPath: Self.path(first.appending(path: file))), "\(file)")
         }
-        #expect(!FileManager.default.fileExists(atPath: Self.path(first.appending(path: ".checkpoints/generator"))))
+        #expect(!FileManager.default.fileExists(atPath: Self.path(first.appending(path: ".checkpoints"))))
         let generator = try QwenImageGenerator(directory: first)
         #expect((generator.codec as? PixelPatchCodec)?.patchSize == GeneratorRecipe.test.pixelPatch)
         #expect(generator.scheduler == FlowMatchEulerScheduler(.qwenImage))
