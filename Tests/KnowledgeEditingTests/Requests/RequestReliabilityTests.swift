@@ -2,6 +2,7 @@ import Foundation
 @testable import KnowledgeEditing
 import ModelInterfaces
 import Tensors
+import TestSupport
 import Testing
 import TextEncoders
 
@@ -95,10 +96,8 @@ struct RequestReliabilityTests {
         try session.apply(EditSession.Record(
             algorithm: "test", requests: [EditRequest(prompt: "a", targetNew: "b")],
             deltas: [WeightDelta(parameter: name, value: .dense(Tensor.zeros(shape)))], diagnostics: []))
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-count-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appending(path: "edits.safetensors")
+        let directory = try TemporaryDirectory(label: "mokus-count")
+        let file = directory.file("edits.safetensors")
         try EditFile.save(session, to: file)
         let replay = EditSession(encoder: try Self.encoder())
         #expect(throws: EditFile.Error.tooFewEdits(file: file.path(percentEncoded: false), requested: 5, available: 1)) {
