@@ -246,7 +246,8 @@ let package = Package(
             exclude: ["Fixtures"]),
         // WorldTests: the world, its text and renders; Imaging and Tensors for the images and tensors it checks;
         // TextEncoders, Evaluator and Generators load the bundled world's trained parts.
-        .testTarget(name: "WorldTests", dependencies: ["World", "Imaging", "Tensors", "TextEncoders", "Evaluator", "Generators"]),
+        // TestSupport for temporary recipe files.
+        .testTarget(name: "WorldTests", dependencies: ["World", "Imaging", "Tensors", "TextEncoders", "Evaluator", "Generators", "TestSupport"]),
         // ImagingTests also uses Tensors directly (seeded RandomGenerator, Tensor values).
         // EvaluatorTests: training on shapes drawn in the test, scores, files and errors; Tensors for
         // the images; TestSupport for the network's gradient check.

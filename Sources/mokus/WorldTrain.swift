@@ -32,6 +32,10 @@ struct WorldTrainingOptions: ParsableArguments {
     @Option(help: "Optimisation steps (default: the shipped recipe's).") var steps: Int?
     @Option(help: "Seed of the initial weights and the data order.") var seed: UInt64 = 0
     @Flag(help: "The tiny test recipe (seconds, not quality).") var testRecipe = false
+    @Option(help: ArgumentHelp(
+        "A JSON object of recipe fields replacing those of the shipped (or test) recipe, e.g. {\"batchSize\": 128}.",
+        valueName: "file"), completion: .file())
+    var recipe: String?
     @Option(help: "Print a progress line every N steps on stderr.") var logEvery = 50
     @OptionGroup var output: JSONOutputOption
     @OptionGroup var worldOptions: WorldOptions
@@ -42,6 +46,16 @@ struct WorldTrainingOptions: ParsableArguments {
     }
 
     var directory: URL { URL(fileURLWithPath: out, isDirectory: true) }
+
+    /// The recipe to train: `standard` (or `test` with --test-recipe), then --recipe's fields,
+    /// then --seed and --steps.
+    func recipe<Recipe: WorldRecipe>(standard: Recipe, test: Recipe) throws -> Recipe {
+        var result = testRecipe ? test : standard
+        if let recipe { result = try RecipeFile.apply(URL(fileURLWithPath: recipe), to: result) }
+        result.seed = seed
+        if let steps { result.steps = steps }
+        return result
+    }
 
     /// The world to train on; written into the output folder unless it already holds world.json.
     func prepareWorld() throws -> World {
@@ -109,9 +123,7 @@ extension Mokus.WorldCommand.Train {
         /// Trains (or resumes, or stops early) and returns the trainer's result.
         func train() throws -> TrainingResult {
             let world = try options.prepareWorld()
-            var recipe = options.testRecipe ? EncoderRecipe.test : .standard
-            recipe.seed = options.seed
-            if let steps = options.steps { recipe.steps = steps }
+            var recipe = try options.recipe(standard: EncoderRecipe.standard, test: .test)
             if float32 { recipe.storesBFloat16 = false }
             let checkpoints = options.directory.appending(path: ".checkpoints/encoder")
             let result = try recipe.train(
@@ -130,9 +142,7 @@ extension Mokus.WorldCommand.Train {
 
         func run() throws {
             _ = try options.prepareWorld()
-            var recipe = options.testRecipe ? EvaluatorRecipe.test : .standard
-            recipe.seed = options.seed
-            if let steps = options.steps { recipe.steps = steps }
+            let recipe = try options.recipe(standard: EvaluatorRecipe.standard, test: .test)
             let start = Date()
             let evaluator = try recipe.train(into: options.directory) { report in
                 guard report.step % options.logEvery == 0 || report.step == report.totalSteps else { return }
@@ -178,9 +188,7 @@ extension Mokus.WorldCommand.Train {
         func train() throws -> TrainingResult {
             let world = try options.prepareWorld()
             try copyBundledEncoderIfMissing()
-            var recipe = options.testRecipe ? GeneratorRecipe.test : .standard
-            recipe.seed = options.seed
-            if let steps = options.steps { recipe.steps = steps }
+            let recipe = try options.recipe(standard: GeneratorRecipe.standard, test: .test)
             let checkpoints = options.directory.appending(path: ".checkpoints/generator")
             let result = try recipe.train(
                 world: world, into: options.directory, checkpoints: checkpoints, stopAfter: interruption.stopAfter
