@@ -44,6 +44,23 @@ struct ConfigValidationTests {
         expectInvalid("n_layer", Self.gpt2(["n_layer": -3]))
     }
 
+    @Test("the Codable documents: a fraction or a boolean for a count, a list holding a boolean, name their key")
+    func types() throws {
+        expectInvalid("num_hidden_layers", Self.qwen2(["num_hidden_layers": 2.5]))
+        expectInvalid("num_hidden_layers", Self.qwen2(["num_hidden_layers": 1e30]))
+        expectInvalid("n_head", Self.gpt2(["n_head": true]))
+        expectInvalid("tie_word_embeddings", Self.qwen2(["tie_word_embeddings": 1]))
+        expectInvalid("rope_scaling", Self.qwen2(["rope_scaling": [1, 2]]))
+        expectInvalid("rope_parameters.mrope_section", Self.qwen2(["rope_parameters": ["mrope_section": [1, true, 1]]]))
+        do {
+            _ = try architecture(Self.qwen2(["num_hidden_layers": 2.5]))
+        } catch let error as TextEncoderError {
+            #expect(error.description.hasSuffix("key \"num_hidden_layers\": expected an integer, found 2.5"), "\(error)")
+        }
+        // Counts written as integral floats (some exporters do) read as integers.
+        #expect(try architecture(Self.qwen2(["num_hidden_layers": 2.0])).info.layerCount == 2)
+    }
+
     @Test("divisibility: heads of the width, KV heads of the heads; GPT-2's n_head of n_embd (encode trapped)")
     func divisibility() {
         expectInvalid("hidden_size", Self.qwen2(["num_attention_heads": 3]))
