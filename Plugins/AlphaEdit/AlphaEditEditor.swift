@@ -47,10 +47,12 @@ public struct AlphaEditEditor: EditorPlugin {
     public let hyperparameters: AlphaEditHyperparameters
     /// C_l = E[k kᵀ] of the rewrite module's input at layer l.
     public let secondMoment: (Int) throws -> Tensor
-    /// Whether ``edit(_:encoder:state:progress:)`` returns z, every layer's keys and projector as
+    /// Whether ``edit(_:encoder:state:)`` returns z, every layer's keys and projector as
     /// ``EditResult/intermediates`` (`z`, `<module>.keys`, `<module>.P`; P costs 2d²m flops and
     /// d² numbers per layer).
     public var recordsIntermediates = false
+    /// Where phases and steps are reported (the context's; `nil`: silent).
+    public var progress: LabelledProgress?
 
     public init(_ hyperparameters: AlphaEditHyperparameters, secondMoment: @escaping (Int) throws -> Tensor) {
         self.hyperparameters = hyperparameters
@@ -61,6 +63,7 @@ public struct AlphaEditEditor: EditorPlugin {
     public init(_ hyperparameters: AlphaEditHyperparameters, context: EditingContext) {
         self.init(hyperparameters, secondMoment: context.secondMoment(hyperparameters.rewriteModule))
         recordsIntermediates = context.recordsIntermediates
+        progress = context.progress
     }
 
     /// The ``EditState/tensors`` entry holding C_p = K_p K_pᵀ for `module`.
@@ -74,7 +77,7 @@ public struct AlphaEditEditor: EditorPlugin {
     }
 
     public func edit(
-        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
+        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState
     ) throws -> EditResult {
         let h = hyperparameters
         try check(requests, encoder: encoder)

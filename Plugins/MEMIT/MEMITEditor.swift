@@ -32,9 +32,11 @@ public struct MEMITEditor: EditorPlugin {
     public let hyperparameters: MEMITHyperparameters
     /// C_l = E[k kᵀ] of the rewrite module's input at layer l.
     public let secondMoment: (Int) throws -> Tensor
-    /// Whether ``edit(_:encoder:state:progress:)`` returns z and every layer's keys as
+    /// Whether ``edit(_:encoder:state:)`` returns z and every layer's keys as
     /// ``EditResult/intermediates`` (`z`, `<module>.keys`).
     public var recordsIntermediates = false
+    /// Where phases and steps are reported (the context's; `nil`: silent).
+    public var progress: LabelledProgress?
 
     public init(_ hyperparameters: MEMITHyperparameters, secondMoment: @escaping (Int) throws -> Tensor) {
         self.hyperparameters = hyperparameters
@@ -45,10 +47,11 @@ public struct MEMITEditor: EditorPlugin {
     public init(_ hyperparameters: MEMITHyperparameters, context: EditingContext) {
         self.init(hyperparameters, secondMoment: context.secondMoment(hyperparameters.rewriteModule))
         recordsIntermediates = context.recordsIntermediates
+        progress = context.progress
     }
 
     public func edit(
-        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
+        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState
     ) throws -> EditResult {
         let h = hyperparameters
         try check(requests, encoder: encoder)

@@ -29,9 +29,11 @@ public struct ROMEEditor: EditorPlugin {
     public let hyperparameters: ROMEHyperparameters
     /// C = E[k kᵀ] of the rewrite module's input at a layer; used when `mom2_adjustment` is on.
     public let secondMoment: ((Int) throws -> Tensor)?
-    /// Whether ``edit(_:encoder:state:progress:)`` returns u and v* of every layer as
+    /// Whether ``edit(_:encoder:state:)`` returns u and v* of every layer as
     /// ``EditResult/intermediates`` (`<module>.u`, `<module>.v_star`).
     public var recordsIntermediates = false
+    /// Where phases and steps are reported (the context's; `nil`: silent).
+    public var progress: LabelledProgress?
 
     public init(_ hyperparameters: ROMEHyperparameters, secondMoment: ((Int) throws -> Tensor)? = nil) {
         self.hyperparameters = hyperparameters
@@ -44,10 +46,11 @@ public struct ROMEEditor: EditorPlugin {
             hyperparameters,
             secondMoment: hyperparameters.usesCovariance ? context.secondMoment(hyperparameters.rewriteModule) : nil)
         recordsIntermediates = context.recordsIntermediates
+        progress = context.progress
     }
 
     public func edit(
-        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
+        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState
     ) throws -> EditResult {
         let h = hyperparameters
         guard requests.count == 1 else { throw EditRequestError.tooManyRequests(algorithm: Self.algorithmName, count: requests.count, maximum: 1) }

@@ -44,7 +44,7 @@ extension Mokus {
             let run = try editing.prepare(progress: progress.reporter)
             let session = EditSession(encoder: run.encoder)
             let report = try KnowledgeUpdate.run(
-                concepts, query: query, editor: run.editor, session: session, progress: progress.reporter)
+                concepts, query: query, editor: run.editor, session: session)
             try KnowledgeUpdate.save(run.encoder, session: session, to: URL(fileURLWithPath: out, isDirectory: true),
                                      hyperparameters: run.file.text)
             if output.json {

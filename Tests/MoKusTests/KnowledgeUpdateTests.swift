@@ -55,10 +55,10 @@ struct KnowledgeUpdateTests {
     func romeMeasured() throws {
         let concepts = try ConceptKnowledge.read(contentsOf: Self.dog)
         let session = EditSession(encoder: try TextEncoderLoader.load(directory: Self.fixture))
-        let editor = ROMEEditor(try Self.hparams("ROME").decode(ROMEHyperparameters.self))
         let phases = PhaseRecorder()
-        let report = try KnowledgeUpdate.run(concepts, query: try KnowledgeQuery(), editor: editor, session: session,
-                                             progress: phases)
+        let editor = ROMEEditor(
+            try Self.hparams("ROME").decode(ROMEHyperparameters.self), context: EditingContext(progress: phases))
+        let report = try KnowledgeUpdate.run(concepts, query: try KnowledgeQuery(), editor: editor, session: session)
         #expect(phases.begun.first?.hasPrefix("statement 1/5: ") == true && phases.begun.last?.hasPrefix("statement 5/5: ") == true)
         #expect(phases.begun.count == phases.ended, "every phase ends")
         #expect(report.answered == 0)

@@ -51,9 +51,9 @@ struct UltraEditEditTests {
         // The resumed session continues the lifelong run exactly as the original one.
         let next = [Fixture.requests[2]]
         let continued = try UltraEditEditor(try Fixture.hyperparameters()).edit(
-            next, encoder: encoder, state: session.state, progress: nil)
+            next, encoder: encoder, state: session.state)
         let resumed = try UltraEditEditor(try Fixture.hyperparameters()).edit(
-            next, encoder: fresh, state: replay.state, progress: nil)
+            next, encoder: fresh, state: replay.state)
         #expect(zip(continued.deltas, resumed.deltas).allSatisfy { $0.dense.scalars == $1.dense.scalars })
     }
 
@@ -63,8 +63,7 @@ struct UltraEditEditTests {
         var h = try Fixture.hyperparameters()
         h.token = .mask
         let request = Fixture.requests[1]
-        let result = try UltraEditEditor(h).edit([request], encoder: encoder, state: EditState(modelFingerprint: ""),
-                                                  progress: nil)
+        let result = try UltraEditEditor(h).edit([request], encoder: encoder, state: EditState(modelFingerprint: ""))
         let tokens = try encoder.tokenize(request.prompt).count + encoder.tokenize(" " + request.targetNew).count
         #expect(result.diagnostics[0].values["rows"] == Float(tokens))
     }

@@ -27,16 +27,16 @@ struct StatisticsSourceTests {
         let template = ModuleTemplate(key: "rewrite_module_tmp", pattern: "model.layers.{}.mlp.down_proj")
         let budget = StatisticsBudget(maxDocuments: 20)
         let recorder = PhaseRecorder()
-        let computing = StatisticsSource(encoder: encoder, cacheDirectory: directory, corpus: corpus, budget: budget,
-                                         progress: recorder)
-        let computed = try [0, 1, 0].map { try computing.secondMoment(of: template, layer: $0) }
+        let computing = StatisticsSource(encoder: encoder, cacheDirectory: directory, corpus: corpus, budget: budget)
+        let computed = try [0, 1, 0].map { try computing.secondMoment(of: template, layer: $0, progress: recorder) }
         #expect(recorder.phases.filter { $0.hasPrefix("hashing corpus") }.count == 1, "phases \(recorder.phases)")
 
-        let cachedOnly = StatisticsSource(encoder: encoder, cacheDirectory: directory, corpus: nil, budget: budget,
-                                          progress: nil)
-        for layer in [0, 1] { #expect(try cachedOnly.secondMoment(of: template, layer: layer).scalars == computed[layer].scalars) }
+        let cachedOnly = StatisticsSource(encoder: encoder, cacheDirectory: directory, corpus: nil, budget: budget)
+        for layer in [0, 1] {
+            #expect(try cachedOnly.secondMoment(of: template, layer: layer, progress: nil).scalars == computed[layer].scalars)
+        }
         let otherBudget = StatisticsSource(encoder: encoder, cacheDirectory: directory, corpus: nil,
-                                           budget: StatisticsBudget(maxDocuments: 21), progress: nil)
-        #expect(throws: StatisticsSource.MissingCorpus.self) { try otherBudget.secondMoment(of: template, layer: 0) }
+                                           budget: StatisticsBudget(maxDocuments: 21))
+        #expect(throws: StatisticsSource.MissingCorpus.self) { try otherBudget.secondMoment(of: template, layer: 0, progress: nil) }
     }
 }
