@@ -2,6 +2,7 @@ import Foundation
 import ModelInterfaces
 import ModelIO
 import Tensors
+import TestSupport
 import Testing
 @testable import TextEncoders
 
@@ -118,12 +119,11 @@ struct ConfigValidationTests {
 struct ForwardGuardTests {
     @Test("a sequence longer than max_position_embeddings is a typed error (no RoPE check existed)")
     func contextLength() throws {
-        let directory = try TinyCheckpoint.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory(label: "mokus-textencoders")
         var config = TinyCheckpoint.qwen2Config()
         config["max_position_embeddings"] = 8
-        try TinyCheckpoint.write(config: config, to: directory)
-        let encoder = try TinyCheckpoint.load(directory)
+        try TinyCheckpoint.write(config: config, to: directory.url)
+        let encoder = try TinyCheckpoint.load(directory.url)
         #expect(encoder.info.maximumSequenceLength == 8)
         _ = try encoder.forward(TokenBatch([Array(repeating: 1, count: 8)]))
         #expect(throws: TextEncoderError.sequenceTooLong(length: 9, maximum: 8)) {
@@ -143,10 +143,9 @@ struct ForwardGuardTests {
 
     @Test("NaN in a weight fails the pass, naming the parameter (was log p = nan, exit 0)")
     func nonFiniteWeight() throws {
-        let directory = try TinyCheckpoint.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory)
-        let url = directory.appending(path: "model.safetensors")
+        let directory = try TemporaryDirectory(label: "mokus-textencoders")
+        try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory.url)
+        let url = directory.file("model.safetensors")
         let file = try SafetensorsFile(url: url)
         let entries = try file.names.map { name -> SafetensorsEntry in
             guard name == "model.layers.1.mlp.down_proj.weight" else { return try SafetensorsEntry(copying: name, from: file) }
@@ -156,7 +155,7 @@ struct ForwardGuardTests {
             return try SafetensorsEntry(name, dtype: .float32, shape: try file.info(named: name).shape, bytes: bytes)
         }
         try SafetensorsWriter.write(entries, to: url)
-        let encoder = try TinyCheckpoint.load(directory)
+        let encoder = try TinyCheckpoint.load(directory.url)
         #expect(throws: TextEncoderError.nonFinite(name: "parameter \"model.layers.1.mlp.down_proj.weight\"")) {
             try encoder.forward(TokenBatch([[1, 2, 3]]))
         }

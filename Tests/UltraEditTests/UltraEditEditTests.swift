@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeEditing
 import Tensors
+import TestSupport
 import Testing
 import TextEncoders
 @testable import UltraEdit
@@ -39,8 +40,8 @@ struct UltraEditEditTests {
         #expect(first[1] < answerRows * 4)
         #expect(Set(session.state.tensors.keys) == [names.count, names.mean, names.sumOfSquares])
 
-        let file = FileManager.default.temporaryDirectory.appending(path: "ultraedit-\(UUID().uuidString).safetensors")
-        defer { try? FileManager.default.removeItem(at: file) }
+        let directory = try TemporaryDirectory(label: "ultraedit")
+        let file = directory.file("edits.safetensors")
         try EditFile.save(session, to: file, hyperparameters: "alg_name: ULTRAEDIT\n")
         let fresh = try Fixture.encoder()
         let replay = EditSession(encoder: fresh)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TestSupport
 @testable import mokus
 import Testing
 
@@ -47,10 +48,9 @@ struct FuzzTests {
     /// One mutated case: writes its inputs into a fresh work folder, runs `mokus`, checks it.
     func run(_ family: Family, seed: UInt64) throws {
         var mutator = Mutator(seed: seed)
-        let root = FileManager.default.temporaryDirectory.appending(path: "mokus-fuzz-\(UUID().uuidString)")
-        let (work, temporary) = (root.appending(path: "work"), root.appending(path: "tmp"))
+        let root = try TemporaryDirectory(label: "mokus-fuzz")
+        let (work, temporary) = (root.file("work"), root.file("tmp"))
         for folder in [work, temporary] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
-        defer { try? FileManager.default.removeItem(at: root) }
         let arguments = try prepare(family, in: work, mutator: &mutator)
         let inputs = Set(try FileManager.default.contentsOfDirectory(atPath: work.path(percentEncoded: false)))
         let result = try ChildRun.mokus(arguments, in: work, temporary: temporary)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 17's unbounded allocations and silent NaNs, reproduced through `mokus` as a child
@@ -10,11 +11,10 @@ struct ResourceRegressionTests {
     /// Runs `mokus arguments` in a scratch folder (`input`, when given, is the file `../input.txt`)
     /// and returns its first stderr line, after checking it failed cleanly and small.
     func failure(_ arguments: [String], input: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let scratch = FileManager.default.temporaryDirectory.appending(path: "mokus-regression-\(UUID().uuidString)")
-        let root = scratch.appending(path: "work")
+        let scratch = try TemporaryDirectory(label: "mokus-regression")
+        let root = scratch.file("work")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        try input?.write(to: scratch.appending(path: "input.txt"), atomically: false, encoding: .utf8)
+        try input?.write(to: scratch.file("input.txt"), atomically: false, encoding: .utf8)
         let run = try ChildRun.mokus(arguments, in: root, temporary: root)
         #expect(run.signal == nil && run.exitCode == 1, "\(run.standardError)", sourceLocation: sourceLocation)
         #expect(run.peakResident < FuzzTests.failureResidentLimit, "\(run.peakResident >> 20) MB", sourceLocation: sourceLocation)
