@@ -21,7 +21,7 @@ extension World {
         let url = directory.appending(path: Self.fileName)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try jsonData().write(to: url, options: .atomic)
+            try jsonData().writeAtomically(to: url)
         } catch {
             throw WorldError.writeFailed(path: url.path(percentEncoded: false), reason: ErrorText.reason(error))
         }

@@ -33,7 +33,7 @@ public enum RandomCheckpoint {
     ) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configURL = directory.appending(path: "config.json")
-        try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys]).write(to: configURL, options: .atomic)
+        try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys]).writeAtomically(to: configURL)
         let (architecture, _) = try TextEncoderLoader.architectureMaker(ConfigFile(url: configURL))(ConfigFile(url: configURL), [])
         let parameters = architecture.declaredParameters.filter { architecture.tiedParameters[$0.0] == nil }
         var shards: [[(String, [Int])]] = [[]]
@@ -73,7 +73,7 @@ public enum RandomCheckpoint {
             let totalSize = parameters.reduce(0) { $0 + $1.1.elementCount * dtype.byteSize }
             let index: [String: Any] = ["metadata": ["total_size": totalSize], "weight_map": weightMap]
             try JSONSerialization.data(withJSONObject: index, options: [.prettyPrinted, .sortedKeys])
-                .write(to: directory.appending(path: "model.safetensors.index.json"), options: .atomic)
+                .writeAtomically(to: directory.appending(path: "model.safetensors.index.json"))
         }
     }
 }
