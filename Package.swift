@@ -198,7 +198,8 @@ let package = Package(
         // ROME on the committed tiny fixtures (TextEncoders loads them); TestSupport for scratch folders.
         .testTarget(
             name: "ROMETests",
-            dependencies: ["ROME", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors", "TestSupport"]),
+            dependencies: ["ROME", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors", "TestSupport"],
+            exclude: ["Fixtures"]),
         // MEMIT on the committed tiny Qwen2 fixtures (random, and trained on a synthetic fact world);
         // EditingTestSupport here and in the next three suites: the shared tiny checkpoint, hparams and facts.
         .testTarget(

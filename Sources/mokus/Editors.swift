@@ -15,6 +15,8 @@ enum Editors {
     static let registry: EditorRegistry = {
         var registry = EditorRegistry()
         registry.register(ROMEEditor.self)
+        // EasyEdit's r-ROME files: ROME with the keys their flags choose (ROMEKeySource).
+        registry.register("R-ROME") { file, context in ROMEEditor(try file.decode(ROMEHyperparameters.self), context: context) }
         registry.register(MEMITEditor.self)
         registry.register(AlphaEditEditor.self)
         registry.register(UltraEditEditor.self)
