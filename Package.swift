@@ -78,13 +78,13 @@ let package = Package(
             dependencies: ["COpenBLAS", .target(name: "CMalloc", condition: .when(platforms: [.linux]))],
             swiftSettings: kernelSettings),
 
-        // Tokenizers: byte-level BPE from tokenizer.json, and BPE training that writes one; Foundation only
-        // (NSRegularExpression, NFC, file writes).
-        .target(name: "Tokenizers"),
+        // Tokenizers: byte-level BPE from tokenizer.json, and BPE training that writes one (Foundation:
+        // NSRegularExpression, NFC); ModelIO for atomic writes and one-line wording of file errors.
+        .target(name: "Tokenizers", dependencies: ["ModelIO"]),
 
         // Imaging: PNG through libpng's simplified API (CPNG), JPEG decoding through TurboJPEG (CJPEG);
-        // image <-> Tensor conversion (Tensors).
-        .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "Tensors"]),
+        // image <-> Tensor conversion (Tensors); ModelIO for one-line wording of file errors.
+        .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "Tensors", "ModelIO"]),
 
         // Linalg: Float32/Float64 LAPACK facade (CLAPACKE), sgemm/dgemm products (COpenBLAS),
         // conversion to and from Tensor (Tensors).
@@ -143,9 +143,10 @@ let package = Package(
         // (KnowledgeEditing) on any TextEncoder (ModelInterfaces); saves the edited encoder as a
         // checkpoint (TextEncoders' CheckpointExporter); wraps queries in the generator's Qwen-Image
         // prompt template (Generators). Concept learning: reads concept photos (Imaging), trains a LoRA on
-        // the generator (Training's loop and DreamBooth-LoRA objective).
+        // the generator (Training's loop and DreamBooth-LoRA objective). ModelIO: one-line file errors.
         .target(
-            name: "MoKus", dependencies: ["KnowledgeEditing", "ModelInterfaces", "TextEncoders", "Generators", "Imaging", "Training"]),
+            name: "MoKus",
+            dependencies: ["KnowledgeEditing", "ModelInterfaces", "ModelIO", "TextEncoders", "Generators", "Imaging", "Training"]),
 
         // Evaluator: the tiny world's image evaluator, a CNN built from Tensors' ops (conv2d, autodiff,
         // AdamW); config.json and model.safetensors are read and written through ModelIO.

@@ -123,6 +123,12 @@ public struct AlphaEditEditor: EditorPlugin {
     public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {
         try hyperparameters.common.checkSupported(by: encoder.info)
         for (index, request) in requests.enumerated() { _ = try SubjectPrompt(request, index: index, encoder: encoder) }
+        // Every layer keeps C and its projector P (Float32, in the state); the decomposition works
+        // on Float64 copies of C, its eigenvectors and the null-space basis.
+        try EditWorkingSet(
+            modules: try hyperparameters.rewriteModule.resolve(layers: hyperparameters.layers, in: encoder.info),
+            heldSquareBytes: 4 + 4, transientSquareBytes: 4 + 8 + 8 + 8
+        ).check(algorithm: Self.algorithmName, encoder: encoder)
     }
 
     /// Reads and checks layer `index`'s statistics, projector and key cache.

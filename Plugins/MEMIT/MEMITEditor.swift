@@ -81,7 +81,15 @@ public struct MEMITEditor: EditorPlugin {
     public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {
         try hyperparameters.common.checkSupported(by: encoder.info)
         for (index, request) in requests.enumerated() { _ = try SubjectPrompt(request, index: index, encoder: encoder) }
+        try EditWorkingSet(
+            modules: try hyperparameters.rewriteModule.resolve(layers: hyperparameters.layers, in: encoder.info),
+            heldSquareBytes: 4, transientSquareBytes: Self.solveSquareBytes
+        ).check(algorithm: Self.algorithmName, encoder: encoder)
     }
+
+    /// Bytes per d² entry of ``solve(keys:secondMoment:weight:)``: C in Float32 and Float64, the
+    /// Float64 system and its Cholesky factor (every layer's C stays in Float32 for the call).
+    static let solveSquareBytes = 4 + 8 + 8 + 8
 
     /// A = (λ C + Kᵀ K)⁻¹ Kᵀ for keys K `[n, d_ff]`, in Float64 by Cholesky: `[d_ff, n]`.
     static func solve(keys: Tensor, secondMoment: Tensor, weight: Float) throws -> Tensor {

@@ -103,6 +103,16 @@ public struct ROMEEditor: EditorPlugin {
             throw EditRequestError.unsupportedHyperparameter(key: "mom2_adjustment", reason: "true, but no layer statistics were provided")
         }
         for (index, request) in requests.enumerated() { _ = try SubjectPrompt(request, index: index, encoder: encoder) }
+        try workingSet(encoder: encoder).check(algorithm: Self.algorithmName, encoder: encoder)
+    }
+
+    /// Each layer's edited weight; with `mom2_adjustment`, every layer's C (Float32, kept by the
+    /// statistics provider) and the solve's Float32 and Float64 copies of one C and its LU factor.
+    func workingSet(encoder: any TextEncoder) throws -> EditWorkingSet {
+        let covariance = hyperparameters.usesCovariance
+        return EditWorkingSet(
+            modules: try hyperparameters.rewriteModule.resolve(layers: hyperparameters.layers, in: encoder.info),
+            heldSquareBytes: covariance ? 4 : 0, transientSquareBytes: covariance ? 4 + 8 + 8 : 0)
     }
 
     /// u = normalise(C⁻¹ k̄) with `mom2_adjustment`, else normalise(k̄).

@@ -111,7 +111,13 @@ public struct UltraEditEditor: EditorPlugin {
     ///   ``UltraEditError/missingWeight(parameter:shape:)``, ``KnowledgeEditing/EditRequestError/emptyTarget(request:)``,
     ///   ``UltraEditError/emptyPrompt(request:)``.
     public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {
-        _ = try samples(requests, encoder: encoder)
+        let samples = try samples(requests, encoder: encoder)
+        // The ridge system is rows × rows, one row per traced token of a sub-batch.
+        let rows = stride(from: 0, to: samples.count, by: hyperparameters.subBatchSize).map { start in
+            samples[start..<min(start + hyperparameters.subBatchSize, samples.count)].reduce(0) { $0 + $1.tokens.count }
+        }.max() ?? 0
+        try EditWorkingSet(modules: hyperparameters.innerParameters, rows: rows)
+            .check(algorithm: Self.algorithmName, encoder: encoder)
     }
 
     /// The checked modules' tokenised requests.

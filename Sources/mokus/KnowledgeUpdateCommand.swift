@@ -30,6 +30,7 @@ extension Mokus {
         var chatTemplate: KnowledgeQuery.ChatTemplate = .none
         @OptionGroup var output: JSONOutputOption
         @OptionGroup var progress: ProgressOptions
+        @OptionGroup var memory: MemoryOptions
 
         func validate() throws {
             if FileManager.default.fileExists(atPath: out) {
@@ -39,6 +40,7 @@ extension Mokus {
         }
 
         func run() throws {
+            memory.apply()
             let concepts = try ConceptKnowledge.read(contentsOf: URL(fileURLWithPath: knowledge))
             let query = try KnowledgeQuery(template: template, chatTemplate: chatTemplate)
             let run = try editing.prepare(progress: progress.reporter)

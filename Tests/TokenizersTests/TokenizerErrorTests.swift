@@ -26,6 +26,16 @@ struct TokenizerErrorTests {
         #expect(throws: TokenizerError.fileNotFound(file: url.path)) { try TextLines.read(contentsOf: url) }
     }
 
+    @Test("An unreadable file gives the system's reason on one line (was Foundation's 'NSCocoaErrorDomain error 256')")
+    func unreadableFile() throws {
+        let directory = try TemporaryDirectory(label: "tokenizers")
+        let folder = directory.file("texts.txt")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        #expect(throws: TokenizerError.unreadableFile(file: folder.path, reason: "Is a directory")) {
+            try TextLines.read(contentsOf: folder)
+        }
+    }
+
     @Test("Malformed JSON names the file and the key", arguments: [
         ("{\"model\": ", ""),
         ("{\"added_tokens\": []}", "model"),

@@ -95,6 +95,13 @@ struct WorldGenerationTests {
         }
         try Self.world.save(to: directory.url)
         var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        var wrongType = json
+        wrongType["splits"] = [1, true]
+        try JSONSerialization.data(withJSONObject: wrongType).write(to: file)
+        // Was: expected "Dictionary<String, Any>", found "Expected to decode Dictionary<String, Any> but found an array…".
+        #expect(throws: WorldError.corruptFile(path: path, key: "splits", expected: "an object", found: "[1,true]")) {
+            try World.load(from: directory.url)
+        }
         json["splits"] = ["captionedEntities": [], "heldOutEntities": []]
         try JSONSerialization.data(withJSONObject: json).write(to: file)
         #expect(throws: WorldError.corruptFile(path: path, key: "splits.reservedConcepts", expected: "a value", found: "no key")) {

@@ -1,5 +1,6 @@
 import Foundation
 import ModelIO
+import ModelInterfaces
 import Tensors
 
 /// Writes a checkpoint directory of random weights for any configuration the loader supports:
@@ -25,6 +26,17 @@ public enum RandomCheckpoint {
         case uniform
         /// transformers' initialisation: normal(0, scale) matrices, ones for norms, zero biases.
         case transformers
+    }
+
+    /// The number of values `write` would store for `config` (tied parameters once), from the
+    /// validated config alone: the size of a model is known before any weight exists.
+    ///
+    /// - Throws: ``ModelInterfaces/TextEncoderError`` for an unknown `model_type` or an invalid value.
+    public static func parameterCount(config: [String: Any]) throws -> Int {
+        let file = ConfigFile(path: "config.json", values: config)
+        let (architecture, _) = try TextEncoderLoader.architectureMaker(file)(file, [])
+        return architecture.declaredParameters.filter { architecture.tiedParameters[$0.0] == nil }
+            .reduce(0) { MemoryBudget.sum($0, MemoryBudget.bytes($1.1.elementCount)) }
     }
 
     public static func write(

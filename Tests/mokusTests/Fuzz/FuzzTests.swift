@@ -17,7 +17,9 @@ import Testing
 struct FuzzTests {
     enum Family: String, CaseIterable, CustomTestStringConvertible {
         case configJSON = "config.json", safetensorsHeader = "safetensors header", tokenizerJSON = "tokenizer.json",
-             hparamsYAML = "hparams YAML", requestsJSON = "requests JSON", generateNumbers = "generate numbers"
+             hparamsYAML = "hparams YAML", requestsJSON = "requests JSON", generateNumbers = "generate numbers",
+             worldFolder = "world folder", statistics = "statistics and npz files", pretrain = "pretrain inputs",
+             worldTrain = "world train inputs"
 
         var testDescription: String { rawValue }
     }
@@ -72,13 +74,16 @@ struct FuzzTests {
                 "left files in TMPDIR: \(context)")
         let left = Set(try FileManager.default.contentsOfDirectory(atPath: work.path(percentEncoded: false))).subtracting(inputs)
         // A successful edit of several batches numbers its edits files (edits-1.safetensors, …).
-        let unexpected = left.filter { result.exitCode != 0 || !($0 == "out.png" || $0.hasPrefix("edits")) }
+        let unexpected = left.filter { result.exitCode != 0 || !(Self.successOutputs.contains($0) || $0.hasPrefix("edits")) }
         #expect(unexpected.isEmpty, "left \(unexpected.sorted()) in the work folder: \(context)")
         if ProcessInfo.processInfo.environment["MOKUS_FUZZ_LOG"] != nil {
             print("fuzz \(family.rawValue) \(seed): exit \(result.exitCode ?? -1), \(result.peakResident >> 20) MB: "
                   + (result.standardError.split(separator: "\n").first.map(String.init) ?? "ok"))
         }
     }
+
+    /// What a successful run of a family may write into the work folder.
+    static let successOutputs: Set<String> = ["out.png", "out", "r.json", "s.safetensors"]
 
     /// Writes the family's mutated input and returns the command line that reads it.
     func prepare(_ family: Family, in work: URL, mutator: inout Mutator) throws -> [String] {
@@ -128,6 +133,10 @@ struct FuzzTests {
             return ["generate", "--prompt", "a red circle", "--quiet", "--out", "out.png",
                     "--size", mutator.pick(Mutator.sizeTexts), "--steps", mutator.pick(["1", "2", "1e12", "10001", "0", "-1"]),
                     "--guidance", mutator.pick(["1", "4", "nan", "-inf", "1e38", "-1"])]
+        case .worldFolder: return try prepareWorldFolder(in: work, mutator: &mutator)
+        case .statistics: return try prepareStatistics(in: work, mutator: &mutator)
+        case .pretrain: return try preparePretrain(in: work, mutator: &mutator)
+        case .worldTrain: return try prepareWorldTrain(in: work, mutator: &mutator)
         }
     }
 
