@@ -73,17 +73,6 @@ struct ResourceRegressionTests {
         #expect(message.contains("training 28320 parameters needs about 553.1 KiB"), "\(message)")
     }
 
-    @Test("atomic writes leave no TemporaryDirectory.* folder in TMPDIR (Foundation's .atomic left one per file)")
-    func noTemporaryDirectories() throws {
-        let scratch = try TemporaryDirectory(label: "mokus-regression")
-        let (work, temporary) = (scratch.file("work"), scratch.file("tmp"))
-        for folder in [work, temporary] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
-        let run = try ChildRun.mokus(["world", "corpus", "--out", "corpus.txt"], in: work, temporary: temporary)
-        #expect(run.exitCode == 0, "\(run.standardError)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path(percentEncoded: false)).isEmpty)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: work.path(percentEncoded: false)) == ["corpus.txt"])
-    }
-
     @Test("--max-memory lowers the budget")
     func budget() throws {
         let message = try failure(["encode", "--model", Self.fixture, "--text", "The red apple", "--max-memory", "16K"])
