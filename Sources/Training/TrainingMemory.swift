@@ -8,16 +8,16 @@ import ModelInterfaces
 ///     bytes = 4 · n · (1 initial + 1 trained copy + 1 gradient + 2 AdamW moments [+ 1 average with EMA])
 ///
 /// Activations are the models' own forward-pass estimates.
-public enum TrainingMemory {
+enum TrainingMemory {
     /// The estimate for `parameterCount` Float32 parameters.
-    public static func bytes(parameterCount: Int, averaged: Bool) -> Int {
+    static func bytes(parameterCount: Int, averaged: Bool) -> Int {
         MemoryBudget.bytes(4, parameterCount, averaged ? 6 : 5)
     }
 
     /// Throws when training `parameterCount` parameters is over `limit`.
     ///
     /// - Throws: ``ModelInterfaces/MemoryBudgetError/overBudget(operation:estimate:limit:)``.
-    public static func check(parameterCount: Int, averaged: Bool, limit: Int = MemoryBudget.limit) throws {
+    static func check(parameterCount: Int, averaged: Bool, limit: Int = MemoryBudget.limit) throws {
         try MemoryBudget.check(
             bytes(parameterCount: parameterCount, averaged: averaged), for: "training \(parameterCount) parameters",
             limit: limit)

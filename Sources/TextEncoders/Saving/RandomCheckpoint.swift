@@ -32,7 +32,7 @@ public enum RandomCheckpoint {
     /// validated config alone: the size of a model is known before any weight exists.
     ///
     /// - Throws: ``ModelInterfaces/TextEncoderError`` for an unknown `model_type` or an invalid value.
-    public static func parameterCount(config: [String: Any]) throws -> Int {
+    package static func parameterCount(config: [String: Any]) throws -> Int {
         let file = ConfigFile(path: "config.json", values: config)
         let (architecture, _) = try TextEncoderLoader.architectureMaker(file)(file, [])
         return architecture.declaredParameters.filter { architecture.tiedParameters[$0.0] == nil }

@@ -48,16 +48,8 @@ extension FuzzTests {
             return ["stats", "import-npz", "--model", qwen2, "--module", "model.layers.0.mlp.down_proj", "--npz", "m.npz",
                     "--out", "s.safetensors"]
         }
-        let bytes = [UInt8](try Self.statisticsFile.get())
-        let length = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        var header = Array(bytes[8..<(8 + length)])
-        if mutator.int(below: 3) == 0 {
-            header = mutator.mutateBytes(header)
-        } else if let object = try? JSONSerialization.jsonObject(with: Data(header)) {
-            header = [UInt8](try Self.json(mutator.mutateJSON(object)))
-        }
-        let prefix = (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) }
-        try Data(prefix + header + bytes[(8 + length)...]).write(to: work.appending(path: "stats.safetensors"))
+        try Self.mutateHeader(of: try Self.statisticsFile.get(), mutator: &mutator)
+            .write(to: work.appending(path: "stats.safetensors"))
         try JSONSerialization.data(withJSONObject: [Self.requests]).write(to: work.appending(path: "r0.json"))
         return ["edit", "--hparams", Self.repository.appending(path: "hparams/MEMIT/tiny-qwen2.yaml").path(percentEncoded: false),
                 "--requests", "r0.json", "--model", qwen2, "--stats", "stats.safetensors", "--quiet",

@@ -101,16 +101,8 @@ struct FuzzTests {
             return encode
         case .safetensorsHeader:
             let model = try linkModel("qwen2", into: work, except: "model.safetensors")
-            let bytes = [UInt8](try Data(contentsOf: Self.fixtures.appending(path: "qwen2/model.safetensors")))
-            let length = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-            var header = Array(bytes[8..<(8 + length)])
-            if mutator.int(below: 3) == 0 {
-                header = mutator.mutateBytes(header)
-            } else if let object = try? JSONSerialization.jsonObject(with: Data(header)) {
-                header = [UInt8](try Self.json(mutator.mutateJSON(object)))
-            }
-            let prefix = (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) }
-            try Data(prefix + header + bytes[(8 + length)...]).write(to: model.appending(path: "model.safetensors"))
+            let bytes = try Data(contentsOf: Self.fixtures.appending(path: "qwen2/model.safetensors"))
+            try Self.mutateHeader(of: bytes, mutator: &mutator).write(to: model.appending(path: "model.safetensors"))
             return encode
         case .tokenizerJSON:
             let model = try linkModel("qwen2", into: work, except: "tokenizer.json")
@@ -138,6 +130,21 @@ struct FuzzTests {
         case .pretrain: return try preparePretrain(in: work, mutator: &mutator)
         case .worldTrain: return try prepareWorldTrain(in: work, mutator: &mutator)
         }
+    }
+
+    /// A safetensors file's bytes with its JSON header mutated (as bytes, or as JSON) and its
+    /// length prefix rewritten; the tensor data is kept.
+    static func mutateHeader(of file: Data, mutator: inout Mutator) throws -> Data {
+        let bytes = [UInt8](file)
+        let length = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        var header = Array(bytes[8..<(8 + length)])
+        if mutator.int(below: 3) == 0 {
+            header = mutator.mutateBytes(header)
+        } else if let object = try? JSONSerialization.jsonObject(with: Data(header)) {
+            header = [UInt8](try json(mutator.mutateJSON(object)))
+        }
+        let prefix = (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) }
+        return Data(prefix + header + bytes[(8 + length)...])
     }
 
     /// `value` as JSON; a mutation may have made the top level a scalar.
