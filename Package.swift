@@ -78,13 +78,13 @@ let package = Package(
             dependencies: ["COpenBLAS", .target(name: "CMalloc", condition: .when(platforms: [.linux]))],
             swiftSettings: kernelSettings),
 
-        // Tokenizers: byte-level BPE from tokenizer.json, and BPE training that writes one; Foundation only
-        // (NSRegularExpression, NFC, file writes).
-        .target(name: "Tokenizers"),
+        // Tokenizers: byte-level BPE from tokenizer.json, and BPE training that writes one (Foundation:
+        // NSRegularExpression, NFC); ModelIO for atomic writes and one-line wording of file errors.
+        .target(name: "Tokenizers", dependencies: ["ModelIO"]),
 
         // Imaging: PNG through libpng's simplified API (CPNG), JPEG decoding through TurboJPEG (CJPEG);
-        // image <-> Tensor conversion (Tensors).
-        .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "Tensors"]),
+        // image <-> Tensor conversion (Tensors); ModelIO for one-line wording of file errors.
+        .target(name: "Imaging", dependencies: ["CPNG", "CJPEG", "Tensors", "ModelIO"]),
 
         // Linalg: Float32/Float64 LAPACK facade (CLAPACKE), sgemm/dgemm products (COpenBLAS),
         // conversion to and from Tensor (Tensors).
@@ -143,9 +143,10 @@ let package = Package(
         // (KnowledgeEditing) on any TextEncoder (ModelInterfaces); saves the edited encoder as a
         // checkpoint (TextEncoders' CheckpointExporter); wraps queries in the generator's Qwen-Image
         // prompt template (Generators). Concept learning: reads concept photos (Imaging), trains a LoRA on
-        // the generator (Training's loop and DreamBooth-LoRA objective).
+        // the generator (Training's loop and DreamBooth-LoRA objective). ModelIO: one-line file errors.
         .target(
-            name: "MoKus", dependencies: ["KnowledgeEditing", "ModelInterfaces", "TextEncoders", "Generators", "Imaging", "Training"]),
+            name: "MoKus",
+            dependencies: ["KnowledgeEditing", "ModelInterfaces", "ModelIO", "TextEncoders", "Generators", "Imaging", "Training"]),
 
         // Evaluator: the tiny world's image evaluator, a CNN built from Tensors' ops (conv2d, autodiff,
         // AdamW); config.json and model.safetensors are read and written through ModelIO.
@@ -195,8 +196,11 @@ let package = Package(
         // files, made-up facts as EditRequests from KnowledgeEditing, comparing results' deltas' Tensors).
         .target(name: "EditingTestSupport", dependencies: ["KnowledgeEditing", "Tensors"], path: "Tests/EditingTestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
-        // ROME on the committed tiny fixtures (TextEncoders loads them).
-        .testTarget(name: "ROMETests", dependencies: ["ROME", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors"]),
+        // ROME on the committed tiny fixtures (TextEncoders loads them); TestSupport for scratch folders.
+        .testTarget(
+            name: "ROMETests",
+            dependencies: ["ROME", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tensors", "TestSupport"],
+            exclude: ["Fixtures"]),
         // MEMIT on the committed tiny Qwen2 fixtures (random, and trained on a synthetic fact world);
         // EditingTestSupport here and in the next three suites: the shared tiny checkpoint, hparams and facts.
         .testTarget(
@@ -205,9 +209,12 @@ let package = Package(
         // AlphaEdit on the committed tiny Qwen2 fixture; Linalg for the projector's matrix checks.
         .testTarget(
             name: "AlphaEditTests", dependencies: ["AlphaEdit", "EditingTestSupport", "KnowledgeEditing", "Linalg", "ModelInterfaces", "TextEncoders", "Tensors"]),
-        // UltraEdit on the committed tiny Qwen2 fixture (TextEncoders); Linalg for the direct-form ridge check.
+        // UltraEdit on the committed tiny Qwen2 fixture (TextEncoders); Linalg for the direct-form ridge check;
+        // TestSupport for scratch folders.
         .testTarget(
-            name: "UltraEditTests", dependencies: ["UltraEdit", "EditingTestSupport", "KnowledgeEditing", "Linalg", "ModelInterfaces", "TextEncoders", "Tensors"]),
+            name: "UltraEditTests",
+            dependencies: ["UltraEdit", "EditingTestSupport", "KnowledgeEditing", "Linalg", "ModelInterfaces", "TextEncoders", "Tensors",
+                           "TestSupport"]),
         // MoKus knowledge files, queries and updates; UltraEdit and ROME edit the tiny Qwen2 fixture (TextEncoders);
         // ModelInterfaces for the progress reporter the update is watched through. Concept learning on the generator
         // fixture (Generators), checked against Pillow and diffusers (Imaging, ModelIO, Tensors); resume errors
@@ -225,6 +232,7 @@ let package = Package(
                 "Training", // trains the tiny model that complete is tested on
                 "World", "Evaluator", // the world commands (an untrained evaluator for world score's error cases)
                 "MoKus", "TestSupport", // learn-concept's typed errors; scratch folders
+                "EditingTestSupport", // the shared request list of the edit commands
             ]),
         .testTarget(
             name: "TextEncodersTests",
@@ -245,21 +253,23 @@ let package = Package(
             dependencies: ["Training", "TextEncoders", "ModelInterfaces", "ModelIO", "Tensors", "TestSupport", "Generators"],
             exclude: ["Fixtures"]),
         // WorldTests: the world, its text and renders; Imaging and Tensors for the images and tensors it checks;
-        // TextEncoders, Evaluator and Generators load the bundled world's trained parts.
-        // TestSupport for temporary recipe files.
-        .testTarget(name: "WorldTests", dependencies: ["World", "Imaging", "Tensors", "TextEncoders", "Evaluator", "Generators", "TestSupport"]),
+        // TextEncoders, Evaluator and Generators load the bundled world's trained parts; TestSupport for scratch folders and recipe files.
+        .testTarget(
+            name: "WorldTests", dependencies: ["World", "Imaging", "Tensors", "TextEncoders", "Evaluator", "Generators", "TestSupport"]),
         // ImagingTests also uses Tensors directly (seeded RandomGenerator, Tensor values).
         // EvaluatorTests: training on shapes drawn in the test, scores, files and errors; Tensors for
         // the images; TestSupport for the network's gradient check.
         .testTarget(name: "EvaluatorTests", dependencies: ["Evaluator", "Tensors", "TestSupport"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensors"]),
+        // TestSupport for scratch folders.
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensors", "TestSupport"]),
         // LinalgTests also uses Tensors directly (seeded RandomGenerator, Tensor conversions).
         .testTarget(name: "LinalgTests", dependencies: ["Linalg", "Tensors"]),
         // ModelIOTests also uses Tensors directly (seeded RandomGenerator, DType encode/decode);
         // TestSupport for temporary directories.
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "Tensors", "TestSupport"], exclude: ["Fixtures"]),
-        // TokenizersTests reads its fixtures (Qwen tokenizer.json, corpus, tiktoken ids) via #filePath.
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
+        // TokenizersTests reads its fixtures (Qwen tokenizer.json, corpus, tiktoken ids) via #filePath;
+        // TestSupport for scratch folders.
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], exclude: ["Fixtures"]),
         // KnowledgeEditingTests: hparams, registry, templates, request files; ModelIO for the config
         // errors it checks and the fixture checkpoint's tensor names; Tensors for fake editors' results;
         // TextEncoders for the tiny random models; TestSupport for temporary directories; the four

@@ -47,10 +47,12 @@ public struct AlphaEditEditor: EditorPlugin {
     public let hyperparameters: AlphaEditHyperparameters
     /// C_l = E[k kᵀ] of the rewrite module's input at layer l.
     public let secondMoment: (Int) throws -> Tensor
-    /// Whether ``edit(_:encoder:state:progress:)`` returns z, every layer's keys and projector as
+    /// Whether ``edit(_:encoder:state:)`` returns z, every layer's keys and projector as
     /// ``EditResult/intermediates`` (`z`, `<module>.keys`, `<module>.P`; P costs 2d²m flops and
     /// d² numbers per layer).
     public var recordsIntermediates = false
+    /// Where phases and steps are reported (the context's; `nil`: silent).
+    public var progress: LabelledProgress?
 
     public init(_ hyperparameters: AlphaEditHyperparameters, secondMoment: @escaping (Int) throws -> Tensor) {
         self.hyperparameters = hyperparameters
@@ -61,6 +63,7 @@ public struct AlphaEditEditor: EditorPlugin {
     public init(_ hyperparameters: AlphaEditHyperparameters, context: EditingContext) {
         self.init(hyperparameters, secondMoment: context.secondMoment(hyperparameters.rewriteModule))
         recordsIntermediates = context.recordsIntermediates
+        progress = context.progress
     }
 
     /// The ``EditState/tensors`` entry holding C_p = K_p K_pᵀ for `module`.
@@ -74,7 +77,7 @@ public struct AlphaEditEditor: EditorPlugin {
     }
 
     public func edit(
-        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
+        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState
     ) throws -> EditResult {
         let h = hyperparameters
         try check(requests, encoder: encoder)
@@ -120,6 +123,12 @@ public struct AlphaEditEditor: EditorPlugin {
     public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {
         try hyperparameters.common.checkSupported(by: encoder.info)
         for (index, request) in requests.enumerated() { _ = try SubjectPrompt(request, index: index, encoder: encoder) }
+        // Every layer keeps C and its projector P (Float32, in the state); the decomposition works
+        // on Float64 copies of C, its eigenvectors and the null-space basis.
+        try EditWorkingSet(
+            modules: try hyperparameters.rewriteModule.resolve(layers: hyperparameters.layers, in: encoder.info),
+            heldSquareBytes: 4 + 4, transientSquareBytes: 4 + 8 + 8 + 8
+        ).check(algorithm: Self.algorithmName, encoder: encoder)
     }
 
     /// Reads and checks layer `index`'s statistics, projector and key cache.

@@ -32,9 +32,11 @@ public struct MEMITEditor: EditorPlugin {
     public let hyperparameters: MEMITHyperparameters
     /// C_l = E[k kᵀ] of the rewrite module's input at layer l.
     public let secondMoment: (Int) throws -> Tensor
-    /// Whether ``edit(_:encoder:state:progress:)`` returns z and every layer's keys as
+    /// Whether ``edit(_:encoder:state:)`` returns z and every layer's keys as
     /// ``EditResult/intermediates`` (`z`, `<module>.keys`).
     public var recordsIntermediates = false
+    /// Where phases and steps are reported (the context's; `nil`: silent).
+    public var progress: LabelledProgress?
 
     public init(_ hyperparameters: MEMITHyperparameters, secondMoment: @escaping (Int) throws -> Tensor) {
         self.hyperparameters = hyperparameters
@@ -45,10 +47,11 @@ public struct MEMITEditor: EditorPlugin {
     public init(_ hyperparameters: MEMITHyperparameters, context: EditingContext) {
         self.init(hyperparameters, secondMoment: context.secondMoment(hyperparameters.rewriteModule))
         recordsIntermediates = context.recordsIntermediates
+        progress = context.progress
     }
 
     public func edit(
-        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
+        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState
     ) throws -> EditResult {
         let h = hyperparameters
         try check(requests, encoder: encoder)
@@ -78,7 +81,15 @@ public struct MEMITEditor: EditorPlugin {
     public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {
         try hyperparameters.common.checkSupported(by: encoder.info)
         for (index, request) in requests.enumerated() { _ = try SubjectPrompt(request, index: index, encoder: encoder) }
+        try EditWorkingSet(
+            modules: try hyperparameters.rewriteModule.resolve(layers: hyperparameters.layers, in: encoder.info),
+            heldSquareBytes: 4, transientSquareBytes: Self.solveSquareBytes
+        ).check(algorithm: Self.algorithmName, encoder: encoder)
     }
+
+    /// Bytes per d² entry of ``solve(keys:secondMoment:weight:)``: C in Float32 and Float64, the
+    /// Float64 system and its Cholesky factor (every layer's C stays in Float32 for the call).
+    static let solveSquareBytes = 4 + 8 + 8 + 8
 
     /// A = (λ C + Kᵀ K)⁻¹ Kᵀ for keys K `[n, d_ff]`, in Float64 by Cholesky: `[d_ff, n]`.
     static func solve(keys: Tensor, secondMoment: Tensor, weight: Float) throws -> Tensor {

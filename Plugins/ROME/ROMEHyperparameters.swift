@@ -16,7 +16,9 @@ import KnowledgeEditing
 ///
 /// Keys and defaults: every key of ``LocateThenEditHyperparameters`` (`max_length` 40,
 /// `model_parallel` false, `context_templates` and `seed` optional), plus
-/// `context_template_length_params` and `fp16` (default false). EasyEdit's ROME files ship
+/// `context_template_length_params` and `fp16` (default false), and r-ROME's
+/// `enable_prompt_keys`, `enable_random_prefix_keys` and `original_implementation`
+/// (``ROMEKeySource``; `alg_name: R-ROME` files decode here too). EasyEdit's ROME files ship
 /// `mom2_adjustment: false`, so ROME uses no covariance unless asked to.
 public struct ROMEHyperparameters: LocateThenEditHyperparameterSet, Equatable {
     /// The keys shared with MEMIT and AlphaEdit.
@@ -28,8 +30,12 @@ public struct ROMEHyperparameters: LocateThenEditHyperparameterSet, Equatable {
     /// `fp16` (default false): EasyEdit loads the model in float16 when true. Weights here keep
     /// their checkpoint type and are computed in Float32 either way.
     public var usesHalfPrecision: Bool
+    /// Which keys u and the update are built from (r-ROME's flags; ROME's own behaviour by default).
+    public var keySource: ROMEKeySource
 
-    public static var keys: [String] { LocateThenEditHyperparameters.keys + CodingKeys.allCases.map(\.stringValue) }
+    public static var keys: [String] {
+        LocateThenEditHyperparameters.keys + CodingKeys.allCases.map(\.stringValue) + ROMEKeySource.CodingKeys.allCases.map(\.stringValue)
+    }
 
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -44,6 +50,7 @@ public struct ROMEHyperparameters: LocateThenEditHyperparameterSet, Equatable {
             [Int].self, forKey: .contextTemplateLengths, expected: "a pair [length ≥ 1, count ≥ 0]"
         ) { $0.count == 2 && $0[0] >= 1 && $0[1] >= 0 }.map { ContextTemplateLength(tokenCount: $0[0], count: $0[1]) }
         usesHalfPrecision = try c.decodeIfPresent(Bool.self, forKey: .usesHalfPrecision) ?? false
+        keySource = try ROMEKeySource(from: decoder)
     }
 }
 

@@ -32,10 +32,12 @@ public struct UltraEditEditor: EditorPlugin {
     public static let algorithmName = "ULTRAEDIT"
 
     public let hyperparameters: UltraEditHyperparameters
-    /// Whether ``edit(_:encoder:state:progress:)`` returns every module's traced rows and
+    /// Whether ``edit(_:encoder:state:)`` returns every module's traced rows and
     /// normaliser as ``EditResult/intermediates`` (`<module>.keys`, `<module>.gradients`,
     /// `<module>.normalizer_mean`, `<module>.normalizer_std`).
     public var recordsIntermediates = false
+    /// Where phases and steps are reported (the context's; `nil`: silent).
+    public var progress: LabelledProgress?
 
     public init(_ hyperparameters: UltraEditHyperparameters) {
         self.hyperparameters = hyperparameters
@@ -45,10 +47,11 @@ public struct UltraEditEditor: EditorPlugin {
     public init(_ hyperparameters: UltraEditHyperparameters, context: EditingContext) {
         self.init(hyperparameters)
         recordsIntermediates = context.recordsIntermediates
+        progress = context.progress
     }
 
     public func edit(
-        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
+        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState
     ) throws -> EditResult {
         let h = hyperparameters
         let samples = try samples(requests, encoder: encoder)
@@ -108,7 +111,13 @@ public struct UltraEditEditor: EditorPlugin {
     ///   ``UltraEditError/missingWeight(parameter:shape:)``, ``KnowledgeEditing/EditRequestError/emptyTarget(request:)``,
     ///   ``UltraEditError/emptyPrompt(request:)``.
     public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {
-        _ = try samples(requests, encoder: encoder)
+        let samples = try samples(requests, encoder: encoder)
+        // The ridge system is rows × rows, one row per traced token of a sub-batch.
+        let rows = stride(from: 0, to: samples.count, by: hyperparameters.subBatchSize).map { start in
+            samples[start..<min(start + hyperparameters.subBatchSize, samples.count)].reduce(0) { $0 + $1.tokens.count }
+        }.max() ?? 0
+        try EditWorkingSet(modules: hyperparameters.innerParameters, rows: rows)
+            .check(algorithm: Self.algorithmName, encoder: encoder)
     }
 
     /// The checked modules' tokenised requests.

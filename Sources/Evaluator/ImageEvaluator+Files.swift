@@ -26,7 +26,7 @@ extension ImageEvaluator {
             try SafetensorsWriter.write(entries, to: weightsURL, metadata: ["format": "pt"])
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(configuration).write(to: configurationURL, options: .atomic)
+            try encoder.encode(configuration).writeAtomically(to: configurationURL)
         } catch let error as ModelIOError {
             throw EvaluatorError.writeFailed(path: weightsURL.path(percentEncoded: false), reason: error.description)
         } catch {

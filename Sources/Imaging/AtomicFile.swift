@@ -1,4 +1,5 @@
 import Foundation
+import ModelIO
 
 /// Writes an output file so that readers see either the old file or the complete new one, never a
 /// half-written file: `produce` fills a temporary file in the same directory, which is then renamed
@@ -31,7 +32,7 @@ func writeTextAtomically(_ text: String, to url: URL) throws {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporaryPath))
         } catch {
-            throw ImagingError.writeFailed(path: url.path, reason: "\(error)")
+            throw ImagingError.writeFailed(path: url.path, reason: ErrorText.reason(error))
         }
     }
 }

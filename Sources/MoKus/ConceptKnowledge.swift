@@ -1,4 +1,5 @@
 import Foundation
+import ModelIO
 
 /// One customised concept and what the user knows about it (MoKus stage 2's input).
 ///
@@ -26,7 +27,7 @@ public struct ConceptKnowledge: Sendable, Equatable, Codable {
         let file = url.path(percentEncoded: false)
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw MoKusError.unreadableFile(file: file, reason: error.localizedDescription)
+            throw MoKusError.unreadableFile(file: file, reason: ErrorText.reason(error))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw MoKusError.unreadableFile(file: file, reason: "not UTF-8 text")

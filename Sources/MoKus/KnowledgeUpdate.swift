@@ -28,23 +28,22 @@ public enum KnowledgeUpdate {
     ///
     /// - Parameters:
     ///   - session: the session over the encoder to edit; its records are the edits made.
-    ///   - progress: the editor's phases, each named by its statement (`statement 2/5: …`).
+    ///
+    /// The editor reports to its own progress (``KnowledgeEditing/KnowledgeEditor/progress``), each
+    /// phase named by its statement (`statement 2/5: …`).
     /// - Throws: whatever the editor's check or edit throws (typed errors of its module).
     /// - Complexity: one editor call per statement; 2 × (answer tokens + 1) forward passes per
     ///   statement for the measurements.
     public static func run(
-        _ concepts: [ConceptKnowledge], query: KnowledgeQuery, editor: any KnowledgeEditor, session: EditSession,
-        progress: (any ProgressReporter)? = nil
+        _ concepts: [ConceptKnowledge], query: KnowledgeQuery, editor: any KnowledgeEditor, session: EditSession
     ) throws -> KnowledgeUpdateReport {
         let requests = requests(concepts, query: query)
         try editor.check(requests, encoder: session.encoder)
         let before = try measure(requests, session: session)
         var seconds: [Double] = []
-        let labelled = progress.map(LabelledProgress.init)
         for (index, request) in requests.enumerated() {
             let start = Date()
-            labelled?.label = "statement \(index + 1)/\(requests.count)"
-            try session.apply(editor, requests: [request], progress: labelled)
+            try session.apply(editor, requests: [request], label: "statement \(index + 1)/\(requests.count)")
             seconds.append(Date().timeIntervalSince(start))
         }
         let after = try measure(requests, session: session)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What ``KnowledgeUpdate/run(_:query:editor:session:progress:)`` verified, per query.
+/// What ``KnowledgeUpdate/run(_:query:editor:session:)`` verified, per query.
 public struct KnowledgeUpdateReport: Sendable, Equatable, Codable {
     /// One query's measurements on the current weights.
     public struct Check: Sendable, Equatable, Codable {

@@ -1,4 +1,5 @@
 import Foundation
+import ModelIO
 
 /// A file read in fixed-size chunks; read errors become ``StatisticsError/unreadableCorpus(file:reason:)``.
 final class CorpusByteStream {
@@ -17,7 +18,7 @@ final class CorpusByteStream {
             throw StatisticsError.unreadableCorpus(file: path, reason: "is a directory")
         }
         do { handle = try FileHandle(forReadingFrom: url) } catch {
-            throw StatisticsError.unreadableCorpus(file: path, reason: error.localizedDescription)
+            throw StatisticsError.unreadableCorpus(file: path, reason: ErrorText.reason(error))
         }
     }
 
@@ -29,7 +30,7 @@ final class CorpusByteStream {
             guard let data = try handle.read(upToCount: chunkSize), !data.isEmpty else { return nil }
             return data
         } catch {
-            throw StatisticsError.unreadableCorpus(file: path, reason: error.localizedDescription)
+            throw StatisticsError.unreadableCorpus(file: path, reason: ErrorText.reason(error))
         }
     }
 }

@@ -25,8 +25,9 @@ extension LayerStatistics {
     ///   `TextEncoderError.unknownModule` for a module the model lacks (before reading the
     ///   corpus); tokenizer errors.
     /// - Complexity: one pass over the corpus to hash it; per token, a forward pass up to the
-    ///   module plus 2·d² flops; memory 12·d² bytes (the Float64 total and one Float32 batch
-    ///   product) plus one batch's activations.
+    ///   module plus 2·d² flops; memory ``memoryBytes(dimension:batching:)`` (16·d² bytes and one
+    ///   batch's keys; over ``ModelInterfaces/MemoryBudget`` the call throws `MemoryBudgetError`
+    ///   before reading the corpus) plus one batch's activations.
     public static func compute(
         encoder: any TextEncoder, module: String, corpus: TextCorpus,
         budget: StatisticsBudget = StatisticsBudget(), batching: StatisticsBatching = StatisticsBatching(),
@@ -43,11 +44,14 @@ extension LayerStatistics {
 
     /// ``compute(encoder:module:corpus:budget:batching:shard:progress:)`` once the module's
     /// input width and the corpus's SHA-256 are known (budget and batching already validated).
+    /// Refuses first when ``memoryBytes(dimension:batching:)`` is over ``ModelInterfaces/MemoryBudget``.
     static func compute(
         encoder: any TextEncoder, module: String, dimension: Int, corpus: TextCorpus, corpusSHA256: String,
         budget: StatisticsBudget, batching: StatisticsBatching, shard: StatisticsShard?,
         progress: (any ProgressReporter)?
     ) throws -> LayerStatistics {
+        try MemoryBudget.check(
+            memoryBytes(dimension: dimension, batching: batching), for: "computing layer statistics of \(module) (d = \(dimension))")
         var pass = StatisticsPass(
             encoder: encoder, module: module, dimension: dimension, budget: budget, batching: batching, shard: shard)
         progress?.begin("statistics of \(module)" + (shard.map { " (shard \($0))" } ?? ""), total: budget.maxDocuments)
@@ -57,6 +61,12 @@ extension LayerStatistics {
             modelFingerprint: encoder.fingerprint, module: module, corpusSHA256: corpusSHA256,
             corpusFormat: corpus.format.description, budget: budget, documentCount: pass.documentsUsed, shard: shard)
         return LayerStatistics(moment: pass.accumulator.moment, provenance: provenance)
+    }
+
+    /// Bytes the accumulation holds besides a forward pass: the Float64 total and one Float32 batch
+    /// product (12·d²), C in Float32 at the end (4·d²), and one batch's keys (4 · tokens · d).
+    static func memoryBytes(dimension d: Int, batching: StatisticsBatching) -> Int {
+        MemoryBudget.sum(MemoryBudget.bytes(16, d, d), MemoryBudget.bytes(4, batching.tokens, d))
     }
 
     /// The corpus's SHA-256, reported as a phase (`hashing corpus <path>`); a run that reads

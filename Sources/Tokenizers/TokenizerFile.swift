@@ -1,4 +1,5 @@
 import Foundation
+import ModelIO
 
 /// Reading files for the tokenizer: bytes with typed errors, and JSON decoding whose errors name
 /// the file and the key.
@@ -13,7 +14,7 @@ enum TokenizerFile {
         do {
             return try Data(contentsOf: url)
         } catch {
-            throw TokenizerError.unreadableFile(file: url.path, reason: error.localizedDescription)
+            throw TokenizerError.unreadableFile(file: url.path, reason: ErrorText.reason(error))
         }
     }
 
@@ -22,6 +23,12 @@ enum TokenizerFile {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
+            // Text that is not JSON at all: the parser's line and column.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                do { _ = try JSONSerialization.jsonObject(with: data) } catch {
+                    throw TokenizerError.malformedJSON(file: file, key: "", expected: "valid JSON (\(ErrorText.json(error, in: data)))")
+                }
+            }
             let (key, expected) = describe(error)
             throw TokenizerError.malformedJSON(file: file, key: key, expected: expected)
         }
@@ -46,8 +53,7 @@ enum TokenizerFile {
         case .keyNotFound(let key, let context):
             return (path(context.codingPath + [key]), "key '\(key.stringValue)' to be present")
         case .dataCorrupted(let context):
-            let underlying = (context.underlyingError as NSError?)?.localizedDescription ?? ""
-            return (path(context.codingPath), "valid JSON (\(context.debugDescription) \(underlying))")
+            return (path(context.codingPath), "a valid value (\(context.debugDescription))")
         @unknown default:
             return ("", "a valid tokenizer.json (\(error))")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ModelIO
 
 /// The Hugging Face files of a trained tokenizer, in the layout of Qwen2.5's: `tokenizer.json`
 /// (what HF `tokenizers` loads) and `tokenizer_config.json` (what `transformers.AutoTokenizer`
@@ -101,7 +102,7 @@ extension TrainedBPE {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw TokenizerError.writeFailed(file: directory.path, reason: "\(error.localizedDescription)")
+            throw TokenizerError.writeFailed(file: directory.path, reason: ErrorText.reason(error))
         }
         try AtomicFileWriter.write(tokenizerJSON(), to: directory.appendingPathComponent(Self.fileNames.tokenizer))
         try AtomicFileWriter.write(tokenizerConfigJSON(), to: directory.appendingPathComponent(Self.fileNames.config))

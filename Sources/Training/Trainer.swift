@@ -1,5 +1,6 @@
 import Foundation
 import ModelIO
+import ModelInterfaces
 import Tensors
 
 /// A model-agnostic training loop: each step computes the objective's loss on a batch under a
@@ -40,7 +41,8 @@ public struct Trainer: Sendable {
     /// - Returns: the final parameters and this invocation's losses.
     /// - Throws: ``TrainingError`` for an invalid configuration, an empty dataset, a checkpoint
     ///   of another run or a corrupted one, a non-finite loss or gradient norm (naming the step),
-    ///   or a checkpoint that cannot be written; errors of the objective pass through.
+    ///   or a checkpoint that cannot be written; `MemoryBudgetError` when ``TrainingMemory``'s
+    ///   estimate is over the budget; errors of the objective pass through.
     public func train(
         parameters initial: [NamedParameter], objective: some TrainingObjective, checkpointDirectory: URL? = nil,
         resume: Bool = true, stopAfter: Int? = nil, progress: (TrainingProgress) -> Void = { _ in }
@@ -53,6 +55,8 @@ public struct Trainer: Sendable {
         guard !initial.isEmpty else {
             throw TrainingError.invalidConfiguration(key: "parameters", reason: "no parameters to train")
         }
+        try TrainingMemory.check(
+            parameterCount: initial.reduce(0) { MemoryBudget.sum($0, $1.value.count) }, averaged: c.emaDecay != nil)
         let hash = runHash(initial, objective: objective)
 
         var optimizer = AdamW(

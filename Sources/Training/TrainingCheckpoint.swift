@@ -73,7 +73,7 @@ enum TrainingCheckpoint {
                 "tensors_sha256": SHA256.hex(of: try Data(contentsOf: tensorsURL)),
             ]
             try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys])
-                .write(to: staging.appending(path: stateFile), options: .atomic)
+                .writeAtomically(to: staging.appending(path: stateFile))
             if fileManager.fileExists(atPath: destination.path(percentEncoded: false)) {
                 try fileManager.removeItem(at: destination)
             }

@@ -21,7 +21,7 @@ extension World {
         let url = directory.appending(path: Self.fileName)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try jsonData().write(to: url, options: .atomic)
+            try jsonData().writeAtomically(to: url)
         } catch {
             throw WorldError.writeFailed(path: url.path(percentEncoded: false), reason: ErrorText.reason(error))
         }
@@ -43,13 +43,13 @@ extension World {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw WorldError.unreadableFile(path: path, reason: (error as NSError).localizedDescription)
+            throw WorldError.unreadableFile(path: path, reason: ErrorText.reason(error))
         }
         let world: World
         do {
             world = try JSONDecoder().decode(World.self, from: data)
         } catch let error as DecodingError {
-            throw corruption(error, path: path)
+            throw corruption(error, path: path, data: data)
         }
         try world.check(path: path)
         return world
@@ -78,8 +78,9 @@ extension World {
         }
     }
 
-    /// A decoding error as a ``WorldError`` naming the key path.
-    static func corruption(_ error: DecodingError, path: String) -> WorldError {
+    /// A decoding error as a ``WorldError`` naming the key path, the expected type and the value
+    /// `data` holds there (or, for text that is not JSON, the line and column), on one line.
+    static func corruption(_ error: DecodingError, path: String, data: Data) -> WorldError {
         func keyPath(_ codingPath: [any CodingKey]) -> String {
             let key = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
             return key.hasPrefix(".") ? String(key.dropFirst()) : (key.isEmpty ? "<root>" : key)
@@ -88,16 +89,59 @@ extension World {
         case .keyNotFound(let key, let context):
             return .corruptFile(path: path, key: keyPath(context.codingPath + [key]), expected: "a value", found: "no key")
         case .typeMismatch(let type, let context):
-            return .corruptFile(path: path, key: keyPath(context.codingPath), expected: "\(type)",
-                                found: context.debugDescription)
+            return .corruptFile(path: path, key: keyPath(context.codingPath), expected: expectation(type),
+                                found: value(at: context.codingPath, in: data))
         case .valueNotFound(let type, let context):
             return .corruptFile(path: path, key: keyPath(context.codingPath), expected: "\(type)", found: "null")
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            let reason = (try? JSONSerialization.jsonObject(with: data)).map { _ in context.debugDescription }
+            return .corruptFile(path: path, key: "<root>", expected: "valid JSON",
+                                found: reason ?? Self.syntaxError(in: data))
         case .dataCorrupted(let context):
-            return .corruptFile(path: path, key: keyPath(context.codingPath),
-                                expected: context.codingPath.isEmpty ? "valid JSON" : "a valid value",
-                                found: context.debugDescription)
+            return .corruptFile(path: path, key: keyPath(context.codingPath), expected: "a valid value",
+                                found: value(at: context.codingPath, in: data))
         @unknown default:
             return .corruptFile(path: path, key: "<root>", expected: "a world", found: "\(error)")
+        }
+    }
+
+    /// A Swift type as a world-file author thinks of it.
+    private static func expectation(_ type: Any.Type) -> String {
+        switch "\(type)" {
+        case "Int", "UInt64", "Int64": "an integer"
+        case "Double", "Float": "a number"
+        case "String": "a string"
+        case "Bool": "true or false"
+        case let name where name.hasPrefix("Array"): "a list"
+        case let name where name.hasPrefix("Dictionary"): "an object"
+        case let name: name
+        }
+    }
+
+    /// The JSON value at `codingPath` in `data`, rendered on one line (at most 60 characters).
+    private static func value(at codingPath: [any CodingKey], in data: Data) -> String {
+        var current = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        for key in codingPath {
+            if let index = key.intValue, let array = current as? [Any] {
+                current = array.indices.contains(index) ? array[index] : nil
+            } else {
+                current = (current as? [String: Any])?[key.stringValue]
+            }
+        }
+        guard let current, !(current is NSNull),
+              let json = try? JSONSerialization.data(withJSONObject: current, options: [.fragmentsAllowed, .sortedKeys])
+        else { return "null" }
+        let text = String(decoding: json, as: UTF8.self)
+        return text.count <= 60 ? text : String(text.prefix(57)) + "..."
+    }
+
+    /// Where `data` stops being JSON (`line 3, column 7: …`).
+    private static func syntaxError(in data: Data) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data)
+            return "not a world"
+        } catch {
+            return ErrorText.json(error, in: data)
         }
     }
 }

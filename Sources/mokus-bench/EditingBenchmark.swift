@@ -40,7 +40,7 @@ enum EditingBenchmark {
         let state = EditState(modelFingerprint: encoder.fingerprint)
         var romeResult: EditResult?
         let romeSeconds = try Measure.seconds {
-            romeResult = try ROMEEditor(rome).edit([requests[0]], encoder: encoder, state: state, progress: nil)
+            romeResult = try ROMEEditor(rome).edit([requests[0]], encoder: encoder, state: state)
         }
         let romeFlops = try floor(encoder, prompts: [requests[0]], templates: rome.contextTemplates!, layers: rome.layers,
                                   steps: romeResult!.diagnostics[0].losses.count, keyLayers: rome.layers)
@@ -48,7 +48,7 @@ enum EditingBenchmark {
                          steps: romeResult!.diagnostics[0].losses.count))
         var memitResult: EditResult?
         let memitSeconds = try Measure.seconds {
-            memitResult = try MEMITEditor(memit, secondMoment: { _ in identity }).edit(requests, encoder: encoder, state: state, progress: nil)
+            memitResult = try MEMITEditor(memit, secondMoment: { _ in identity }).edit(requests, encoder: encoder, state: state)
         }
         let steps = memitResult!.diagnostics.map(\.losses.count).reduce(0, +)
         let passes = try floor(encoder, prompts: requests, templates: memit.contextTemplates!, layers: [memit.layers.max()!],

@@ -13,7 +13,7 @@ import UltraEdit
 ///
 /// Requests are generated deterministically (``requests(count:)``). Reported per run: edits
 /// completed, non-finite values in the losses and in the edited weights at the end, mean and
-/// median wall time per edit (``EditSession/apply(_:requests:progress:)``: the editor and the
+/// median wall time per edit (``EditSession/apply(_:requests:label:)``: the editor and the
 /// application of its deltas), and the evaluation of every request after the last edit
 /// (``EditEvaluation/Schedule/afterAll``): teacher-forced rewrite accuracy, greedy exact match,
 /// and locality agreement of the post-edit with the pre-edit predictions.

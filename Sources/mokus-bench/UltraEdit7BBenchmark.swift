@@ -70,7 +70,7 @@ enum UltraEdit7BBenchmark {
         report(String(format: "load: %.2f s, VmRSS after load %@", loadSeconds, Measure.megabytes(Measure.memory())))
         var result: EditResult?
         let editSeconds = try Measure.seconds {
-            result = try editor.edit([request], encoder: encoder, state: session.state, progress: nil)
+            result = try editor.edit([request], encoder: encoder, state: session.state)
         }
         let tokens = try encoder.tokenize(request.prompt).count + encoder.tokenize(request.targetNew).count
         report(String(format: "edit (UltraEdit deltas, %d tokens, %d modules, loss %.3f): %.2f s; VmHWM so far %@",
@@ -85,14 +85,15 @@ enum UltraEdit7BBenchmark {
         report("peak RSS (VmHWM): \(Measure.megabytes(Measure.memory("VmHWM:")))")
     }
 
-    /// Hands an already computed edit to ``EditSession/apply(_:requests:progress:)``, so applying
+    /// Hands an already computed edit to ``EditSession/apply(_:requests:label:)``, so applying
     /// its deltas is timed apart from computing them.
     private struct Computed: KnowledgeEditor {
         static let algorithmName = UltraEditEditor.algorithmName
         let result: EditResult
 
-        func edit(_ requests: [EditRequest], encoder: any TextEncoder, state: EditState,
-                  progress: (any ProgressReporter)?) throws -> EditResult { result }
+        var progress: LabelledProgress? { nil }
+
+        func edit(_ requests: [EditRequest], encoder: any TextEncoder, state: EditState) throws -> EditResult { result }
     }
 
     private static func report(_ line: String) {

@@ -66,8 +66,7 @@ extension Mokus {
 
         /// The run; `written` is told of each numbered per-batch edits file.
         private func edit(written: (URL) -> Void) throws {
-            let reporter = progress.reporter
-            let run = try editing.prepare(progress: reporter, recordsIntermediates: saveIntermediates != nil)
+            let run = try editing.prepare(progress: progress.reporter, recordsIntermediates: saveIntermediates != nil)
             let (file, encoder, editor, batchSize) = (run.file, run.encoder, run.editor, run.settings.batchSize ?? 1)
             let requestFile = try EditRequestFile(contentsOf: URL(fileURLWithPath: requests))
             try requestFile.checkLengths(encoder: encoder)
@@ -88,12 +87,11 @@ extension Mokus {
             var seconds: [Double] = []
             var intermediates: [(String, Tensor)] = []
             var index = 0
-            let labelled = reporter.map(LabelledProgress.init)
             for (number, batch) in batches.enumerated() {
                 let start = Date()
-                labelled?.label = batch.count == 1 ? "request \(index + 1)/\(requestList.count)"
+                let label = batch.count == 1 ? "request \(index + 1)/\(requestList.count)"
                     : "requests \(index + 1)–\(index + batch.count)/\(requestList.count)"
-                let result = try session.apply(editor, requests: batch, progress: labelled)
+                let result = try session.apply(editor, requests: batch, label: label)
                 seconds.append(Date().timeIntervalSince(start))
                 intermediates += result.intermediates.map { ("batch\(number + 1).\($0.key)", $0.value) }
                 if eval && schedule == .afterEach {

@@ -25,7 +25,8 @@ struct EditingOptions: ParsableArguments {
 
     /// Reads the hparams file once, loads the model it names (or `--model`) and builds the editor
     /// its `alg_name` selects, with layer statistics from `--stats`, the cache, or the corpus;
-    /// `recordsIntermediates` makes the editor return its intermediates (``EditResult/intermediates``).
+    /// the editor (and statistics computed for it) report to `progress`; `recordsIntermediates`
+    /// makes the editor return its intermediates (``EditResult/intermediates``).
     func prepare(progress: (any ProgressReporter)?, recordsIntermediates: Bool = false) throws -> EditingRun {
         let file = try HyperparameterFile(contentsOf: URL(fileURLWithPath: hparams))
         let settings = try file.decode(RunSettings.self, keys: file.keys.map(\.name))
@@ -48,9 +49,9 @@ struct EditingOptions: ParsableArguments {
         let statistics = StatisticsSource(
             encoder: encoder, cacheDirectory: URL(fileURLWithPath: statsDir ?? settings.statisticsDirectory ?? "data/stats"),
             corpus: (corpus ?? settings.localDataset).map { TextCorpus(url: URL(fileURLWithPath: $0), jsonField: "text") },
-            budget: StatisticsBudget(maxDocuments: settings.sampleCount), files: stats.map { URL(fileURLWithPath: $0) },
-            progress: progress)
-        return try Editors.registry.editor(for: file, context: EditingContext(statistics: statistics, recordsIntermediates: recordsIntermediates))
+            budget: StatisticsBudget(maxDocuments: settings.sampleCount), files: stats.map { URL(fileURLWithPath: $0) })
+        let context = EditingContext(statistics: statistics, progress: progress, recordsIntermediates: recordsIntermediates)
+        return try Editors.registry.editor(for: file, context: context)
     }
 }
 

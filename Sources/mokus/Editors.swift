@@ -15,6 +15,8 @@ enum Editors {
     static let registry: EditorRegistry = {
         var registry = EditorRegistry()
         registry.register(ROMEEditor.self)
+        // EasyEdit's r-ROME files: ROME with the keys their flags choose (ROMEKeySource).
+        registry.register("R-ROME") { file, context in ROMEEditor(try file.decode(ROMEHyperparameters.self), context: context) }
         registry.register(MEMITEditor.self)
         registry.register(AlphaEditEditor.self)
         registry.register(UltraEditEditor.self)
@@ -33,35 +35,32 @@ final class StatisticsSource: SecondMomentProvider {
     let budget: StatisticsBudget
     /// Statistics files given explicitly, by module (read on first use).
     let files: [URL]
-    let progress: (any ProgressReporter)?
     /// C by module, once read or computed (ROME asks again for every request).
     private var loaded: [String: Tensor] = [:]
     /// The corpus's SHA-256, once computed (hashed once per run, however many modules).
     private var corpusSHA256: String?
 
-    init(encoder: any TextEncoder, cacheDirectory: URL, corpus: TextCorpus?, budget: StatisticsBudget, files: [URL] = [],
-         progress: (any ProgressReporter)?) {
+    init(encoder: any TextEncoder, cacheDirectory: URL, corpus: TextCorpus?, budget: StatisticsBudget, files: [URL] = []) {
         self.encoder = encoder
         self.cache = StatisticsCache(directory: cacheDirectory)
         self.corpus = corpus
         self.budget = budget
         self.files = files
-        self.progress = progress
     }
 
     /// C for the module a template names at `layer`: from a given file for that module
     /// (checked against this model's fingerprint and the module's width), else from the cache
     /// (under the corpus's hash; without a corpus, the one cached for this model, module and
-    /// budget), else computed from the corpus.
-    func secondMoment(of template: ModuleTemplate, layer: Int) throws -> Tensor {
+    /// budget), else computed from the corpus, reporting to `progress`.
+    func secondMoment(of template: ModuleTemplate, layer: Int, progress: (any ProgressReporter)?) throws -> Tensor {
         let module = try template.resolve(layer: layer, in: encoder.info)
         if let known = loaded[module] { return known }
-        let moment = try load(module)
+        let moment = try load(module, progress: progress)
         loaded[module] = moment
         return moment
     }
 
-    private func load(_ module: String) throws -> Tensor {
+    private func load(_ module: String, progress: (any ProgressReporter)?) throws -> Tensor {
         for url in files where try LayerStatistics.read(from: url).provenance.module == module {
             return try LayerStatistics.load(
                 url: url, expectedFingerprint: encoder.fingerprint, module: module,

@@ -30,6 +30,7 @@ extension Mokus {
         var chatTemplate: KnowledgeQuery.ChatTemplate = .none
         @OptionGroup var output: JSONOutputOption
         @OptionGroup var progress: ProgressOptions
+        @OptionGroup var memory: MemoryOptions
 
         func validate() throws {
             if FileManager.default.fileExists(atPath: out) {
@@ -39,12 +40,13 @@ extension Mokus {
         }
 
         func run() throws {
+            memory.apply()
             let concepts = try ConceptKnowledge.read(contentsOf: URL(fileURLWithPath: knowledge))
             let query = try KnowledgeQuery(template: template, chatTemplate: chatTemplate)
             let run = try editing.prepare(progress: progress.reporter)
             let session = EditSession(encoder: run.encoder)
             let report = try KnowledgeUpdate.run(
-                concepts, query: query, editor: run.editor, session: session, progress: progress.reporter)
+                concepts, query: query, editor: run.editor, session: session)
             try KnowledgeUpdate.save(run.encoder, session: session, to: URL(fileURLWithPath: out, isDirectory: true),
                                      hyperparameters: run.file.text)
             if output.json {

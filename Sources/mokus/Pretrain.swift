@@ -43,6 +43,7 @@ extension Mokus {
         @Option(help: "Checkpoint every N steps (with --checkpoints).") var checkpointEvery = 100
         @Option(help: "Print a progress line every N steps on stderr.") var logEvery = 10
         @OptionGroup var output: JSONOutputOption
+        @OptionGroup var memory: MemoryOptions
 
         func validate() throws {
             guard ["float32", "bfloat16"].contains(dtype) else {
@@ -52,6 +53,7 @@ extension Mokus {
         }
 
         func run() throws {
+            memory.apply()
             guard let data = FileManager.default.contents(atPath: config),
                 let modelConfig = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
             else {

@@ -31,8 +31,10 @@ extension Mokus {
             @Option(help: ArgumentHelp("Compute shard i of n (documents i, i+n, …).", valueName: "i/n")) var shard: String?
             @Option(help: ArgumentHelp("Output statistics file (.safetensors).", valueName: "file")) var out: String
             @OptionGroup var progress: ProgressOptions
+            @OptionGroup var memory: MemoryOptions
 
             func run() throws {
+                memory.apply()
                 let encoder = try loadEncoder(model)
                 let url = URL(fileURLWithPath: corpus)
                 let source = url.pathExtension.lowercased() == "jsonl" ? TextCorpus(url: url, jsonField: jsonField)

@@ -58,7 +58,8 @@ struct GeneratorEvaluationOptions: ParsableArguments {
         for path in editHparams.isEmpty ? Self.defaultEditors : editHparams {
             let file = try HyperparameterFile(contentsOf: URL(fileURLWithPath: path))
             let settings = try file.decode(RunSettings.self, keys: file.keys.map(\.name))
-            let editor = try EditingOptions.editor(for: file, settings: settings, encoder: encoder, progress: progress)
+            // Silent: the editor's phases would interrupt this command's "… edits" phase.
+            let editor = try EditingOptions.editor(for: file, settings: settings, encoder: encoder, progress: nil)
             let session = EditSession(encoder: encoder)
             progress?.begin("\(file.algorithmName) edits", total: cases.count)
             let result = try WorldEvaluation.editScores(

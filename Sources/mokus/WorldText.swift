@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ModelIO
 import World
 
 extension Mokus.WorldCommand {
@@ -56,5 +57,5 @@ extension Mokus.WorldCommand {
 
 /// Writes `text` to the file `path` atomically (a temporary file renamed over it).
 private func writeText(_ text: String, to path: String) throws {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    try Data(text.utf8).writeAtomically(to: URL(fileURLWithPath: path))
 }

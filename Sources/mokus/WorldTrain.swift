@@ -39,6 +39,7 @@ struct WorldTrainingOptions: ParsableArguments {
     @Option(help: "Print a progress line every N steps on stderr.") var logEvery = 50
     @OptionGroup var output: JSONOutputOption
     @OptionGroup var worldOptions: WorldOptions
+    @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, found \(steps).") }
@@ -58,7 +59,9 @@ struct WorldTrainingOptions: ParsableArguments {
     }
 
     /// The world to train on; written into the output folder unless it already holds world.json.
+    /// Applies `--max-memory` first (every world training command starts here).
     func prepareWorld() throws -> World {
+        memory.apply()
         let world = try worldOptions.load()
         if !FileManager.default.fileExists(atPath: directory.appending(path: World.fileName).path(percentEncoded: false)) {
             try world.save(to: directory)

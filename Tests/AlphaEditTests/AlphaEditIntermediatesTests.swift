@@ -12,9 +12,9 @@ struct AlphaEditIntermediatesTests {
         let c = try Fixture.fullRankSecondMoment(encoder)
         let requests = Array(Fixture.requests.prefix(2))
         var editor = AlphaEditEditor(try Fixture.hyperparameters(), secondMoment: { _ in c })
-        let plain = try editor.edit(requests, encoder: encoder, state: EditState(modelFingerprint: "test"), progress: nil)
+        let plain = try editor.edit(requests, encoder: encoder, state: EditState(modelFingerprint: "test"))
         editor.recordsIntermediates = true
-        let recorded = try editor.edit(requests, encoder: encoder, state: EditState(modelFingerprint: "test"), progress: nil)
+        let recorded = try editor.edit(requests, encoder: encoder, state: EditState(modelFingerprint: "test"))
         #expect(plain.intermediates.isEmpty)
         #expect(recorded.hasSameDeltas(as: plain))
         let module = "model.layers.0.mlp.down_proj"

@@ -86,7 +86,7 @@ struct AlphaEditPreservationTests {
 
         let weight = try encoder.parameter(Fixture.parameter)                                // W + Δ_A
         let emptyState = EditState(modelFingerprint: encoder.fingerprint)
-        let uncached = try editor.edit(second, encoder: encoder, state: emptyState, progress: nil).deltas[0].dense
+        let uncached = try editor.edit(second, encoder: encoder, state: emptyState).deltas[0].dense
         let cached = try session.apply(editor, requests: second).deltas[0].dense
         let expected = firstGram + secondKeys.matmul(secondKeys, transposeSelf: true)
         let afterSecond = try #require(session.state.tensors[cacheName])

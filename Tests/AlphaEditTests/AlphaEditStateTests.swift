@@ -49,8 +49,7 @@ struct AlphaEditStateTests {
         _ = state.cached(key) { small }
         try expectUnchanged(encoder, state: state,
                             error: .projectorShapeMismatch(module: Fixture.module, expected: 128, found: 8)) {
-            try AlphaEditEditor(h, secondMoment: { _ in c }).edit(Fixture.requests, encoder: encoder, state: state,
-                                                                   progress: nil)
+            try AlphaEditEditor(h, secondMoment: { _ in c }).edit(Fixture.requests, encoder: encoder, state: state)
         }
     }
 
@@ -63,7 +62,7 @@ struct AlphaEditStateTests {
         try expectUnchanged(encoder, state: state, error: .statisticsShapeMismatch(
             module: Fixture.module, statisticsShape: shape, weightShape: [64, 128], modelWidth: 64)) {
             try AlphaEditEditor(h, secondMoment: { _ in statistics }).edit(
-                Fixture.requests, encoder: encoder, state: state, progress: nil)
+                Fixture.requests, encoder: encoder, state: state)
         }
     }
 
@@ -77,7 +76,7 @@ struct AlphaEditStateTests {
         try expectUnchanged(encoder, state: state,
                             error: .keyCacheShapeMismatch(name: name, expected: [128, 128], found: [96, 96])) {
             try AlphaEditEditor(try Fixture.hyperparameters(), secondMoment: { _ in c }).edit(
-                Fixture.requests, encoder: encoder, state: state, progress: nil)
+                Fixture.requests, encoder: encoder, state: state)
         }
         #expect(state.tensors[name]?.shape == [96, 96])
     }
@@ -93,8 +92,7 @@ struct AlphaEditStateTests {
         #expect(smallest > 1e-3)
         let error = AlphaEditError.emptyNullSpace(module: Fixture.module, threshold: 1e-3, smallestEigenvalue: smallest)
         try expectUnchanged(encoder, state: state, error: error) {
-            try AlphaEditEditor(h, secondMoment: { _ in c }).edit(Fixture.requests, encoder: encoder, state: state,
-                                                                   progress: nil)
+            try AlphaEditEditor(h, secondMoment: { _ in c }).edit(Fixture.requests, encoder: encoder, state: state)
         }
     }
 

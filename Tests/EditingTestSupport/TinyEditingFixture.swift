@@ -25,6 +25,15 @@ public enum TinyEditingFixture {
         ("The old bridge", "crosses the", "river"), ("Our teacher", "speaks", "French"),
         ("The small cat", "sleeps on the", "sofa"), ("This painting", "shows a", "horse"),
     ].map { EditRequest(prompt: "\($0.0) \($0.1)", targetNew: $0.2, subject: $0.0) }
+
+    /// Writes the first `count` ``facts`` to `url` as an EasyEdit request list
+    /// (`[{"prompt": …, "subject": …, "target_new": …}]`) and returns `url`.
+    @discardableResult
+    public static func writeRequests(_ count: Int, to url: URL) throws -> URL {
+        let records = facts.prefix(count).map { ["prompt": $0.prompt, "subject": $0.subject ?? "", "target_new": $0.targetNew] }
+        try JSONSerialization.data(withJSONObject: records, options: [.sortedKeys]).write(to: url)
+        return url
+    }
 }
 
 extension EditResult {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Evaluator
 import ModelIO
@@ -7,34 +8,27 @@ import Tensors
 /// The evaluator folder: round trips (f32 and bf16) and typed errors for bad files and inputs.
 @Suite("Evaluator files and errors")
 struct EvaluatorFileTests {
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appending(path: "evaluator-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     /// A small untrained evaluator saved to a fresh folder.
-    func savedUntrained() throws -> (ImageEvaluator, URL) {
+    func savedUntrained() throws -> (ImageEvaluator, TemporaryDirectory) {
         let evaluator = ImageEvaluator(configuration: TinyShapes.configuration, seed: 30)
-        let directory = try temporaryDirectory()
-        try evaluator.save(to: directory)
+        let directory = try TemporaryDirectory(label: "mokus-evaluator")
+        try evaluator.save(to: directory.url)
         return (evaluator, directory)
     }
 
     @Test("save then load gives identical predictions; bf16 storage keeps held-out accuracy")
     func roundTrip() throws {
         let evaluator = TrainedEvaluator.evaluator
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try evaluator.save(to: directory)
-        let loaded = try ImageEvaluator.load(from: directory, expectedSchema: TinyShapes.schema)
+        let directory = try TemporaryDirectory(label: "mokus-evaluator")
+        try evaluator.save(to: directory.url)
+        let loaded = try ImageEvaluator.load(from: directory.url, expectedSchema: TinyShapes.schema)
         let images = TrainedEvaluator.heldOut.images
         #expect(try loaded.predict(images) == evaluator.predict(images))
         #expect(loaded.configuration == evaluator.configuration)
-        let listing = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        let listing = try FileManager.default.contentsOfDirectory(atPath: directory.url.path).sorted()
         #expect(listing == ["config.json", "model.safetensors"])
 
-        let bf16 = directory.appending(path: "bf16")
+        let bf16 = directory.file("bf16")
         try evaluator.save(to: bf16, storage: .bfloat16)
         let rounded = try ImageEvaluator.load(from: bf16)
         let labels = TrainedEvaluator.heldOut.labels
@@ -46,15 +40,14 @@ struct EvaluatorFileTests {
     @Test("missing, corrupted and mismatched files are typed errors")
     func fileErrors() throws {
         let (_, directory) = try savedUntrained()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appending(path: "config.json"), weights = directory.appending(path: "model.safetensors")
+        let config = directory.file("config.json"), weights = directory.file("model.safetensors")
         let original = try Data(contentsOf: weights), originalConfig = try Data(contentsOf: config)
 
         let otherSchema = try AttributeSchema([ImageAttribute(name: "shape", classes: ["square", "disc"])])
-        #expect(throws: EvaluatorError.self) { try ImageEvaluator.load(from: directory, expectedSchema: otherSchema) }
+        #expect(throws: EvaluatorError.self) { try ImageEvaluator.load(from: directory.url, expectedSchema: otherSchema) }
 
         try Data("not safetensors".utf8).write(to: weights)
-        #expect { try ImageEvaluator.load(from: directory) } throws: { error in
+        #expect { try ImageEvaluator.load(from: directory.url) } throws: { error in
             guard case .corruptedFile(let path, _) = error as? EvaluatorError else { return false }
             return path.hasSuffix("model.safetensors")
         }
@@ -69,32 +62,32 @@ struct EvaluatorFileTests {
                 + [SafetensorsEntry("norm.bias", dtype: .float32, shape: tensors["norm.bias"]!.shape, bytes: nan)],
             to: weights)
         #expect(throws: EvaluatorError.nonFiniteWeight(file: weights.path(percentEncoded: false), tensor: "norm.bias")) {
-            try ImageEvaluator.load(from: directory)
+            try ImageEvaluator.load(from: directory.url)
         }
         tensors["norm.bias"] = nil
         try SafetensorsWriter.write(tensors, to: weights)
         #expect(throws: EvaluatorError.missingWeight(file: weights.path(percentEncoded: false), tensor: "norm.bias")) {
-            try ImageEvaluator.load(from: directory)
+            try ImageEvaluator.load(from: directory.url)
         }
         tensors["norm.bias"] = .zeros([3])
         try SafetensorsWriter.write(tensors, to: weights)
         #expect(throws: EvaluatorError.weightShapeMismatch(
             file: weights.path(percentEncoded: false), tensor: "norm.bias", expected: [64], found: [3])) {
-            try ImageEvaluator.load(from: directory)
+            try ImageEvaluator.load(from: directory.url)
         }
 
         let text = String(decoding: originalConfig, as: UTF8.self)
         try Data(text.replacingOccurrences(of: "\"image_size\"", with: "\"image_sise\"").utf8).write(to: config)
-        #expect { try ImageEvaluator.load(from: directory) } throws: { error in
+        #expect { try ImageEvaluator.load(from: directory.url) } throws: { error in
             guard case .corruptedFile(_, let reason) = error as? EvaluatorError else { return false }
             return reason.contains("image_sise")
         }
         try Data(text.replacingOccurrences(of: "\"strides\" : [\n    1,", with: "\"strides\" : [\n    0,").utf8).write(to: config)
-        #expect(throws: EvaluatorError.self) { try ImageEvaluator.load(from: directory) }
+        #expect(throws: EvaluatorError.self) { try ImageEvaluator.load(from: directory.url) }
 
         try FileManager.default.removeItem(at: config)
         #expect(throws: EvaluatorError.missingFile(path: config.path(percentEncoded: false))) {
-            try ImageEvaluator.load(from: directory)
+            try ImageEvaluator.load(from: directory.url)
         }
     }
 

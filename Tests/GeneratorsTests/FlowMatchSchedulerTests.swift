@@ -1,6 +1,7 @@
 import Foundation
 import Generators
 import ModelIO
+import TestSupport
 import Testing
 
 @Suite("Flow-match scheduler")
@@ -35,10 +36,8 @@ struct FlowMatchSchedulerTests {
     }
 
     @Test func rejectsUnknownKeysUnsupportedOptionsAndTooFewSteps() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "scheduler-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appending(path: "scheduler_config.json")
+        let folder = try TemporaryDirectory(label: "scheduler")
+        let file = folder.file("scheduler_config.json")
 
         try Data(#"{"num_train_timesteps": 1000, "shfit": 3.0}"#.utf8).write(to: file)
         #expect { try FlowMatchEulerScheduler(contentsOf: file) } throws: { "\($0)".contains("shfit") }

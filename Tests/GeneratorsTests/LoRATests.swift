@@ -1,6 +1,7 @@
 import Foundation
 import ModelIO
 import Tensors
+import TestSupport
 import Testing
 
 @testable import Generators
@@ -8,13 +9,14 @@ import Testing
 /// LoRA files in diffusers' layout: round trips, α rules, and broken files.
 @Suite("LoRA overlay files")
 struct LoRATests {
-    let directory: URL
+    let scratch: TemporaryDirectory
+    var directory: URL { scratch.url }
     let model: QwenImageTransformer
 
     init() throws {
-        directory = try TinyQwenImage.temporaryDirectory()
-        try TinyQwenImage.write(to: directory)
-        model = try QwenImageTransformer(directory: directory)
+        scratch = try TemporaryDirectory(label: "mokus-generators")
+        try TinyQwenImage.write(to: scratch.url)
+        model = try QwenImageTransformer(directory: scratch.url)
     }
 
     /// Writes `tensors` (+ `metadata`) as a LoRA file in the temporary directory.

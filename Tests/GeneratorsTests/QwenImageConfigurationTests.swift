@@ -1,5 +1,6 @@
 import Foundation
 import ModelIO
+import TestSupport
 import Testing
 
 @testable import Generators
@@ -8,9 +9,8 @@ import Testing
 @Suite("Qwen-Image transformer configuration")
 struct QwenImageConfigurationTests {
     func decode(_ values: [String: Any]) throws -> QwenImageTransformerConfiguration {
-        let directory = try TinyQwenImage.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let url = directory.appending(path: "config.json")
+        let directory = try TemporaryDirectory(label: "mokus-generators")
+        let url = directory.file("config.json")
         try JSONSerialization.data(withJSONObject: values).write(to: url)
         return try QwenImageTransformerConfiguration(contentsOf: url)
     }

@@ -17,10 +17,9 @@ struct QwenImageGradientTests {
 
     @Test("one block: image input, text input and a LoRA A/B pair")
     func block() throws {
-        let directory = try TinyQwenImage.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try TinyQwenImage.write(to: directory, configuration: Self.small, seed: 4)
-        let model = try QwenImageTransformer(directory: directory)
+        let directory = try TemporaryDirectory(label: "mokus-generators")
+        try TinyQwenImage.write(to: directory.url, configuration: Self.small, seed: 4)
+        let model = try QwenImageTransformer(directory: directory.url)
         let shape = PackedImageShape(height: 2, width: 2)
         let textMask = Tensor(shape: [1, 3], scalars: [1, 1, 0])
         let temb = model.timestepEmbedding(Tensor(shape: [1], scalars: [0.4]))
@@ -49,10 +48,9 @@ struct QwenImageGradientTests {
 
     @Test("whole model: latents, text, per-token Δ and LoRA factors on the text stream")
     func model() throws {
-        let directory = try TinyQwenImage.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try TinyQwenImage.write(to: directory, configuration: Self.small, seed: 6)
-        let model = try QwenImageTransformer(directory: directory)
+        let directory = try TemporaryDirectory(label: "mokus-generators")
+        try TinyQwenImage.write(to: directory.url, configuration: Self.small, seed: 6)
+        let model = try QwenImageTransformer(directory: directory.url)
         let shape = PackedImageShape(height: 2, width: 2)
         let textMask = Tensor(shape: [1, 3], scalars: [1, 1, 0])
         let modulated = Tensor(shape: [1, 3], scalars: [0, 1, 0])
@@ -75,10 +73,9 @@ struct QwenImageGradientTests {
 
     @Test("the tracked overlay's parameters receive the gradients of a loss")
     func trackedOverlay() throws {
-        let directory = try TinyQwenImage.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try TinyQwenImage.write(to: directory, configuration: Self.small, seed: 6)
-        let model = try QwenImageTransformer(directory: directory)
+        let directory = try TemporaryDirectory(label: "mokus-generators")
+        try TinyQwenImage.write(to: directory.url, configuration: Self.small, seed: 6)
+        let model = try QwenImageTransformer(directory: directory.url)
         let overlay = try model.makeLoRA(rank: 2, alpha: 2, seed: 1)
         let tape = Tape()
         model.lora = overlay.tracked(on: tape)

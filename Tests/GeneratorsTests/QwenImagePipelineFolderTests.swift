@@ -1,5 +1,6 @@
 import Foundation
 import Tensors
+import TestSupport
 import Testing
 
 @testable import Generators
@@ -17,12 +18,11 @@ struct QwenImagePipelineFolderTests {
 
     @Test("a written pixel pipeline loads with the pixel codec p = √(out/3) and the same scheduler")
     func roundTrip() throws {
-        let directory = try TinyQwenImage.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory(label: "mokus-generators")
         var configuration = FlowMatchEulerScheduler.Configuration.qwenImage
         configuration.maxShift = 1.1
         for (outChannels, patch, negative) in [(3, 1, nil), (12, 2, "")] {
-            let pipeline = directory.appending(path: "p\(patch)")
+            let pipeline = directory.file("p\(patch)")
             let defaults = PipelineDefaults(size: 16, steps: 7, promptTemplate: .qwenImagePrefixDrop, negativePrompt: negative)
             try QwenImagePipelineFolder.writePixelPipeline(
                 transformer: Self.model(outChannels: outChannels), scheduler: FlowMatchEulerScheduler(configuration),
@@ -40,12 +40,11 @@ struct QwenImagePipelineFolderTests {
 
     @Test("sampling defaults: diffusers' unless model_index.json names the pipeline's own; bad values name the key")
     func defaults() throws {
-        let directory = try TinyQwenImage.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(try QwenImagePipelineFolder.defaults(of: directory) == PipelineDefaults())
-        let index = directory.appending(path: QwenImagePipelineFolder.modelIndex)
+        let directory = try TemporaryDirectory(label: "mokus-generators")
+        #expect(try QwenImagePipelineFolder.defaults(of: directory.url) == PipelineDefaults())
+        let index = directory.file(QwenImagePipelineFolder.modelIndex)
         try Data(#"{"_class_name": "QwenImagePipeline"}"#.utf8).write(to: index)
-        let diffusers = try QwenImagePipelineFolder.defaults(of: directory)
+        let diffusers = try QwenImagePipelineFolder.defaults(of: directory.url)
         #expect(diffusers.width == 1024 && diffusers.steps == 50 && diffusers.promptTemplate == .qwenImage)
         #expect(diffusers.negativePrompt == nil)
         for (text, key) in [(#"{"_prompt_template_drop": "first_34"}"#, "_prompt_template_drop"),
@@ -54,7 +53,7 @@ struct QwenImagePipelineFolderTests {
                             (#"{"_negative_prompt": 3}"#, "_negative_prompt"), ("[1, 2]", "<root>")] {
             try Data(text.utf8).write(to: index)
             #expect {
-                try QwenImagePipelineFolder.defaults(of: directory)
+                try QwenImagePipelineFolder.defaults(of: directory.url)
             } throws: { error in
                 guard case .invalidConfiguration(let file, key, _)? = error as? GeneratorError else { return false }
                 return file.hasSuffix("model_index.json")
@@ -73,13 +72,12 @@ struct QwenImagePipelineFolderTests {
 
     @Test("without vae/, out_channels that are not 3·p² are a typed error naming the key")
     func noPixelCodec() throws {
-        let directory = try TinyQwenImage.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory(label: "mokus-generators")
         try QwenImagePipelineFolder.writePixelPipeline(
             transformer: Self.model(outChannels: 4), scheduler: FlowMatchEulerScheduler(), storedAs: .bfloat16,
-            textEncoderClass: "Qwen2ForCausalLM", defaults: PipelineDefaults(), into: directory)
+            textEncoderClass: "Qwen2ForCausalLM", defaults: PipelineDefaults(), into: directory.url)
         #expect {
-            try QwenImageGenerator(directory: directory)
+            try QwenImageGenerator(directory: directory.url)
         } throws: { error in
             guard case .invalidConfiguration(let file, "out_channels", _)? = error as? GeneratorError else { return false }
             return file.hasSuffix("transformer/config.json")

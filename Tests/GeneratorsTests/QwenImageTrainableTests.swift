@@ -27,10 +27,9 @@ struct QwenImageTrainableTests {
 
     @Test("in-memory parameters give the mapped checkpoint's velocity bit for bit")
     func inMemoryMatchesMapped() throws {
-        let directory = try TinyQwenImage.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try TinyQwenImage.write(to: directory, seed: 3)
-        let mapped = try QwenImageTransformer(directory: directory)
+        let directory = try TemporaryDirectory(label: "mokus-generators")
+        try TinyQwenImage.write(to: directory.url, seed: 3)
+        let mapped = try QwenImageTransformer(directory: directory.url)
         let inMemory = try QwenImageTransformer(configuration: mapped.configuration, parameters: Self.dictionary(mapped))
         #expect(!inMemory.weights.fetchesPerProduct && mapped.weights.fetchesPerProduct)
         let inputs = TinyQwenImage.inputs()
@@ -107,12 +106,11 @@ struct QwenImageTrainableTests {
 
     @Test("saved as a diffusers folder, f32 reads back bit-identically and bf16 as its rounding")
     func saveAndReload() throws {
-        let directory = try TinyQwenImage.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory(label: "mokus-generators")
         let c = TinyQwenImage.configuration
         let model = try QwenImageTransformer(
             configuration: c, parameters: Dictionary(uniqueKeysWithValues: TinyQwenImage.weights(c, seed: 2)))
-        let f32 = directory.appending(path: "f32/transformer")
+        let f32 = directory.file("f32/transformer")
         try FileManager.default.createDirectory(at: f32.deletingLastPathComponent(), withIntermediateDirectories: true)
         try model.save(to: f32)
         let reloaded = try QwenImageTransformer(directory: f32)
@@ -121,14 +119,14 @@ struct QwenImageTrainableTests {
         let inputs = TinyQwenImage.inputs()
         #expect(try Self.velocity(reloaded, inputs).scalars == Self.velocity(model, inputs).scalars)
 
-        let bf16 = directory.appending(path: "bf16")
+        let bf16 = directory.file("bf16")
         try model.save(to: bf16, storedAs: .bfloat16)
         let rounded = try QwenImageTransformer(directory: bf16)
         for (name, value) in Self.dictionary(model) {
             let expected = value.scalars.map { BFloat16Conversion.float(BFloat16Conversion.bits($0)) }
             #expect(rounded.weights.tensor(name).scalars == expected, "\(name)")
         }
-        let again = directory.appending(path: "bf16-again")
+        let again = directory.file("bf16-again")
         try rounded.save(to: again, storedAs: .bfloat16)
         let file = QwenImageTransformer.weightsFile
         #expect(try Data(contentsOf: again.appending(path: file)) == Data(contentsOf: bf16.appending(path: file)))

@@ -1,6 +1,7 @@
 import Foundation
 import ModelIO
 import Tensors
+import TestSupport
 import Testing
 
 @testable import Generators
@@ -10,14 +11,15 @@ import Testing
 /// ``QwenImageParityTests``.
 @Suite("Qwen-Image transformer")
 struct QwenImageTransformerTests {
-    let directory: URL
+    let scratch: TemporaryDirectory
+    var directory: URL { scratch.url }
     let model: QwenImageTransformer
     let inputs = TinyQwenImage.inputs()
 
     init() throws {
-        directory = try TinyQwenImage.temporaryDirectory()
-        try TinyQwenImage.write(to: directory)
-        model = try QwenImageTransformer(directory: directory)
+        scratch = try TemporaryDirectory(label: "mokus-generators")
+        try TinyQwenImage.write(to: scratch.url)
+        model = try QwenImageTransformer(directory: scratch.url)
     }
 
     func plain(_ model: QwenImageTransformer? = nil, modulation: TextModulation? = nil) throws -> Tensor {
@@ -138,10 +140,9 @@ struct QwenImageTransformerTests {
         model.lora = overlay
         let withOverlay = try plain()
 
-        let mergedDirectory = try TinyQwenImage.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: mergedDirectory) }
+        let mergedDirectory = try TemporaryDirectory(label: "mokus-generators")
         try TinyQwenImage.write(
-            to: mergedDirectory,
+            to: mergedDirectory.url,
             editWeights: { tensors in
                 tensors = tensors.map { name, value in
                     guard name.hasSuffix(".weight"), let adapter = overlay.adapters[String(name.dropLast(7))] else {
@@ -150,7 +151,7 @@ struct QwenImageTransformerTests {
                     return (name, value + adapter.mergedWeightDelta)
                 }
             })
-        let merged = try plain(try QwenImageTransformer(directory: mergedDirectory))
+        let merged = try plain(try QwenImageTransformer(directory: mergedDirectory.url))
         let base = try plain(try QwenImageTransformer(directory: directory))
         #expect(overlay.adapters.count == 8)
         #expect(relativeError(withOverlay, base) > 1e-3)

@@ -88,9 +88,8 @@ struct QwenImageVAETests {
     @Test("an unknown config key is an error naming it")
     func unknownKey() throws {
         let directory = try TinyQwenImageVAE.write { $0["num_res_block"] = 2 }
-        defer { try? FileManager.default.removeItem(at: directory) }
         do {
-            _ = try QwenImageVAE(directory: directory)
+            _ = try QwenImageVAE(directory: directory.url)
             Issue.record("no error")
         } catch let ModelIOError.unknownConfigKey(file, key, _, validKeys, suggestion) {
             #expect(key == "num_res_block" && suggestion == "num_res_blocks" && file.hasSuffix("config.json"))
@@ -110,9 +109,8 @@ struct QwenImageVAETests {
     func invalidValue(key: String, json: String) throws {
         let value = try JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed)
         let directory = try TinyQwenImageVAE.write { $0[key] = value }
-        defer { try? FileManager.default.removeItem(at: directory) }
         do {
-            _ = try QwenImageVAE(directory: directory)
+            _ = try QwenImageVAE(directory: directory.url)
             Issue.record("\(key): no error")
         } catch let GeneratorError.invalidConfiguration(file, found, reason) {
             #expect(found == key, "\(reason)")
@@ -123,17 +121,15 @@ struct QwenImageVAETests {
     @Test("attn_scales values that match no encoder stage are ignored, as diffusers ignores them")
     func unmatchedAttentionScales() throws {
         let directory = try TinyQwenImageVAE.write { $0["attn_scales"] = [3.0, 0.125] }
-        defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(try QwenImageVAE(directory: directory).configuration == TinyQwenImageVAE.configuration)
+        #expect(try QwenImageVAE(directory: directory.url).configuration == TinyQwenImageVAE.configuration)
     }
 
     @Test("a missing tensor is an error naming it")
     func missingTensor() throws {
         let directory = try TinyQwenImageVAE.write(editWeights: { $0.removeAll { $0.0 == "decoder.norm_out.gamma" } })
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.path(percentEncoded: false)
+        let path = directory.url.path(percentEncoded: false)
         #expect(throws: ModelIOError.missingTensor(directory: path, name: "decoder.norm_out.gamma")) {
-            try QwenImageVAE(directory: directory)
+            try QwenImageVAE(directory: directory.url)
         }
     }
 
@@ -143,10 +139,9 @@ struct QwenImageVAETests {
         let directory = try TinyQwenImageVAE.write(editWeights: { tensors in
             tensors = tensors.map { $0.0 == name ? (name, Tensor.zeros([4, 4, 3, 3])) : $0 }
         })
-        defer { try? FileManager.default.removeItem(at: directory) }
         let error = ModelIOError.tensorShapeMismatch(name: name, expected: [4, 4, 3, 3, 3], found: [4, 4, 3, 3])
         #expect(throws: error) {
-            try QwenImageVAE(directory: directory)
+            try QwenImageVAE(directory: directory.url)
         }
     }
 
@@ -154,9 +149,8 @@ struct QwenImageVAETests {
     func unexpectedTensor() throws {
         let name = "decoder.extra.weight"
         let directory = try TinyQwenImageVAE.write(editWeights: { $0.append((name, Tensor.zeros([2]))) })
-        defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(throws: ModelIOError.unexpectedTensor(directory: directory.path(percentEncoded: false), name: name)) {
-            try QwenImageVAE(directory: directory)
+        #expect(throws: ModelIOError.unexpectedTensor(directory: directory.url.path(percentEncoded: false), name: name)) {
+            try QwenImageVAE(directory: directory.url)
         }
     }
 
@@ -202,26 +196,24 @@ enum TinyQwenImageVAE {
     /// gains 1 + N(0, 0.1²)) into a new temporary folder; the edits may change either.
     static func write(
         editConfig: (inout [String: Any]) -> Void = { _ in }, editWeights: (inout [(String, Tensor)]) -> Void = { _ in }
-    ) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-vae-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    ) throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory(label: "mokus-vae")
         var config = configValues(configuration)
         editConfig(&config)
         try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys])
-            .write(to: directory.appending(path: "config.json"))
+            .write(to: directory.file("config.json"))
         var random = RandomGenerator(seed: 11)
         var tensors = QwenImageVAE.parameterShapes(for: configuration).map { name, shape in
             (name, name.hasSuffix(".gamma")
                 ? random.normal(shape, mean: 1, standardDeviation: 0.1) : random.normal(shape, standardDeviation: 0.3))
         }
         editWeights(&tensors)
-        try SafetensorsWriter.write(tensors, to: directory.appending(path: "diffusion_pytorch_model.safetensors"))
+        try SafetensorsWriter.write(tensors, to: directory.file("diffusion_pytorch_model.safetensors"))
         return directory
     }
 
     static func load() throws -> QwenImageVAE {
         let directory = try write()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        return try QwenImageVAE(directory: directory)
+        return try QwenImageVAE(directory: directory.url)
     }
 }

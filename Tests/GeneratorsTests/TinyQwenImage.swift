@@ -13,13 +13,6 @@ enum TinyQwenImage {
         patchSize: 2, inChannels: 16, outChannels: 4, layerCount: 2, headDimension: 16, headCount: 3,
         jointAttentionDim: 16, rotaryAxes: [8, 4, 4])
 
-    /// A fresh temporary directory; remove it with `FileManager.default.removeItem(at:)`.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appending(path: "mokus-generators-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     /// The `config.json` values of `c`, as diffusers writes them.
     static func configValues(_ c: QwenImageTransformerConfiguration) -> [String: Any] {
         [

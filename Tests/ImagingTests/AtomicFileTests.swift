@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Imaging
 
@@ -8,7 +9,7 @@ struct AtomicFileTests {
 
     @Test("a producer that fails half-way leaves the old file intact and no temporary file")
     func failedProducer() throws {
-        try ImagingFixtures.withScratchDirectory { directory in
+        try TemporaryDirectory.with(label: "imaging-tests") { directory in
             let url = directory.appendingPathComponent("report.svg")
             try writeTextAtomically("old", to: url)
             #expect(throws: ProducerFailed.self) {
@@ -24,7 +25,7 @@ struct AtomicFileTests {
 
     @Test("a rename that fails is .writeFailed naming the destination, and the temporary file is removed")
     func failedRename() throws {
-        try ImagingFixtures.withScratchDirectory { directory in
+        try TemporaryDirectory.with(label: "imaging-tests") { directory in
             let occupied = directory.appendingPathComponent("occupied")
             try FileManager.default.createDirectory(
                 at: occupied.appendingPathComponent("child"), withIntermediateDirectories: true)

@@ -12,21 +12,6 @@ enum ImagingFixtures {
         return try Image(width: width, height: height, layout: layout, pixels: pixels)
     }
 
-    /// A fresh empty directory under the system temporary directory; the caller removes it.
-    static func makeScratchDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("imaging-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    /// Runs `body` with a scratch directory that is removed afterwards.
-    @discardableResult
-    static func withScratchDirectory<R>(_ body: (URL) throws -> R) throws -> R {
-        let directory = try makeScratchDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        return try body(directory)
-    }
-
     /// The position of a PNG chunk: `start` is the offset of its length field.
     struct Chunk {
         let type: String

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Tensors
 @testable import Imaging
@@ -18,7 +19,7 @@ struct PNGBrokenInputTests {
             case .memory:
                 return (Self.capture { try PNGCodec.decode(bytes) }, PNGCodec.memorySource)
             case .file:
-                return try ImagingFixtures.withScratchDirectory { directory in
+                return try TemporaryDirectory.with(label: "imaging-tests") { directory in
                     let url = directory.appendingPathComponent("broken.png")
                     try Data(bytes).write(to: url)
                     return (Self.capture { try PNGCodec.read(contentsOf: url) }, url.path)
@@ -72,7 +73,7 @@ struct PNGBrokenInputTests {
 
     @Test("a directory is a libpng read failure naming the path")
     func directory() throws {
-        try ImagingFixtures.withScratchDirectory { directory in
+        try TemporaryDirectory.with(label: "imaging-tests") { directory in
             #expect(throws: ImagingError.libpngFailure(
                 source: directory.path, operation: "read", libpngMessage: "the path is a directory")) {
                 try PNGCodec.read(contentsOf: directory)

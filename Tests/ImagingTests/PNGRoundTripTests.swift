@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Imaging
 
@@ -8,7 +9,7 @@ struct PNGRoundTripTests {
 
     @Test("file write then read gives back every byte", arguments: PixelLayout.allCases)
     func fileRoundTrip(layout: PixelLayout) throws {
-        try ImagingFixtures.withScratchDirectory { directory in
+        try TemporaryDirectory.with(label: "imaging-tests") { directory in
             for (index, (width, height)) in Self.sizes.enumerated() {
                 let image = try ImagingFixtures.randomImage(
                     layout: layout, width: width, height: height, seed: UInt64(index))
@@ -35,7 +36,7 @@ struct PNGRoundTripTests {
     @Test("a file and the in-memory encoding decode to the same image")
     func fileMatchesMemory() throws {
         let image = try ImagingFixtures.randomImage(layout: .rgb, width: 9, height: 5, seed: 7)
-        try ImagingFixtures.withScratchDirectory { directory in
+        try TemporaryDirectory.with(label: "imaging-tests") { directory in
             let url = directory.appendingPathComponent("same.png")
             try PNGCodec.write(image, to: url)
             let fileBytes = [UInt8](try Data(contentsOf: url))
@@ -45,7 +46,7 @@ struct PNGRoundTripTests {
 
     @Test("writing over an existing file replaces it")
     func overwrite() throws {
-        try ImagingFixtures.withScratchDirectory { directory in
+        try TemporaryDirectory.with(label: "imaging-tests") { directory in
             let url = directory.appendingPathComponent("replace.png")
             try PNGCodec.write(try Image(width: 3, height: 3, layout: .gray, filledWith: [10]), to: url)
             let second = try ImagingFixtures.randomImage(layout: .rgba, width: 4, height: 2, seed: 3)

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import TestSupport
 import Testing
 @testable import Imaging
 
@@ -87,7 +88,7 @@ struct SVGPlotTests {
 
     @Test("plots are written atomically and read back unchanged")
     func write() throws {
-        try ImagingFixtures.withScratchDirectory { directory in
+        try TemporaryDirectory.with(label: "imaging-tests") { directory in
             let url = directory.appendingPathComponent("plot.svg")
             try Self.barChart().write(to: url)
             try Self.linePlot().write(to: url)

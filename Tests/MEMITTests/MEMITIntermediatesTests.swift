@@ -12,9 +12,9 @@ struct MEMITIntermediatesTests {
         let encoder = try TextEncoderLoader.load(directory: TinyEditingFixture.checkpoint)
         let requests = Array(TinyEditingFixture.facts.prefix(2))
         var memit = try MEMITTests().editor(encoder, covarianceWeight: 1)
-        let plain = try memit.edit(requests, encoder: encoder, state: EditState(modelFingerprint: "test"), progress: nil)
+        let plain = try memit.edit(requests, encoder: encoder, state: EditState(modelFingerprint: "test"))
         memit.recordsIntermediates = true
-        let recorded = try memit.edit(requests, encoder: encoder, state: EditState(modelFingerprint: "test"), progress: nil)
+        let recorded = try memit.edit(requests, encoder: encoder, state: EditState(modelFingerprint: "test"))
         #expect(plain.intermediates.isEmpty)
         #expect(recorded.hasSameDeltas(as: plain))
         let module = "model.layers.0.mlp.down_proj"

@@ -57,7 +57,7 @@ struct ConceptLearningTests {
         #expect(throws: MoKusError.emptyImageFolder(folder: folder.url.path(percentEncoded: false), reason: "the folder holds no file")) {
             try ConceptImages.read(folder: folder.url, width: 16, height: 16)
         }
-        let missing = folder.url.appending(path: "none")
+        let missing = folder.file("none")
         #expect(throws: MoKusError.emptyImageFolder(folder: missing.path(percentEncoded: false), reason: "no such folder")) {
             try ConceptImages.read(folder: missing, width: 16, height: 16)
         }

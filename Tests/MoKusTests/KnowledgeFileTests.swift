@@ -1,5 +1,6 @@
 import Foundation
 import MoKus
+import TestSupport
 import Testing
 
 /// The knowledge file readers: both formats, and every broken input refused with a typed error.
@@ -78,15 +79,13 @@ struct KnowledgeFileTests {
                 return file == "f"
             }
         }
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-knowledge-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let bytes = directory.appending(path: "latin1.txt")
+        let directory = try TemporaryDirectory(label: "mokus-knowledge")
+        let bytes = directory.file("latin1.txt")
         try Data([0x61, 0x6E, 0x63, 0x68, 0x6F, 0x72, 0x3A, 0x20, 0xFF, 0x0A]).write(to: bytes)
         #expect(throws: MoKusError.unreadableFile(file: bytes.path(percentEncoded: false), reason: "not UTF-8 text")) {
             try ConceptKnowledge.read(contentsOf: bytes)
         }
-        let missing = directory.appending(path: "missing.json")
+        let missing = directory.file("missing.json")
         #expect {
             try ConceptKnowledge.read(contentsOf: missing)
         } throws: { error in

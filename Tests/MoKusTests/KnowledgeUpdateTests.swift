@@ -4,6 +4,7 @@ import KnowledgeEditing
 import ModelInterfaces
 import MoKus
 import ROME
+import TestSupport
 import Testing
 import TextEncoders
 import UltraEdit
@@ -55,10 +56,10 @@ struct KnowledgeUpdateTests {
     func romeMeasured() throws {
         let concepts = try ConceptKnowledge.read(contentsOf: Self.dog)
         let session = EditSession(encoder: try TextEncoderLoader.load(directory: Self.fixture))
-        let editor = ROMEEditor(try Self.hparams("ROME").decode(ROMEHyperparameters.self))
         let phases = PhaseRecorder()
-        let report = try KnowledgeUpdate.run(concepts, query: try KnowledgeQuery(), editor: editor, session: session,
-                                             progress: phases)
+        let editor = ROMEEditor(
+            try Self.hparams("ROME").decode(ROMEHyperparameters.self), context: EditingContext(progress: phases))
+        let report = try KnowledgeUpdate.run(concepts, query: try KnowledgeQuery(), editor: editor, session: session)
         #expect(phases.begun.first?.hasPrefix("statement 1/5: ") == true && phases.begun.last?.hasPrefix("statement 5/5: ") == true)
         #expect(phases.begun.count == phases.ended, "every phase ends")
         #expect(report.answered == 0)
@@ -83,9 +84,8 @@ struct KnowledgeUpdateTests {
         let yaml = TinyEditingFixture.repository.appending(path: "hparams/UltraEdit/tiny-qwen2.yaml")
         let text = try String(contentsOf: yaml, encoding: .utf8)
             .replacingOccurrences(of: "lr: 1e-2", with: "lr: \(eta)")
-        let url = FileManager.default.temporaryDirectory.appending(path: "mokus-eta-\(UUID().uuidString).yaml")
-        try Data(text.utf8).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
+        let directory = try TemporaryDirectory(label: "mokus-eta")
+        let url = try directory.write(text, to: "hparams.yaml")
         let file = try HyperparameterFile(contentsOf: url)
         #expect {
             try file.decode(UltraEditHyperparameters.self)
@@ -97,23 +97,23 @@ struct KnowledgeUpdateTests {
 
     @Test("the saved directory reloads with TextEncoderLoader and answers the same; the edits file replays")
     func savedCheckpointAnswersTheSame() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-update-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory(label: "mokus-update")
+        let saved = directory.file("saved")
         let encoder = try TextEncoderLoader.load(directory: Self.fixture)
         let session = EditSession(encoder: encoder)
         let report = try KnowledgeUpdate.run(
             try ConceptKnowledge.read(contentsOf: Self.dog), query: try KnowledgeQuery(), editor: try Self.ultraEdit(),
             session: session)
-        try KnowledgeUpdate.save(encoder, session: session, to: directory, hyperparameters: nil)
+        try KnowledgeUpdate.save(encoder, session: session, to: saved, hyperparameters: nil)
         #expect(throws: (any Error).self) {
-            try KnowledgeUpdate.save(encoder, session: session, to: directory, hyperparameters: nil)
+            try KnowledgeUpdate.save(encoder, session: session, to: saved, hyperparameters: nil)
         }
         let requests = report.rows.map { EditRequest(prompt: $0.query, targetNew: $0.target) }
         let reloaded = try KnowledgeUpdate.measure(
-            requests, session: EditSession(encoder: try TextEncoderLoader.load(directory: directory)))
+            requests, session: EditSession(encoder: try TextEncoderLoader.load(directory: saved)))
         #expect(reloaded == report.rows.map(\.after))
         let replay = EditSession(encoder: try TextEncoderLoader.load(directory: Self.fixture))
-        let records = try EditFile.load(directory.appending(path: KnowledgeUpdate.editsFileName),
+        let records = try EditFile.load(saved.appending(path: KnowledgeUpdate.editsFileName),
                                         expectedFingerprint: replay.encoder.fingerprint)
         #expect(records.count == 5)
         for record in records { try replay.apply(record) }

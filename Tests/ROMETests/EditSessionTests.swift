@@ -3,6 +3,7 @@ import KnowledgeEditing
 import ModelInterfaces
 @testable import ROME
 import Tensors
+import TestSupport
 import Testing
 import TextEncoders
 
@@ -46,8 +47,8 @@ struct EditSessionTests {
         for request in Self.requests { try session.apply(try rome(), requests: [request]) }
         let batch = TokenBatch([try encoder.tokenize(Self.requests[0].prompt)])
         let edited = try encoder.forward(batch).logits.scalars
-        let file = FileManager.default.temporaryDirectory.appending(path: "mokus-edits-\(UUID().uuidString).safetensors")
-        defer { try? FileManager.default.removeItem(at: file) }
+        let directory = try TemporaryDirectory(label: "mokus-edits")
+        let file = directory.file("edits.safetensors")
         session.state.tensors["normaliser"] = Tensor(shape: [3], scalars: [1, 2, 3])   // persistent editor state
         try EditFile.save(session, to: file, hyperparameters: "alg_name: ROME\n")
 

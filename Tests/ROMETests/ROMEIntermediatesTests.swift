@@ -10,10 +10,9 @@ struct ROMEIntermediatesTests {
         let c = ROMETests.cases[0]
         let encoder = try ROMETests().load(c)
         var editor = try ROMETests().editor(c, steps: 5)
-        let plain = try editor.edit([ROMETests.request], encoder: encoder, state: EditState(modelFingerprint: "test"), progress: nil)
+        let plain = try editor.edit([ROMETests.request], encoder: encoder, state: EditState(modelFingerprint: "test"))
         editor.recordsIntermediates = true
-        let recorded = try editor.edit([ROMETests.request], encoder: encoder, state: EditState(modelFingerprint: "test"),
-                                       progress: nil)
+        let recorded = try editor.edit([ROMETests.request], encoder: encoder, state: EditState(modelFingerprint: "test"))
         #expect(plain.intermediates.isEmpty)
         #expect(plain.deltas.count == 1 && recorded.deltas.count == 1)
         #expect(recorded.deltas[0].dense.scalars == plain.deltas[0].dense.scalars)

@@ -53,7 +53,7 @@ struct ROMETests {
     @Test("the edited weight maps k₀ exactly to v*", arguments: cases)
     func rankOneInvariant(c: Case) throws {
         let encoder = try load(c)
-        let result = try editor(c).edit([Self.request], encoder: encoder, state: EditState(modelFingerprint: "test"), progress: nil)
+        let result = try editor(c).edit([Self.request], encoder: encoder, state: EditState(modelFingerprint: "test"))
         #expect(encoder.replacedParameters.isEmpty, "the editor restores the encoder")
         let delta = try #require(result.deltas.first)
         try encoder.addToParameter(delta.parameter, delta.dense)
@@ -90,7 +90,7 @@ struct ROMETests {
             return logits.reshaped([ids.count, -1]).argmax(axis: 1).suffix(target.count).map { $0 }
         }
         #expect(try predicted() != target, "the random model does not already answer the target")
-        let result = try editor(c).edit([Self.request], encoder: encoder, state: EditState(modelFingerprint: "test"), progress: nil)
+        let result = try editor(c).edit([Self.request], encoder: encoder, state: EditState(modelFingerprint: "test"))
         for delta in result.deltas { try encoder.addToParameter(delta.parameter, delta.dense) }
         #expect(try predicted() == target, "losses \(result.diagnostics[0].losses), values \(result.diagnostics[0].values)")
         #expect(result.diagnostics[0].losses.last! < result.diagnostics[0].losses.first!)
@@ -103,20 +103,20 @@ struct ROMETests {
         let rome = try editor(c)
         let state = EditState(modelFingerprint: "test")
         #expect(throws: EditRequestError.subjectNotInPrompt(request: 0, subject: "pear", prompt: Self.request.prompt)) {
-            try rome.edit([EditRequest(prompt: Self.request.prompt, targetNew: "x", subject: "pear")], encoder: encoder, state: state, progress: nil)
+            try rome.edit([EditRequest(prompt: Self.request.prompt, targetNew: "x", subject: "pear")], encoder: encoder, state: state)
         }
         #expect(throws: EditRequestError.emptyTarget(request: 0)) {
-            try rome.edit([EditRequest(prompt: Self.request.prompt, targetNew: " ", subject: "The red apple")], encoder: encoder, state: state, progress: nil)
+            try rome.edit([EditRequest(prompt: Self.request.prompt, targetNew: " ", subject: "The red apple")], encoder: encoder, state: state)
         }
         #expect(throws: EditRequestError.tooManyRequests(algorithm: "ROME", count: 2, maximum: 1)) {
-            try rome.edit([Self.request, Self.request], encoder: encoder, state: state, progress: nil)
+            try rome.edit([Self.request, Self.request], encoder: encoder, state: state)
         }
         let wrongLayer = ROMEEditor(try Self.hyperparameters(c, layers: [7], steps: 2))
-        #expect(throws: HyperparameterError.self) { try wrongLayer.edit([Self.request], encoder: encoder, state: state, progress: nil) }
+        #expect(throws: HyperparameterError.self) { try wrongLayer.edit([Self.request], encoder: encoder, state: state) }
         var wrongLossLayer = try Self.hyperparameters(c, steps: 2)
         wrongLossLayer.valueLossLayer = 0
         #expect(throws: EditRequestError.unsupportedHyperparameter(key: "v_loss_layer", reason: "0 given; only the last block (1) is supported")) {
-            try ROMEEditor(wrongLossLayer).edit([Self.request], encoder: encoder, state: state, progress: nil)
+            try ROMEEditor(wrongLossLayer).edit([Self.request], encoder: encoder, state: state)
         }
         #expect(encoder.replacedParameters.isEmpty)
     }

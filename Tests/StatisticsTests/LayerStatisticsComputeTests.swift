@@ -94,7 +94,7 @@ struct LayerStatisticsComputeTests {
                 encoder: encoder, module: module, corpus: corpus, budget: budget,
                 batching: StatisticsBatching(documents: 3), shard: try StatisticsShard(index: index, count: 3))
             #expect(part.provenance.shard?.description == "\(index)/3")
-            let url = directory.url.appending(path: "part-\(index).safetensors")
+            let url = directory.file("part-\(index).safetensors")
             try part.write(to: url)
             urls.append(url)
         }
@@ -150,7 +150,7 @@ struct LayerStatisticsComputeTests {
                 encoder: encoder, module: StatisticsTestModel.module, corpus: corpus,
                 batching: StatisticsBatching(documents: 0))
         }
-        let missing = TextCorpus(url: directory.url.appending(path: "absent.txt"), format: .lines)
+        let missing = TextCorpus(url: directory.file("absent.txt"), format: .lines)
         #expect(throws: StatisticsError.unreadableCorpus(file: missing.path, reason: "no such file")) {
             try LayerStatistics.compute(encoder: encoder, module: StatisticsTestModel.module, corpus: missing)
         }

@@ -33,7 +33,7 @@ struct NPZImportTests {
             corpusSHA256: SHA256.hex(of: try Data(contentsOf: url)), corpusFormat: "npz", budget: nil,
             documentCount: nil, shard: nil)
         let directory = try TemporaryDirectory()
-        let saved = directory.url.appending(path: "imported.safetensors")
+        let saved = directory.file("imported.safetensors")
         try LayerStatistics(moment: moment, provenance: provenance).write(to: saved, dtype: .float32)
         let read = try LayerStatistics.read(from: saved)
         #expect(read.provenance == provenance)

@@ -13,7 +13,7 @@ struct StatisticsCacheTests {
 
     init() throws {
         directory = try TemporaryDirectory()
-        cache = StatisticsCache(directory: directory.url.appending(path: "cache"))
+        cache = StatisticsCache(directory: directory.file("cache"))
     }
 
     @Test("stored statistics are found under their key only")

@@ -27,7 +27,7 @@ struct StatisticsFileTests {
     }
 
     func write(_ statistics: LayerStatistics, _ name: String, dtype: LayerStatistics.SumType = .float64) throws -> URL {
-        let url = directory.url.appending(path: name)
+        let url = directory.file(name)
         try statistics.write(to: url, dtype: dtype)
         return url
     }
@@ -93,7 +93,7 @@ struct StatisticsFileTests {
     func notStatistics(metadataChanges: [String: String?], tensors: [(String, [Int])], reason: String) throws {
         var metadata = try SafetensorsFile(url: try write(try Self.statistics(), "good.safetensors")).metadata
         for (key, value) in metadataChanges { metadata[key] = value }
-        let url = directory.url.appending(path: "bad.safetensors")
+        let url = directory.file("bad.safetensors")
         try SafetensorsWriter.write(tensors.map { ($0.0, Tensor.zeros($0.1)) }, to: url, metadata: metadata)
         #expect(throws: StatisticsError.notAStatisticsFile(file: url.path(percentEncoded: false), reason: reason)) {
             try LayerStatistics.read(from: url)
@@ -103,7 +103,7 @@ struct StatisticsFileTests {
     @Test("a sum stored as an integer type is rejected")
     func integerSum() throws {
         let metadata = try SafetensorsFile(url: try write(try Self.statistics(), "good.safetensors")).metadata
-        let url = directory.url.appending(path: "int.safetensors")
+        let url = directory.file("int.safetensors")
         let entry = try SafetensorsEntry("sum", dtype: .int64, shape: [3, 3], bytes: Data(count: 72))
         try SafetensorsWriter.write([entry], to: url, metadata: metadata)
         let reason = "tensor \"sum\" is stored as I64, expected F64 or F32"

@@ -20,7 +20,7 @@ struct TextCorpusTests {
     }
 
     func file(_ bytes: [UInt8], _ name: String) throws -> URL {
-        let url = directory.url.appending(path: name)
+        let url = directory.file(name)
         try Data(bytes).write(to: url)
         return url
     }
@@ -45,7 +45,7 @@ struct TextCorpusTests {
         #expect(try documents(corpus) == [
             CorpusDocument(index: 0, line: 1, text: "é \"quoted\""), CorpusDocument(index: 1, line: 3, text: ""),
         ])
-        #expect(TextCorpus(url: directory.url.appending(path: "a.txt")).format == .lines)
+        #expect(TextCorpus(url: directory.file("a.txt")).format == .lines)
     }
 
     @Test("lines longer than the read chunk and chunk-straddling line ends", arguments: [1, 2, 3, 7, 64])
@@ -96,7 +96,7 @@ struct TextCorpusTests {
 
     @Test("a missing file or a directory is unreadable")
     func unreadable() throws {
-        let missing = directory.url.appending(path: "absent.txt")
+        let missing = directory.file("absent.txt")
         let missingPath = missing.path(percentEncoded: false)
         #expect(throws: StatisticsError.unreadableCorpus(file: missingPath, reason: "no such file")) {
             try TextCorpus(url: missing, format: .lines).sha256()

@@ -12,6 +12,13 @@ public final class TemporaryDirectory {
 
     deinit { try? FileManager.default.removeItem(at: url) }
 
+    /// Runs `body` with a fresh directory that is removed when `body` returns or throws.
+    @discardableResult
+    public static func with<Result>(label: String = "MoKusTests", _ body: (URL) throws -> Result) throws -> Result {
+        let directory = try TemporaryDirectory(label: label)
+        return try withExtendedLifetime(directory) { try body(directory.url) }
+    }
+
     /// `url/name`.
     public func file(_ name: String) -> URL { url.appending(path: name) }
 

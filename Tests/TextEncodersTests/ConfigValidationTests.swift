@@ -2,6 +2,7 @@ import Foundation
 import ModelInterfaces
 import ModelIO
 import Tensors
+import TestSupport
 import Testing
 @testable import TextEncoders
 
@@ -42,6 +43,23 @@ struct ConfigValidationTests {
         expectInvalid("vocab_size", Self.qwen2(["vocab_size": 0]))
         expectInvalid("max_position_embeddings", Self.qwen2(["max_position_embeddings": -1]))
         expectInvalid("n_layer", Self.gpt2(["n_layer": -3]))
+    }
+
+    @Test("the Codable documents: a fraction or a boolean for a count, a list holding a boolean, name their key")
+    func types() throws {
+        expectInvalid("num_hidden_layers", Self.qwen2(["num_hidden_layers": 2.5]))
+        expectInvalid("num_hidden_layers", Self.qwen2(["num_hidden_layers": 1e30]))
+        expectInvalid("n_head", Self.gpt2(["n_head": true]))
+        expectInvalid("tie_word_embeddings", Self.qwen2(["tie_word_embeddings": 1]))
+        expectInvalid("rope_scaling", Self.qwen2(["rope_scaling": [1, 2]]))
+        expectInvalid("rope_parameters.mrope_section", Self.qwen2(["rope_parameters": ["mrope_section": [1, true, 1]]]))
+        do {
+            _ = try architecture(Self.qwen2(["num_hidden_layers": 2.5]))
+        } catch let error as TextEncoderError {
+            #expect(error.description.hasSuffix("key \"num_hidden_layers\": expected an integer, found 2.5"), "\(error)")
+        }
+        // Counts written as integral floats (some exporters do) read as integers.
+        #expect(try architecture(Self.qwen2(["num_hidden_layers": 2.0])).info.layerCount == 2)
     }
 
     @Test("divisibility: heads of the width, KV heads of the heads; GPT-2's n_head of n_embd (encode trapped)")
@@ -101,12 +119,11 @@ struct ConfigValidationTests {
 struct ForwardGuardTests {
     @Test("a sequence longer than max_position_embeddings is a typed error (no RoPE check existed)")
     func contextLength() throws {
-        let directory = try TinyCheckpoint.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory(label: "mokus-textencoders")
         var config = TinyCheckpoint.qwen2Config()
         config["max_position_embeddings"] = 8
-        try TinyCheckpoint.write(config: config, to: directory)
-        let encoder = try TinyCheckpoint.load(directory)
+        try TinyCheckpoint.write(config: config, to: directory.url)
+        let encoder = try TinyCheckpoint.load(directory.url)
         #expect(encoder.info.maximumSequenceLength == 8)
         _ = try encoder.forward(TokenBatch([Array(repeating: 1, count: 8)]))
         #expect(throws: TextEncoderError.sequenceTooLong(length: 9, maximum: 8)) {
@@ -126,10 +143,9 @@ struct ForwardGuardTests {
 
     @Test("NaN in a weight fails the pass, naming the parameter (was log p = nan, exit 0)")
     func nonFiniteWeight() throws {
-        let directory = try TinyCheckpoint.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory)
-        let url = directory.appending(path: "model.safetensors")
+        let directory = try TemporaryDirectory(label: "mokus-textencoders")
+        try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory.url)
+        let url = directory.file("model.safetensors")
         let file = try SafetensorsFile(url: url)
         let entries = try file.names.map { name -> SafetensorsEntry in
             guard name == "model.layers.1.mlp.down_proj.weight" else { return try SafetensorsEntry(copying: name, from: file) }
@@ -139,7 +155,7 @@ struct ForwardGuardTests {
             return try SafetensorsEntry(name, dtype: .float32, shape: try file.info(named: name).shape, bytes: bytes)
         }
         try SafetensorsWriter.write(entries, to: url)
-        let encoder = try TinyCheckpoint.load(directory)
+        let encoder = try TinyCheckpoint.load(directory.url)
         #expect(throws: TextEncoderError.nonFinite(name: "parameter \"model.layers.1.mlp.down_proj.weight\"")) {
             try encoder.forward(TokenBatch([[1, 2, 3]]))
         }

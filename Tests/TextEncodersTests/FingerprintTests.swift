@@ -2,16 +2,16 @@ import Foundation
 import ModelInterfaces
 import ModelIO
 import Tensors
+import TestSupport
 import Testing
 @testable import TextEncoders
 
 @Suite("TextEncoder fingerprints identify weights and config")
 struct FingerprintTests {
     func withCheckpoint(_ body: (URL) throws -> Void) throws {
-        let directory = try TinyCheckpoint.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory)
-        try body(directory)
+        let directory = try TemporaryDirectory(label: "mokus-textencoders")
+        try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory.url)
+        try body(directory.url)
     }
 
     @Test("stable across loads, and not affected by in-memory parameter replacements")

@@ -19,9 +19,8 @@ struct HookTests {
     }
 
     func withModel<R>(_ config: [String: Any], _ body: (TransformerTextEncoder) throws -> R) throws -> R {
-        let directory = try TinyCheckpoint.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        return try body(try TinyCheckpoint.load(try TinyCheckpoint.write(config: config, to: directory)))
+        let directory = try TemporaryDirectory(label: "mokus-textencoders")
+        return try body(try TinyCheckpoint.load(try TinyCheckpoint.write(config: config, to: directory.url)))
     }
 
     func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {

@@ -2,20 +2,15 @@ import Foundation
 import ModelInterfaces
 import ModelIO
 import Tensors
+import TestSupport
 import Testing
 @testable import TextEncoders
 
 @Suite("Broken checkpoints give typed errors")
 struct LoadingErrorTests {
-    func withDirectory(_ body: (URL) throws -> Void) throws {
-        let directory = try TinyCheckpoint.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try body(directory)
-    }
-
     @Test("a count of 1 is an integer, not a boolean (one KV head, one layer), and true is not an integer")
     func countsOfOne() throws {
-        try withDirectory { directory in
+        try TemporaryDirectory.with(label: "mokus-textencoders") { directory in
             var config = TinyCheckpoint.qwen2Config()
             (config["num_key_value_heads"], config["num_hidden_layers"]) = (1, 1)
             try TinyCheckpoint.write(config: config, to: directory)
@@ -29,7 +24,7 @@ struct LoadingErrorTests {
 
     @Test("unknown model_type names it and the supported ones")
     func unknownModelType() throws {
-        try withDirectory { directory in
+        try TemporaryDirectory.with(label: "mokus-textencoders") { directory in
             var config = TinyCheckpoint.qwen2Config()
             try TinyCheckpoint.write(config: config, to: directory)
             config["model_type"] = "mamba"
@@ -42,7 +37,7 @@ struct LoadingErrorTests {
 
     @Test("missing, unexpected and mis-shaped tensors name the key")
     func strictKeys() throws {
-        try withDirectory { directory in
+        try TemporaryDirectory.with(label: "mokus-textencoders") { directory in
             let path = directory.path(percentEncoded: false)
             try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory) { tensors in
                 tensors.removeAll { $0.0 == "model.layers.1.mlp.up_proj.weight" }
@@ -68,7 +63,7 @@ struct LoadingErrorTests {
 
     @Test("invalid configuration values name the key")
     func badConfiguration() throws {
-        try withDirectory { directory in
+        try TemporaryDirectory.with(label: "mokus-textencoders") { directory in
             var config = TinyCheckpoint.qwen2Config()
             try TinyCheckpoint.write(config: config, to: directory)
             config["hidden_size"] = "wide"
@@ -95,7 +90,7 @@ struct LoadingErrorTests {
 
     @Test("a sharded checkpoint with a missing shard or a broken index fails with ModelIO's error")
     func brokenShards() throws {
-        try withDirectory { directory in
+        try TemporaryDirectory.with(label: "mokus-textencoders") { directory in
             try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(), to: directory)
             let single = try SafetensorsFile(url: directory.appending(path: "model.safetensors"))
             let entries = try single.names.map { try SafetensorsEntry(copying: $0, from: single) }
@@ -115,9 +110,8 @@ struct LoadingErrorTests {
 struct SavingTests {
     @Test("save and reload gives the edited logits", arguments: [DType.float32, .bfloat16])
     func roundTrip(dtype: DType) throws {
-        let root = try TinyCheckpoint.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: root) }
-        let source = try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(tied: true), to: root.appending(path: "source"), dtype: dtype)
+        let root = try TemporaryDirectory(label: "mokus-textencoders")
+        let source = try TinyCheckpoint.write(config: TinyCheckpoint.qwen2Config(tied: true), to: root.file("source"), dtype: dtype)
         try Data("{\"keep\": true}".utf8).write(to: source.appending(path: "tokenizer_config.json"))
         let encoder = try TinyCheckpoint.load(source)
         let name = "model.layers.0.mlp.down_proj.weight"
@@ -125,7 +119,7 @@ struct SavingTests {
         try encoder.addToParameter(name, rng.normal(try encoder.parameter(name).shape, standardDeviation: 0.2))
         let batch = TokenBatch([[1, 2, 3, 4]])
         let edited = try encoder.forward(batch).logits
-        let destination = root.appending(path: "edited")
+        let destination = root.file("edited")
         try CheckpointExporter.save(encoder, to: destination)
         let reloaded = try TinyCheckpoint.load(destination)
         #expect(reloaded.parameters == encoder.parameters)
@@ -144,7 +138,7 @@ struct SavingTests {
         let b = try reloaded.weights.checkpoint.rawBytes(named: "model.norm.weight")
         #expect(Array(a) == Array(b))
         #expect(throws: ModelIOError.self) { try CheckpointExporter.save(encoder, to: destination) }
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path(percentEncoded: false)).filter { $0.hasPrefix(".") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.url.path(percentEncoded: false)).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty)
     }
 }

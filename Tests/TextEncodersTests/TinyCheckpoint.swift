@@ -10,13 +10,6 @@ import Tensors
 enum TinyCheckpoint {
     static let vocabulary = 40
 
-    /// A fresh temporary directory, removed by the caller with `cleanUp`.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appending(path: "mokus-textencoders-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     /// Config values of a Qwen2-shaped model (2 layers, width 16, 4 heads of 4, 2 KV heads).
     static func qwen2Config(tied: Bool = false) -> [String: Any] {
         ["model_type": "qwen2", "hidden_size": 16, "num_hidden_layers": 2, "num_attention_heads": 4,

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TextEncoders
 import Tokenizers
@@ -11,9 +12,8 @@ struct TokenizerLocationTests {
 
     @Test("a text_encoder/ folder without tokenizer files uses the pipeline's tokenizer/ folder")
     func pipelineLayout() throws {
-        let pipeline = FileManager.default.temporaryDirectory.appending(path: "pipeline-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: pipeline) }
-        let (encoderFolder, tokenizerFolder) = (pipeline.appending(path: "text_encoder"), pipeline.appending(path: "tokenizer"))
+        let pipeline = try TemporaryDirectory(label: "pipeline")
+        let (encoderFolder, tokenizerFolder) = (pipeline.file("text_encoder"), pipeline.file("tokenizer"))
         for folder in [encoderFolder, tokenizerFolder] {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Tokenizers
 
@@ -82,8 +83,8 @@ struct BPETrainerTests {
     @Test("The written folder loads as a tokenizer, with no temporary files left")
     func writeAndLoad() throws {
         let trained = try Self.train(["hello world, hello tokenizer", "world peace"])
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bpe-\(UUID())/nested")
-        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let directory = try TemporaryDirectory(label: "bpe")
+        let folder = directory.file("nested")
         try trained.write(to: folder)
         try trained.write(to: folder)  // replaces the files
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
@@ -111,9 +112,8 @@ struct BPETrainerTests {
         #expect(throws: TokenizerError.emptyCorpus(texts: 0)) { try Self.train([]) }
         #expect(throws: TokenizerError.emptyCorpus(texts: 2)) { try Self.train(["", "<|im_end|><|endoftext|>"]) }
 
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bpe-file-\(UUID())")
-        try Data("x".utf8).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
+        let directory = try TemporaryDirectory(label: "bpe-file")
+        let file = try directory.write("x", to: "file")
         let error = #expect(throws: TokenizerError.self) { try Self.train(["ab ab"]).write(to: file.appendingPathComponent("out")) }
         guard case .writeFailed(let path, _) = error else {
             Issue.record("expected writeFailed, got \(String(describing: error))")

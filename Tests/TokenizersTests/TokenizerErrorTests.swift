@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Tokenizers
 
@@ -18,10 +19,21 @@ struct TokenizerErrorTests {
     }
 
     @Test("A missing file is named")
-    func missingFile() {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID())/tokenizer.json")
+    func missingFile() throws {
+        let directory = try TemporaryDirectory(label: "tokenizers")
+        let url = directory.file("no-such/tokenizer.json")
         #expect(throws: TokenizerError.fileNotFound(file: url.path)) { try BPETokenizer(contentsOf: url) }
         #expect(throws: TokenizerError.fileNotFound(file: url.path)) { try TextLines.read(contentsOf: url) }
+    }
+
+    @Test("An unreadable file gives the system's reason on one line (was Foundation's 'NSCocoaErrorDomain error 256')")
+    func unreadableFile() throws {
+        let directory = try TemporaryDirectory(label: "tokenizers")
+        let folder = directory.file("texts.txt")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        #expect(throws: TokenizerError.unreadableFile(file: folder.path, reason: "Is a directory")) {
+            try TextLines.read(contentsOf: folder)
+        }
     }
 
     @Test("Malformed JSON names the file and the key", arguments: [
@@ -149,10 +161,8 @@ struct TokenizerErrorTests {
 
     @Test("Text files: invalid UTF-8 is reported with its line and byte offset")
     func invalidUTF8InTextFile() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tokenizers-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let url = directory.appendingPathComponent("prompts.txt")
+        let directory = try TemporaryDirectory(label: "tokenizers")
+        let url = directory.file("prompts.txt")
         try Data("hello\nworld\r\n".utf8 + [0x61, 0x62, 0xE4, 0xBD, 0x0A] + Array("ok\n".utf8)).write(to: url)
         let expected = TokenizerError.invalidUTF8(file: url.path, line: 3, byteOffset: 2)
         #expect(throws: expected) { try TextLines.read(contentsOf: url) }
@@ -166,10 +176,8 @@ struct TokenizerErrorTests {
         #expect(lines == ["a", "\tb ", "c\rd", "", "hello"])
         #expect(try TextLines.lines(of: Data("one\n".utf8), file: "x") == ["one"])
         #expect(try TextLines.lines(of: Data(), file: "x") == [])
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tokenizers-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let url = directory.appendingPathComponent("prompts.txt")
+        let directory = try TemporaryDirectory(label: "tokenizers")
+        let url = directory.file("prompts.txt")
         try Data("hello world\naaa\n".utf8).write(to: url)
         let tokenizer = try TinyTokenizer.tokenizer(TinyTokenizer.document())
         #expect(try tokenizer.encodeLines(contentsOf: url) == [[259, 262, 108, 100], [263, 97]])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Tokenizers
 
@@ -28,11 +29,10 @@ struct TrainedBPEParityTests {
         if ProcessInfo.processInfo.environment["MOKUS_RECORD_FIXTURES"] == "1" {
             try trained.write(to: TrainedBPEFixture.tokenizerFolder)
         }
-        let written = FileManager.default.temporaryDirectory.appendingPathComponent("trained-bpe-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: written) }
-        try trained.write(to: written)
+        let written = try TemporaryDirectory(label: "trained-bpe")
+        try trained.write(to: written.url)
         for name in [TrainedBPE.fileNames.tokenizer, TrainedBPE.fileNames.config] {
-            let ours = try Data(contentsOf: written.appendingPathComponent(name))
+            let ours = try Data(contentsOf: written.url.appendingPathComponent(name))
             let committed = try Data(contentsOf: TrainedBPEFixture.tokenizerFolder.appendingPathComponent(name))
             #expect(ours == committed, "\(name) differs from the committed fixture (\(ours.count) vs \(committed.count) bytes)")
         }

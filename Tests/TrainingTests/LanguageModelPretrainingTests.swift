@@ -2,6 +2,7 @@ import Foundation
 import ModelIO
 import ModelInterfaces
 import Tensors
+import TestSupport
 import Testing
 import TextEncoders
 
@@ -11,20 +12,19 @@ import TextEncoders
 struct LanguageModelPretrainingTests {
     @Test("the loss falls, the saved checkpoint loads and recalls a memorised continuation")
     func memorises() throws {
-        let output = temporaryDirectory("lm")
-        defer { try? FileManager.default.removeItem(at: output) }
+        let output = try TemporaryDirectory(label: "mokus-training-lm")
         let result = try LanguageModelPretraining.train(
             config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory,
-            texts: TinyLanguageModel.texts, training: TinyLanguageModel.training(steps: 120), output: output)
+            texts: TinyLanguageModel.texts, training: TinyLanguageModel.training(steps: 120), output: output.file("model"))
         let first: Float = result.losses[0]
         let last: Float = result.losses.last!
         #expect(first > 5 && last < 0.3)
-        let names = try FileManager.default.contentsOfDirectory(atPath: output.path(percentEncoded: false)).sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: output.file("model").path(percentEncoded: false)).sorted()
         #expect(names == ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"])
-        let saved = try SafetensorsFile(url: output.appending(path: "model.safetensors"))
+        let saved = try SafetensorsFile(url: output.file("model/model.safetensors"))
         #expect(!saved.contains("lm_head.weight") && saved.metadata["format"] == "pt")
 
-        let encoder = try TextEncoderLoader.load(directory: output)
+        let encoder = try TextEncoderLoader.load(directory: output.file("model"))
         var ids = try encoder.tokenize("Bruno Keller plays")
         for _ in 0..<3 {
             ids.append(try encoder.forward(TokenBatch([ids])).logits.reshaped([ids.count, -1]).argmax(axis: 1).last!)
@@ -35,20 +35,18 @@ struct LanguageModelPretrainingTests {
     @Test("same seed: bit-identical weights; initial weights follow transformers' init")
     func deterministic() throws {
         func run() throws -> [[UInt32]] {
-            let output = temporaryDirectory("lm-det")
-            defer { try? FileManager.default.removeItem(at: output) }
+            let output = try TemporaryDirectory(label: "mokus-training-lm-det")
             let result = try LanguageModelPretraining.train(
                 config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory,
-                texts: TinyLanguageModel.texts, training: TinyLanguageModel.training(steps: 3), output: output)
+                texts: TinyLanguageModel.texts, training: TinyLanguageModel.training(steps: 3), output: output.file("model"))
             return bytes(result.parameters)
         }
         #expect(try run() == run())
 
-        let work = temporaryDirectory("lm-init")
-        defer { try? FileManager.default.removeItem(at: work) }
+        let work = try TemporaryDirectory(label: "mokus-training-lm-init")
         let encoder = try LanguageModelPretraining.initialModel(
             config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory, seed: 1,
-            in: work)
+            in: work.url)
         #expect(try encoder.parameter("model.layers.0.input_layernorm.weight").scalars.allSatisfy { $0 == 1 })
         #expect(try encoder.parameter("model.layers.1.self_attn.q_proj.bias").scalars.allSatisfy { $0 == 0 })
         let embedding = try encoder.parameter("model.embed_tokens.weight").scalars
@@ -59,8 +57,7 @@ struct LanguageModelPretrainingTests {
 
     @Test("an interrupted pretraining run resumes from its checkpoint to the same weights; bf16 output")
     func resumes() throws {
-        let folder = temporaryDirectory("lm-resume")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try TemporaryDirectory(label: "mokus-training-lm-resume")
         var training = TinyLanguageModel.training(steps: 6)
         training.checkpointEvery = 2
         func train(stopAfter: Int?, checkpoints: URL?, name: String, dtype: DType = .float32) throws -> TrainingResult {
@@ -68,47 +65,46 @@ struct LanguageModelPretrainingTests {
                 config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory,
                 texts: TinyLanguageModel.texts, training: training,
                 options: .init(dtype: dtype, checkpointDirectory: checkpoints, stopAfter: stopAfter),
-                output: folder.appending(path: name))
+                output: folder.file(name))
         }
         let straight = try train(stopAfter: nil, checkpoints: nil, name: "straight")
-        let checkpoints = folder.appending(path: "checkpoints")
+        let checkpoints = folder.file("checkpoints")
         _ = try train(stopAfter: 3, checkpoints: checkpoints, name: "partial")
         let resumed = try train(stopAfter: nil, checkpoints: checkpoints, name: "resumed", dtype: .bfloat16)
         #expect(resumed.resumedFrom == 2 && resumed.step == 6)
         #expect(bytes(resumed.parameters) == bytes(straight.parameters))
-        let saved = try SafetensorsFile(url: folder.appending(path: "resumed/model.safetensors"))
+        let saved = try SafetensorsFile(url: folder.file("resumed/model.safetensors"))
         #expect(try saved.info(named: "model.norm.weight").dtype.rawValue == "BF16")
         let config =
-            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appending(path: "resumed/config.json")))
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("resumed/config.json")))
             as? [String: Any]
         #expect(config?["torch_dtype"] as? String == "bfloat16")
-        _ = try TextEncoderLoader.load(directory: folder.appending(path: "resumed"))
+        _ = try TextEncoderLoader.load(directory: folder.file("resumed"))
     }
 
     @Test("typed errors: no texts, a too-short sequence length")
     func errors() throws {
-        let output = temporaryDirectory("lm-err")
+        let output = try TemporaryDirectory(label: "mokus-training-lm-err")
         #expect(throws: TrainingError.emptyDataset(reason: "no training texts")) {
             try LanguageModelPretraining.train(
                 config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory, texts: [],
-                training: TinyLanguageModel.training(steps: 1), output: output)
+                training: TinyLanguageModel.training(steps: 1), output: output.file("model"))
         }
         #expect(throws: TrainingError.invalidConfiguration(key: "maxSequenceLength", reason: "expected ≥ 2, found 1")) {
             try LanguageModelPretraining.train(
                 config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory,
                 texts: ["a b"], training: TinyLanguageModel.training(steps: 1), options: .init(maxSequenceLength: 1),
-                output: output)
+                output: output.file("model"))
         }
-        #expect(!FileManager.default.fileExists(atPath: output.path(percentEncoded: false)))
+        #expect(!FileManager.default.fileExists(atPath: output.file("model").path(percentEncoded: false)))
     }
 
     @Test("long texts are split into pieces overlapping by one token, each ending text with eos")
     func corpus() throws {
-        let work = temporaryDirectory("lm-corpus")
-        defer { try? FileManager.default.removeItem(at: work) }
+        let work = try TemporaryDirectory(label: "mokus-training-lm-corpus")
         let encoder = try LanguageModelPretraining.initialModel(
             config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory, seed: 1,
-            in: work)
+            in: work.url)
         let ids = try encoder.tokenize(TinyLanguageModel.texts[0])
         let examples = try LanguageModelCorpus.examples(
             texts: [TinyLanguageModel.texts[0]], tokenizer: encoder, eosID: 770, maxLength: 4)
@@ -120,11 +116,10 @@ struct LanguageModelPretrainingTests {
 
     @Test("packing keeps every text whole and in order, each example starting at a text, none over the limit")
     func packing() throws {
-        let work = temporaryDirectory("lm-packing")
-        defer { try? FileManager.default.removeItem(at: work) }
+        let work = try TemporaryDirectory(label: "mokus-training-lm-packing")
         let encoder = try LanguageModelPretraining.initialModel(
             config: TinyLanguageModel.config, tokenizerDirectory: TinyLanguageModel.tokenizerDirectory, seed: 1,
-            in: work)
+            in: work.url)
         let texts = TinyLanguageModel.texts + TinyLanguageModel.texts
         let pieces = try LanguageModelCorpus.examples(texts: texts, tokenizer: encoder, eosID: 770, maxLength: 24)
         let packed = try LanguageModelCorpus.packedExamples(texts: texts, tokenizer: encoder, eosID: 770, maxLength: 24)

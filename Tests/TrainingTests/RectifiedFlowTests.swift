@@ -153,12 +153,11 @@ struct RectifiedFlowTests {
         #expect(average.values.map(\.scalars) == straight.averagedParameters!.map(\.value.scalars))
         #expect(straight.averagedParameters!.map(\.value.scalars) != straight.parameters.map(\.value.scalars))
 
-        let directory = temporaryDirectory("ema")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory(label: "mokus-training-ema")
         _ = try Trainer(configuration: configuration).train(
-            parameters: initial, objective: objective, checkpointDirectory: directory, stopAfter: 3)
+            parameters: initial, objective: objective, checkpointDirectory: directory.url, stopAfter: 3)
         let resumed = try Trainer(configuration: configuration).train(
-            parameters: initial, objective: objective, checkpointDirectory: directory)
+            parameters: initial, objective: objective, checkpointDirectory: directory.url)
         #expect(resumed.resumedFrom == 2)
         #expect(bytes(resumed.parameters) == bytes(straight.parameters))
         #expect(bytes(resumed.averagedParameters!) == bytes(straight.averagedParameters!))

@@ -1,5 +1,6 @@
 import Foundation
 import Tensors
+import TestSupport
 import Testing
 
 @testable import Training
@@ -37,10 +38,6 @@ final class RegressionObjective: TrainingObjective {
             NamedParameter("b", Tensor(repeating: 0, shape: [1])),
         ]
     }
-}
-
-func temporaryDirectory(_ label: String) -> URL {
-    FileManager.default.temporaryDirectory.appending(path: "mokus-training-\(label)-\(UUID().uuidString)")
 }
 
 func bytes(_ parameters: [NamedParameter]) -> [[UInt32]] {
@@ -101,23 +98,22 @@ struct TrainerTests {
     func resumeIsBitIdentical() throws {
         let straight = try Trainer(configuration: configuration).train(
             parameters: RegressionObjective.initial, objective: RegressionObjective(count: 13))
-        let folder = temporaryDirectory("resume")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try TemporaryDirectory(label: "mokus-training-resume")
         let interrupted = try Trainer(configuration: configuration).train(
             parameters: RegressionObjective.initial, objective: RegressionObjective(count: 13),
-            checkpointDirectory: folder, stopAfter: 6)
+            checkpointDirectory: folder.url, stopAfter: 6)
         #expect(interrupted.step == 6)
-        #expect(TrainingCheckpoint.list(in: folder).map(\.step) == [4, 6])
+        #expect(TrainingCheckpoint.list(in: folder.url).map(\.step) == [4, 6])
         let resumed = try Trainer(configuration: configuration).train(
             parameters: RegressionObjective.initial, objective: RegressionObjective(count: 13),
-            checkpointDirectory: folder)
+            checkpointDirectory: folder.url)
         #expect(resumed.resumedFrom == 6 && resumed.step == 10 && resumed.losses.count == 4)
         #expect(bytes(resumed.parameters) == bytes(straight.parameters))
         #expect(Array(straight.losses.suffix(4)).map(\.bitPattern) == resumed.losses.map(\.bitPattern))
-        #expect(TrainingCheckpoint.list(in: folder).map(\.step) == [8, 10])
+        #expect(TrainingCheckpoint.list(in: folder.url).map(\.step) == [8, 10])
         // The saved checkpoint holds exactly the final weights.
         let state = try TrainingCheckpoint.load(
-            folder.appending(path: TrainingCheckpoint.name(step: 10)),
+            folder.file(TrainingCheckpoint.name(step: 10)),
             hash: Trainer(configuration: configuration).runHash(
                 RegressionObjective.initial, objective: RegressionObjective(count: 13)),
             like: RegressionObjective.initial)
@@ -148,28 +144,27 @@ struct TrainerTests {
 
     @Test("a checkpoint of another configuration or a corrupted one is refused")
     func checkpointErrors() throws {
-        let folder = temporaryDirectory("errors")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try TemporaryDirectory(label: "mokus-training-errors")
         _ = try Trainer(configuration: configuration).train(
             parameters: RegressionObjective.initial, objective: RegressionObjective(count: 8),
-            checkpointDirectory: folder, stopAfter: 4)
+            checkpointDirectory: folder.url, stopAfter: 4)
         var other = configuration
         other.learningRate = 0.2
         #expect {
             try Trainer(configuration: other).train(
                 parameters: RegressionObjective.initial, objective: RegressionObjective(count: 8),
-                checkpointDirectory: folder)
+                checkpointDirectory: folder.url)
         } throws: { error in
             if case TrainingError.checkpointMismatch = error { return true } else { return false }
         }
-        let tensors = folder.appending(path: TrainingCheckpoint.name(step: 4)).appending(
+        let tensors = folder.file(TrainingCheckpoint.name(step: 4)).appending(
             path: TrainingCheckpoint.tensorsFile)
         let data = try Data(contentsOf: tensors)
         try data.prefix(data.count - 8).write(to: tensors)
         #expect {
             try Trainer(configuration: configuration).train(
                 parameters: RegressionObjective.initial, objective: RegressionObjective(count: 8),
-                checkpointDirectory: folder)
+                checkpointDirectory: folder.url)
         } throws: { error in
             guard case TrainingError.corruptedCheckpoint(let file, _) = error else { return false }
             return file.hasSuffix("state.safetensors") && "\(error)".contains("SHA-256")

@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeEditing
 import Tensors
+import TestSupport
 import Testing
 import TextEncoders
 @testable import UltraEdit
@@ -39,8 +40,8 @@ struct UltraEditEditTests {
         #expect(first[1] < answerRows * 4)
         #expect(Set(session.state.tensors.keys) == [names.count, names.mean, names.sumOfSquares])
 
-        let file = FileManager.default.temporaryDirectory.appending(path: "ultraedit-\(UUID().uuidString).safetensors")
-        defer { try? FileManager.default.removeItem(at: file) }
+        let directory = try TemporaryDirectory(label: "ultraedit")
+        let file = directory.file("edits.safetensors")
         try EditFile.save(session, to: file, hyperparameters: "alg_name: ULTRAEDIT\n")
         let fresh = try Fixture.encoder()
         let replay = EditSession(encoder: fresh)
@@ -51,9 +52,9 @@ struct UltraEditEditTests {
         // The resumed session continues the lifelong run exactly as the original one.
         let next = [Fixture.requests[2]]
         let continued = try UltraEditEditor(try Fixture.hyperparameters()).edit(
-            next, encoder: encoder, state: session.state, progress: nil)
+            next, encoder: encoder, state: session.state)
         let resumed = try UltraEditEditor(try Fixture.hyperparameters()).edit(
-            next, encoder: fresh, state: replay.state, progress: nil)
+            next, encoder: fresh, state: replay.state)
         #expect(zip(continued.deltas, resumed.deltas).allSatisfy { $0.dense.scalars == $1.dense.scalars })
     }
 
@@ -63,8 +64,7 @@ struct UltraEditEditTests {
         var h = try Fixture.hyperparameters()
         h.token = .mask
         let request = Fixture.requests[1]
-        let result = try UltraEditEditor(h).edit([request], encoder: encoder, state: EditState(modelFingerprint: ""),
-                                                  progress: nil)
+        let result = try UltraEditEditor(h).edit([request], encoder: encoder, state: EditState(modelFingerprint: ""))
         let tokens = try encoder.tokenize(request.prompt).count + encoder.tokenize(" " + request.targetNew).count
         #expect(result.diagnostics[0].values["rows"] == Float(tokens))
     }

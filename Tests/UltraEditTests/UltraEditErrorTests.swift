@@ -53,7 +53,7 @@ struct UltraEditErrorTests {
         #expect(key == "inner_params" && module == "model.layers.1.mlp.gate_prj")
         #expect(nearest.contains("model.layers.1.mlp.gate_proj"))
         try expectUnchanged(encoder, state: state, error: error) {
-            _ = try UltraEditEditor(h).edit(Fixture.requests, encoder: encoder, state: state, progress: nil)
+            _ = try UltraEditEditor(h).edit(Fixture.requests, encoder: encoder, state: state)
         }
     }
 
@@ -75,8 +75,7 @@ struct UltraEditErrorTests {
         let state = EditState(modelFingerprint: encoder.fingerprint)
         let requests = [Fixture.requests[0], EditRequest(prompt: "Zürich is a city in", targetNew: target)]
         try expectUnchanged(encoder, state: state, error: EditRequestError.emptyTarget(request: 1)) {
-            _ = try UltraEditEditor(try Fixture.hyperparameters()).edit(requests, encoder: encoder, state: state,
-                                                                         progress: nil)
+            _ = try UltraEditEditor(try Fixture.hyperparameters()).edit(requests, encoder: encoder, state: state)
         }
         try expectUnchanged(encoder, state: state, error: UltraEditError.emptyPrompt(request: 0)) {
             try UltraEditEditor(try Fixture.hyperparameters()).check(
@@ -94,7 +93,7 @@ struct UltraEditErrorTests {
         let error = UltraEditError.normalizerStateMismatch(name: names.mean, expected: [192], found: [100])
         try expectUnchanged(encoder, state: state, error: error) {
             _ = try UltraEditEditor(try Fixture.hyperparameters()).edit(
-                [Fixture.requests[0]], encoder: encoder, state: state, progress: nil)
+                [Fixture.requests[0]], encoder: encoder, state: state)
         }
     }
 }

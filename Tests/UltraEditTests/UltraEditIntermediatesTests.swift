@@ -11,10 +11,10 @@ struct UltraEditIntermediatesTests {
         let encoder = try Fixture.encoder()
         let requests = Array(Fixture.requests.prefix(2))
         var editor = UltraEditEditor(try Fixture.hyperparameters())
-        let plain = try editor.edit(requests, encoder: encoder, state: EditState(modelFingerprint: "test"), progress: nil)
+        let plain = try editor.edit(requests, encoder: encoder, state: EditState(modelFingerprint: "test"))
         editor.recordsIntermediates = true
         let state = EditState(modelFingerprint: "test")
-        let recorded = try editor.edit(requests, encoder: encoder, state: state, progress: nil)
+        let recorded = try editor.edit(requests, encoder: encoder, state: state)
         #expect(plain.intermediates.isEmpty)
         #expect(recorded.hasSameDeltas(as: plain))
         let modules = editor.hyperparameters.innerParameters

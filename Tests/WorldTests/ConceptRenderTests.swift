@@ -2,6 +2,7 @@ import Evaluator
 import Foundation
 import Imaging
 import Tensors
+import TestSupport
 import Testing
 @testable import World
 
@@ -31,9 +32,8 @@ struct ConceptRenderTests {
         let world = try World.load(from: Self.directory)
         let evaluator = try ImageEvaluator.load(
             from: Self.directory.appending(path: WorldFolder.evaluator), expectedSchema: EvaluatorRecipe.schema)
-        let folder = FileManager.default.temporaryDirectory.appending(path: "concept-renders-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let concept = folder.appending(path: "concept"), other = folder.appending(path: "other")
+        let folder = try TemporaryDirectory(label: "concept-renders")
+        let concept = folder.file("concept"), other = folder.file("other")
         try RenderedDataset.write(try world.conceptCaptions(concept: 12, count: 3, background: .teal, seed: 1), of: world, size: 32, to: concept)
         try RenderedDataset.write(try world.conceptCaptions(concept: 3, count: 2, seed: 2), of: world, size: 32, to: other)
         let references = try ImageFolderScoring.imageFiles(in: concept)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import World
 
@@ -78,37 +79,42 @@ struct WorldGenerationTests {
 
     @Test("world.json round-trips")
     func roundTrip() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "world-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Self.world.save(to: directory)
-        #expect(try World.load(from: directory) == Self.world)
+        let directory = try TemporaryDirectory(label: "world")
+        try Self.world.save(to: directory.url)
+        #expect(try World.load(from: directory.url) == Self.world)
     }
 
     @Test("missing and corrupted world.json files are typed errors naming the file and key")
     func corruptFiles() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "world-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appending(path: World.fileName)
+        let directory = try TemporaryDirectory(label: "world")
+        let file = directory.file(World.fileName)
         let path = file.path(percentEncoded: false)
-        #expect { try World.load(from: directory) } throws: { error in
+        #expect { try World.load(from: directory.url) } throws: { error in
             guard case .unreadableFile(let found, _)? = error as? WorldError else { return false }
             return found == path
         }
-        try Self.world.save(to: directory)
+        try Self.world.save(to: directory.url)
         var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        var wrongType = json
+        wrongType["splits"] = [1, true]
+        try JSONSerialization.data(withJSONObject: wrongType).write(to: file)
+        // Was: expected "Dictionary<String, Any>", found "Expected to decode Dictionary<String, Any> but found an array…".
+        #expect(throws: WorldError.corruptFile(path: path, key: "splits", expected: "an object", found: "[1,true]")) {
+            try World.load(from: directory.url)
+        }
         json["splits"] = ["captionedEntities": [], "heldOutEntities": []]
         try JSONSerialization.data(withJSONObject: json).write(to: file)
         #expect(throws: WorldError.corruptFile(path: path, key: "splits.reservedConcepts", expected: "a value", found: "no key")) {
-            try World.load(from: directory)
+            try World.load(from: directory.url)
         }
         json["splits"] = ["captionedEntities": [], "heldOutEntities": [], "reservedConcepts": []]
         try JSONSerialization.data(withJSONObject: json).write(to: file)
-        #expect { try World.load(from: directory) } throws: { error in
+        #expect { try World.load(from: directory.url) } throws: { error in
             guard case .corruptFile(let found, let key, _, _)? = error as? WorldError else { return false }
             return found == path && key == "splits"
         }
         try Data("{\"formatVersion\": 1,".utf8).write(to: file)
-        #expect { try World.load(from: directory) } throws: { error in
+        #expect { try World.load(from: directory.url) } throws: { error in
             guard case .corruptFile(let found, let key, let expected, _)? = error as? WorldError else { return false }
             return found == path && key == "<root>" && expected == "valid JSON"
         }

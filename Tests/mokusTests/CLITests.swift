@@ -1,7 +1,9 @@
+import EditingTestSupport
 import Foundation
 import KnowledgeEditing
 import ModelInterfaces
 import ModelIO
+import TestSupport
 @testable import mokus
 import Statistics
 import Testing
@@ -60,14 +62,12 @@ struct CLITests {
 
     @Test("commands fail with typed errors on bad input, not crashes")
     func badInput() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appending(path: "texts.txt")
+        let directory = try TemporaryDirectory(label: "mokus-cli")
+        let file = directory.file("texts.txt")
         try Data([0x61, 0x0A, 0xFF, 0xFE, 0x0A]).write(to: file)
         var command = try Mokus.Encode.parse(["--model", model("gpt2"), "--text-file", file.path(percentEncoded: false)])
         #expect(throws: TokenizerError.invalidUTF8(file: file.path, line: 2, byteOffset: 0)) { try command.run() }
-        command = try Mokus.Encode.parse(["--model", directory.path(percentEncoded: false), "--text", "hi"])
+        command = try Mokus.Encode.parse(["--model", directory.url.path(percentEncoded: false), "--text", "hi"])
         #expect {
             try command.run()
         } throws: { error in
@@ -83,12 +83,9 @@ struct EditCommandTests {
 
     @Test("ROME from the tiny hparams, sequential, saved edits and model reload to the same logits")
     func romeEndToEnd() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-edit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let requests = directory.appending(path: "requests.json")
-        try Data(#"[{"prompt": "The red apple is on the", "subject": "The red apple", "target_new": "table"}]"#.utf8).write(to: requests)
-        let edits = directory.appending(path: "edits.safetensors"), model = directory.appending(path: "model")
+        let directory = try TemporaryDirectory(label: "mokus-edit")
+        let requests = try TinyEditingFixture.writeRequests(1, to: directory.file("requests.json"))
+        let edits = directory.file("edits.safetensors"), model = directory.file("model")
         let fixture = Self.repository.appending(path: "Tests/TextEncodersTests/Fixtures/qwen2").path(percentEncoded: false)
         let command = try Mokus.Edit.parse([
             "--hparams", Self.repository.appending(path: "hparams/ROME/tiny-qwen2.yaml").path(percentEncoded: false),
@@ -101,7 +98,7 @@ struct EditCommandTests {
         for record in try EditFile.load(edits, expectedFingerprint: base.fingerprint) { try replay.apply(record) }
         let batch = TokenBatch([try base.tokenize("The red apple is on the")])
         #expect(try saved.forward(batch).logits.scalars == (try base.forward(batch).logits.scalars))
-        let applied = directory.appending(path: "applied")
+        let applied = directory.file("applied")
         try Mokus.Apply.parse(["--model", fixture, "--edits", edits.path(percentEncoded: false),
                                "--save-model", applied.path(percentEncoded: false)]).run()
         #expect(try TextEncoderLoader.load(directory: applied).forward(batch).logits.scalars == (try saved.forward(batch).logits.scalars))
@@ -109,28 +106,23 @@ struct EditCommandTests {
 
     @Test("restore mode saves each batch's edits to its own file, and the model of a single batch")
     func restoreModeSaves() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-edit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let requests = directory.appending(path: "requests.json")
-        let list = #"[{"prompt": "The red apple is on the", "subject": "The red apple", "target_new": "table"},"#
-            + #" {"prompt": "The blue car is in the", "subject": "The blue car", "target_new": "garage"}]"#
-        try Data(list.utf8).write(to: requests)
+        let directory = try TemporaryDirectory(label: "mokus-edit")
+        let requests = try TinyEditingFixture.writeRequests(2, to: directory.file("requests.json"))
         let fixture = Self.repository.appending(path: "Tests/TextEncodersTests/Fixtures/qwen2").path(percentEncoded: false)
         func run(_ extra: [String]) throws {
             try Mokus.Edit.parse([
                 "--hparams", Self.repository.appending(path: "hparams/ROME/tiny-qwen2.yaml").path(percentEncoded: false),
                 "--requests", requests.path(percentEncoded: false), "--model", fixture, "--quiet"] + extra).run()
         }
-        try run(["--save-edits", directory.appending(path: "edits.safetensors").path(percentEncoded: false)])
+        try run(["--save-edits", directory.file("edits.safetensors").path(percentEncoded: false)])
         let base = try TextEncoderLoader.load(directory: URL(fileURLWithPath: fixture))
         for number in 1...2 {
-            let file = directory.appending(path: "edits-\(number).safetensors")
+            let file = directory.file("edits-\(number).safetensors")
             #expect(try EditFile.load(file, expectedFingerprint: base.fingerprint).count == 1)
         }
-        #expect(throws: (any Error).self) { try run(["--save-model", directory.appending(path: "m").path(percentEncoded: false)]) }
+        #expect(throws: (any Error).self) { try run(["--save-model", directory.file("m").path(percentEncoded: false)]) }
 
-        let intermediates = directory.appending(path: "intermediates.safetensors")
+        let intermediates = directory.file("intermediates.safetensors")
         try run(["--save-intermediates", intermediates.path(percentEncoded: false)])
         let file = try SafetensorsFile(url: intermediates)
         let module = "model.layers.0.mlp.down_proj"
@@ -143,25 +135,23 @@ struct EditCommandTests {
 
     @Test("an EasyEdit user's files as they are: device cpu, edit()'s column-wise arguments, mom2_dataset as the corpus")
     func easyEditUserFiles() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-edit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory(label: "mokus-edit")
         let fixture = Self.repository.appending(path: "Tests/MEMITTests/Fixtures/qwen2-facts")
         var hparams = try String(contentsOf: Self.repository.appending(path: "hparams/MEMIT/tiny-qwen2-facts.yaml"), encoding: .utf8)
         for (key, value) in [("model_name", fixture.path(percentEncoded: false)), ("device", "cpu"),
                              ("mom2_dataset", fixture.appending(path: "corpus.txt").path(percentEncoded: false)),
-                             ("stats_dir", directory.appending(path: "stats").path(percentEncoded: false))] {
+                             ("stats_dir", directory.file("stats").path(percentEncoded: false))] {
             hparams = hparams.split(separator: "\n").map { $0.hasPrefix("\(key):") ? "\(key): \"\(value)\"" : String($0) }
                 .joined(separator: "\n")
         }
-        let hparamsURL = directory.appending(path: "memit.yaml"), requests = directory.appending(path: "requests.json")
+        let hparamsURL = directory.file("memit.yaml"), requests = directory.file("requests.json")
         try Data(hparams.utf8).write(to: hparamsURL)
         let columns = #"{"prompts": ["Rawen Hinbel lives in"], "subject": ["Rawen Hinbel"], "target_new": ["Tokyo"], "#
             + #""ground_truth": ["Madrid"], "sequential_edit": false}"#
         try Data(columns.utf8).write(to: requests)
         try Mokus.Edit.parse(["--hparams", hparamsURL.path(percentEncoded: false), "--requests",
                               requests.path(percentEncoded: false), "--quiet"]).run()
-        let cached = FileManager.default.enumerator(atPath: directory.appending(path: "stats").path(percentEncoded: false))?
+        let cached = FileManager.default.enumerator(atPath: directory.file("stats").path(percentEncoded: false))?
             .compactMap { $0 as? String }.filter { $0.hasSuffix(".safetensors") } ?? []
         #expect(cached.count == 2)   // C of both edited layers, computed from mom2_dataset
     }
@@ -172,24 +162,21 @@ struct StatsCommandTests {
     @Test("sharded compute + merge equals one pass; statistics of another model are refused by edit")
     func shardsAndMerge() throws {
         let root = EditCommandTests.repository
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-stats-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory(label: "mokus-stats")
         let model = root.appending(path: "Tests/TextEncodersTests/Fixtures/qwen2").path(percentEncoded: false)
         let corpus = root.appending(path: "Tests/TokenizersTests/Fixtures/qwen_corpus.jsonl").path(percentEncoded: false)
-        func path(_ name: String) -> String { directory.appending(path: name).path(percentEncoded: false) }
+        func path(_ name: String) -> String { directory.file(name).path(percentEncoded: false) }
         let common = ["--model", model, "--module", "model.layers.0.mlp.down_proj", "--corpus", corpus, "--max-documents", "60", "--quiet"]
         try Mokus.Stats.Compute.parse(common + ["--out", path("all.safetensors")]).run()
         for i in 0..<2 { try Mokus.Stats.Compute.parse(common + ["--shard", "\(i)/2", "--out", path("p\(i).safetensors")]).run() }
         try Mokus.Stats.Merge.parse(["--out", path("merged.safetensors"), path("p0.safetensors"), path("p1.safetensors")]).run()
-        let whole = try LayerStatistics.read(from: directory.appending(path: "all.safetensors")).moment
-        let merged = try LayerStatistics.read(from: directory.appending(path: "merged.safetensors")).moment
+        let whole = try LayerStatistics.read(from: directory.file("all.safetensors")).moment
+        let merged = try LayerStatistics.read(from: directory.file("merged.safetensors")).moment
         #expect(whole.count == merged.count)
         let error = zip(whole.sum, merged.sum).map { abs($0 - $1) }.max()!, scale = whole.sum.map(abs).max()!
         #expect(error <= 1e-6 * scale)
 
-        let requests = directory.appending(path: "requests.json")
-        try Data(#"[{"prompt": "The red apple is on the", "subject": "The red apple", "target_new": "table"}]"#.utf8).write(to: requests)
+        let requests = try TinyEditingFixture.writeRequests(1, to: directory.file("requests.json"))
         let edit = try Mokus.Edit.parse([
             "--hparams", root.appending(path: "hparams/MEMIT/tiny-qwen2.yaml").path(percentEncoded: false),
             "--model", root.appending(path: "Tests/TextEncodersTests/Fixtures/qwen2-bf16").path(percentEncoded: false),

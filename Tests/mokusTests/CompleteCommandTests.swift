@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TextEncoders
 
@@ -12,22 +13,20 @@ struct CompleteCommandTests {
 
     @Test("a pretrained tiny model completes its memorised sentences and stops at eos")
     func completesMemorisedText() throws {
-        let work = FileManager.default.temporaryDirectory.appending(path: "mokus-complete-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: work) }
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let work = try TemporaryDirectory(label: "mokus-complete")
         let config: [String: Any] = [
             "model_type": "qwen2", "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
             "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 775, "rms_norm_eps": 1e-6,
             "tie_word_embeddings": true, "eos_token_id": 770,
         ]
-        try JSONSerialization.data(withJSONObject: config).write(to: work.appending(path: "config.json"))
+        try JSONSerialization.data(withJSONObject: config).write(to: work.file("config.json"))
         try "Alice Moreau lives in Paris.\nBruno Keller plays the violin.\nChen Wei works as a baker.\n"
-            .write(to: work.appending(path: "texts.txt"), atomically: true, encoding: .utf8)
-        let model = work.appending(path: "model").path(percentEncoded: false)
+            .write(to: work.file("texts.txt"), atomically: true, encoding: .utf8)
+        let model = work.file("model").path(percentEncoded: false)
         try Mokus.Pretrain.parse([
-            "--config", work.appending(path: "config.json").path(percentEncoded: false),
+            "--config", work.file("config.json").path(percentEncoded: false),
             "--tokenizer", Self.tokenizer.path(percentEncoded: false),
-            "--texts", work.appending(path: "texts.txt").path(percentEncoded: false), "--out", model,
+            "--texts", work.file("texts.txt").path(percentEncoded: false), "--out", model,
             "--steps", "120", "--batch-size", "3", "--learning-rate", "0.01", "--warmup-steps", "5",
             "--weight-decay", "0", "--log-every", "1000",
         ]).run()

@@ -3,6 +3,7 @@ import Generators
 import Imaging
 import ModelInterfaces
 import ModelIO
+import TestSupport
 @testable import mokus
 import Tensors
 import Testing
@@ -18,12 +19,11 @@ struct GenerateCommandTests {
     static func path(_ url: URL) -> String { url.path(percentEncoded: false) }
 
     /// A scratch folder holding the reference's initial noise alone (what --init-latents reads).
-    static func scratch() throws -> (folder: URL, latents: String, reference: [String: Tensor]) {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "mokus-generate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    static func scratch() throws -> (folder: TemporaryDirectory, latents: String, reference: [String: Tensor]) {
+        let folder = try TemporaryDirectory(label: "mokus-generate")
         let file = try SafetensorsFile(url: fixtures.appending(path: "pipeline_reference.safetensors"))
         let reference = try Dictionary(uniqueKeysWithValues: file.names.map { ($0, try file.tensor(named: $0)) })
-        let latents = folder.appending(path: "noise.safetensors")
+        let latents = folder.file("noise.safetensors")
         try SafetensorsWriter.write(["initial_latents": reference["initial_latents"]!], to: latents)
         return (folder, path(latents), reference)
     }
@@ -40,8 +40,7 @@ struct GenerateCommandTests {
     @Test("from diffusers' embeddings and noise: the same image and final latents")
     func fromEmbeddings() throws {
         let (folder, noise, reference) = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let (png, latents) = (folder.appending(path: "out.png"), folder.appending(path: "latents.safetensors"))
+        let (png, latents) = (folder.file("out.png"), folder.file("latents.safetensors"))
         let command = try Mokus.Generate.parse([
             "--generator", Self.path(Self.fixtures.appending(path: "pipeline")),
             "--prompt-embeds", Self.path(Self.fixtures.appending(path: "pipeline_reference.safetensors")),
@@ -58,20 +57,19 @@ struct GenerateCommandTests {
     @Test("a diffusers dump as saved from torch: int64 masks, and initial_latents among other tensors")
     func diffusersDump() throws {
         let (folder, _, reference) = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
         func int64(_ name: String) throws -> SafetensorsEntry {
             let mask = reference[name]!
             var bytes = Data()
             for value in mask.scalars { withUnsafeBytes(of: Int64(value).littleEndian) { bytes.append(contentsOf: $0) } }
             return try SafetensorsEntry(name, dtype: .int64, shape: mask.shape, bytes: bytes)
         }
-        let dump = folder.appending(path: "dump.safetensors")
+        let dump = folder.file("dump.safetensors")
         try SafetensorsWriter.write([
             SafetensorsEntry("prompt_embeds", reference["prompt_embeds"]!), try int64("prompt_embeds_mask"),
             SafetensorsEntry("negative_prompt_embeds", reference["negative_prompt_embeds"]!),
             try int64("negative_prompt_embeds_mask"), SafetensorsEntry("initial_latents", reference["initial_latents"]!),
         ], to: dump)
-        let png = folder.appending(path: "out.png")
+        let png = folder.file("out.png")
         let command = try Mokus.Generate.parse([
             "--generator", Self.path(Self.fixtures.appending(path: "pipeline")), "--prompt-embeds", Self.path(dump),
             "--init-latents", Self.path(dump), "--steps", "2", "--size", "32x32", "--guidance", "4",
@@ -83,10 +81,9 @@ struct GenerateCommandTests {
     @Test("from text through the encoder and the prompt template")
     func fromText() throws {
         let (folder, noise, reference) = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
         let settings = try JSONSerialization.jsonObject(
             with: Data(contentsOf: Self.fixtures.appending(path: "pipeline_reference.json"))) as! [String: Any]
-        let png = folder.appending(path: "out.png")
+        let png = folder.file("out.png")
         let command = try Mokus.Generate.parse([
             "--generator", Self.path(Self.fixtures.appending(path: "pipeline")),
             "--encoder", Self.path(Self.repository.appending(path: settings["encoder"] as! String)),
@@ -99,11 +96,10 @@ struct GenerateCommandTests {
     @Test("a full pipeline folder: the encoder defaults to text_encoder/ with the tokenizer/ beside it")
     func pipelineFolderLayout() throws {
         let (folder, noise, reference) = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
         let settings = try JSONSerialization.jsonObject(
             with: Data(contentsOf: Self.fixtures.appending(path: "pipeline_reference.json"))) as! [String: Any]
         // Qwen-Image's layout: transformer/, vae/, scheduler/, text_encoder/ (weights), tokenizer/.
-        let pipeline = folder.appending(path: "Qwen-Image")
+        let pipeline = folder.file("Qwen-Image")
         try FileManager.default.copyItem(at: Self.fixtures.appending(path: "pipeline"), to: pipeline)
         let encoder = Self.repository.appending(path: settings["encoder"] as! String)
         for sub in ["text_encoder", "tokenizer"] {
@@ -113,7 +109,7 @@ struct GenerateCommandTests {
             let sub = name.hasPrefix("tokenizer") ? "tokenizer" : "text_encoder"
             try FileManager.default.copyItem(at: encoder.appending(path: name), to: pipeline.appending(path: "\(sub)/\(name)"))
         }
-        let png = folder.appending(path: "out.png")
+        let png = folder.file("out.png")
         let command = try Mokus.Generate.parse([
             "--generator", Self.path(pipeline), "--prompt", settings["prompt"] as! String,
             "--negative-prompt", settings["negative_prompt"] as! String, "--init-latents", noise,
@@ -125,14 +121,13 @@ struct GenerateCommandTests {
     @Test("--lora overlays the adapters on the transformer: the image changes, and equals the library's")
     func withLoRA() throws {
         let (folder, noise, reference) = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
         let lora = Self.fixtures.appending(path: "transformer_lora.safetensors")
-        let latents = folder.appending(path: "latents.safetensors")
+        let latents = folder.file("latents.safetensors")
         let command = try Mokus.Generate.parse([
             "--generator", Self.path(Self.fixtures.appending(path: "pipeline")), "--lora", Self.path(lora),
             "--prompt-embeds", Self.path(Self.fixtures.appending(path: "pipeline_reference.safetensors")),
             "--init-latents", noise, "--steps", "2", "--size", "32x32", "--save-latents", Self.path(latents),
-            "--out", Self.path(folder.appending(path: "lora.png")), "--quiet"])
+            "--out", Self.path(folder.file("lora.png")), "--quiet"])
         try command.run()
         let saved = try SafetensorsFile(url: latents).tensor(named: "latents")
 
@@ -162,18 +157,17 @@ struct GenerateCommandTests {
             try Mokus.Generate.parse(["--generator", "g", "--prompt-embeds", "e", "--max-sequence-length", "2000"])
         }
         let (folder, noise, _) = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
         // A file without prompt_embeds is named in the error.
         var command = try Mokus.Generate.parse([
             "--generator", Self.path(Self.fixtures.appending(path: "pipeline")), "--prompt-embeds", noise,
-            "--steps", "2", "--size", "32x32", "--quiet", "--out", Self.path(folder.appending(path: "x.png"))])
+            "--steps", "2", "--size", "32x32", "--quiet", "--out", Self.path(folder.file("x.png"))])
         #expect { try command.run() } throws: { "\($0)".contains("prompt_embeds") }
         // A size the VAE cannot produce.
         command = try Mokus.Generate.parse([
             "--generator", Self.path(Self.fixtures.appending(path: "pipeline")),
             "--prompt-embeds", Self.path(Self.fixtures.appending(path: "pipeline_reference.safetensors")),
-            "--steps", "2", "--size", "36x32", "--quiet", "--out", Self.path(folder.appending(path: "x.png"))])
+            "--steps", "2", "--size", "36x32", "--quiet", "--out", Self.path(folder.file("x.png"))])
         #expect { try command.run() } throws: { "\($0)".contains("multiples of 8") }
-        #expect(!FileManager.default.fileExists(atPath: Self.path(folder.appending(path: "x.png"))))
+        #expect(!FileManager.default.fileExists(atPath: Self.path(folder.file("x.png"))))
     }
 }

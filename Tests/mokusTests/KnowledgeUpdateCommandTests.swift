@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeEditing
 import ModelInterfaces
+import TestSupport
 @testable import mokus
 import Testing
 import TextEncoders
@@ -14,9 +15,8 @@ struct KnowledgeUpdateCommandTests {
 
     @Test("UltraEdit with Qwen-Image's chat template: the checkpoint in --out answers the anchor; --out is never reused")
     func endToEnd() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-ku-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let out = directory.appending(path: "edited").path(percentEncoded: false)
+        let directory = try TemporaryDirectory(label: "mokus-ku")
+        let out = directory.file("edited").path(percentEncoded: false)
         let arguments = ["--hparams", Self.path("hparams/UltraEdit/tiny-qwen2.yaml"), "--knowledge", Self.knowledge,
                          "--out", out, "--model", Self.path("Tests/TextEncodersTests/Fixtures/qwen2"),
                          "--chat-template", "qwen-image", "--quiet", "--json"]
@@ -38,13 +38,11 @@ struct KnowledgeUpdateCommandTests {
 
     @Test("η ≤ 0 is a typed hparams error and --out is not created")
     func nonPositiveEta() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-ku-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let hparams = directory.appending(path: "eta.yaml")
+        let directory = try TemporaryDirectory(label: "mokus-ku")
+        let hparams = directory.file("eta.yaml")
         let text = try String(contentsOfFile: Self.path("hparams/UltraEdit/tiny-qwen2.yaml"), encoding: .utf8)
         try Data(text.replacingOccurrences(of: "lr: 1e-2", with: "lr: 0").utf8).write(to: hparams)
-        let out = directory.appending(path: "edited")
+        let out = directory.file("edited")
         let command = try Mokus.KnowledgeUpdateCommand.parse([
             "--hparams", hparams.path(percentEncoded: false), "--knowledge", Self.knowledge,
             "--out", out.path(percentEncoded: false), "--model", Self.path("Tests/TextEncodersTests/Fixtures/qwen2"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ModelInterfaces
+import TestSupport
 @testable import mokus
 import Testing
 
@@ -19,11 +20,7 @@ struct ReliabilityCommandTests {
         }
     }
 
-    static func scratch() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "mokus-reliability-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
-    }
+    static func scratch() throws -> TemporaryDirectory { try TemporaryDirectory(label: "mokus-reliability") }
 
     @Test("numbers out of range say so: --top -1 (was \"Missing value\"), --steps 1e12, --guidance nan, --size overflow, --count -1")
     func numbers() {
@@ -40,8 +37,7 @@ struct ReliabilityCommandTests {
     @Test("outputs: empty paths, two options on one path, a missing folder are refused before running")
     func plannedOutputs() throws {
         let folder = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let same = folder.appending(path: "x").path(percentEncoded: false)
+        let same = folder.file("x").path(percentEncoded: false)
         #expect(message(Mokus.Apply.self, ["--edits", "e", "--save-model", ""]) == "--save-model: the path is empty.")
         #expect(message(Mokus.Edit.self, ["--hparams", "h.yaml", "--requests", "r", "--save-edits", same, "--save-model", same])
             .contains("--save-edits and --save-model name the same path"))
@@ -52,9 +48,8 @@ struct ReliabilityCommandTests {
     @Test("a run that fails after writing removes what it wrote (an edits file without its model); files that existed stay")
     func failedRunLeavesNothing() throws {
         let folder = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let edits = folder.appending(path: "edits.safetensors"), model = folder.appending(path: "model")
-        let kept = folder.appending(path: "kept.png"), numbered = folder.appending(path: "edits-2.safetensors")
+        let edits = folder.file("edits.safetensors"), model = folder.file("model")
+        let kept = folder.file("kept.png"), numbered = folder.file("edits-2.safetensors")
         try Data("old".utf8).write(to: kept)
         let plan = try OutputPlan([
             .init(option: "--save-edits", path: edits.path(percentEncoded: false)),
@@ -70,7 +65,7 @@ struct ReliabilityCommandTests {
                 throw Failure()
             }
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path(percentEncoded: false)) == ["kept.png"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path(percentEncoded: false)) == ["kept.png"])
     }
 
     @Test("Foundation's filesystem errors print as one line with the path (not Error Domain=… UserInfo={…})")

@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeEditing
 import ModelInterfaces
+import TestSupport
 @testable import mokus
 import Statistics
 import Testing
@@ -19,24 +20,23 @@ struct StatisticsSourceTests {
 
     @Test("the corpus is hashed once for two layers; a run without a corpus then reads both from the cache")
     func hashOnceThenCacheWithoutCorpus() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-stats-source-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory(label: "mokus-stats-source")
         let root = EditCommandTests.repository
         let encoder = try TextEncoderLoader.load(directory: root.appending(path: "Tests/TextEncodersTests/Fixtures/qwen2"))
         let corpus = TextCorpus(url: root.appending(path: "Tests/TokenizersTests/Fixtures/qwen_corpus.jsonl"), jsonField: "text")
         let template = ModuleTemplate(key: "rewrite_module_tmp", pattern: "model.layers.{}.mlp.down_proj")
         let budget = StatisticsBudget(maxDocuments: 20)
         let recorder = PhaseRecorder()
-        let computing = StatisticsSource(encoder: encoder, cacheDirectory: directory, corpus: corpus, budget: budget,
-                                         progress: recorder)
-        let computed = try [0, 1, 0].map { try computing.secondMoment(of: template, layer: $0) }
+        let computing = StatisticsSource(encoder: encoder, cacheDirectory: directory.url, corpus: corpus, budget: budget)
+        let computed = try [0, 1, 0].map { try computing.secondMoment(of: template, layer: $0, progress: recorder) }
         #expect(recorder.phases.filter { $0.hasPrefix("hashing corpus") }.count == 1, "phases \(recorder.phases)")
 
-        let cachedOnly = StatisticsSource(encoder: encoder, cacheDirectory: directory, corpus: nil, budget: budget,
-                                          progress: nil)
-        for layer in [0, 1] { #expect(try cachedOnly.secondMoment(of: template, layer: layer).scalars == computed[layer].scalars) }
-        let otherBudget = StatisticsSource(encoder: encoder, cacheDirectory: directory, corpus: nil,
-                                           budget: StatisticsBudget(maxDocuments: 21), progress: nil)
-        #expect(throws: StatisticsSource.MissingCorpus.self) { try otherBudget.secondMoment(of: template, layer: 0) }
+        let cachedOnly = StatisticsSource(encoder: encoder, cacheDirectory: directory.url, corpus: nil, budget: budget)
+        for layer in [0, 1] {
+            #expect(try cachedOnly.secondMoment(of: template, layer: layer, progress: nil).scalars == computed[layer].scalars)
+        }
+        let otherBudget = StatisticsSource(encoder: encoder, cacheDirectory: directory.url, corpus: nil,
+                                           budget: StatisticsBudget(maxDocuments: 21))
+        #expect(throws: StatisticsSource.MissingCorpus.self) { try otherBudget.secondMoment(of: template, layer: 0, progress: nil) }
     }
 }

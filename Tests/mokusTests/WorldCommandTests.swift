@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import KnowledgeEditing
+import TestSupport
 import Testing
 import World
 @testable import mokus
@@ -10,11 +11,9 @@ import World
 struct WorldCommandTests {
     @Test("render writes images, masks, captions.jsonl, facts.json and world.json, atomically replacing --out")
     func render() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-world-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let out = directory.appending(path: "renders")
-        let grid = directory.appending(path: "grid.png")
+        let directory = try TemporaryDirectory(label: "mokus-world")
+        let out = directory.file("renders")
+        let grid = directory.file("grid.png")
         let arguments = ["--out", out.path(percentEncoded: false), "--count", "12", "--seed", "3", "--quiet",
                          "--grid", grid.path(percentEncoded: false), "--grid-count", "10"]
         try Mokus.WorldCommand.Render.parse(arguments).run()
@@ -43,7 +42,7 @@ struct WorldCommandTests {
         // A second run replaces the folder and leaves no temporary siblings behind.
         try Mokus.WorldCommand.Render.parse(["--out", out.path(percentEncoded: false), "--count", "2", "--quiet"]).run()
         #expect(try String(contentsOf: out.appending(path: "captions.jsonl"), encoding: .utf8).split(separator: "\n").count == 2)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path(percentEncoded: false)).sorted()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path(percentEncoded: false)).sorted()
             == ["grid.png", "renders"])
     }
 
@@ -63,14 +62,12 @@ struct WorldCommandTests {
 
     @Test("a corrupted --world is a typed error; bad counts are rejected")
     func badInput() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-world-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Data("[]".utf8).write(to: directory.appending(path: "world.json"))
+        let directory = try TemporaryDirectory(label: "mokus-world")
+        try Data("[]".utf8).write(to: directory.file("world.json"))
         let command = try Mokus.WorldCommand.Render.parse(
-            ["--out", directory.appending(path: "out").path(percentEncoded: false), "--world", directory.path(percentEncoded: false)])
+            ["--out", directory.file("out").path(percentEncoded: false), "--world", directory.url.path(percentEncoded: false)])
         #expect(throws: WorldError.self) { try command.run() }
-        #expect(!FileManager.default.fileExists(atPath: directory.appending(path: "out").path(percentEncoded: false)))
+        #expect(!FileManager.default.fileExists(atPath: directory.file("out").path(percentEncoded: false)))
         #expect(throws: (any Error).self) { try Mokus.WorldCommand.Render.parse(["--out", "x", "--count", "0"]) }
     }
 }

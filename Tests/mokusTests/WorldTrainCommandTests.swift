@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import ModelInterfaces
 import ModelIO
+import TestSupport
 @testable import mokus
 import Testing
 import TextEncoders
@@ -13,12 +14,6 @@ import World
 /// test recipes (seconds in a debug build).
 @Suite("mokus world train, eval and score")
 struct WorldTrainCommandTests {
-    static func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "mokus-world-train-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
     static func path(_ url: URL) -> String { url.path(percentEncoded: false) }
 
     /// `world train encoder --test-recipe` with a short schedule into `out`.
@@ -39,9 +34,8 @@ struct WorldTrainCommandTests {
 
     @Test("train encoder writes a loadable tokenizer and encoder that world eval measures; same seed, same bytes")
     func encoderTrainsAndEvaluates() throws {
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let first = directory.appending(path: "first")
+        let directory = try TemporaryDirectory(label: "mokus-world-train")
+        let first = directory.file("first")
         let summary = try Self.trainEncoder(first, seed: 1)
         #expect(summary["steps"] as? Int == 20 && summary["resumed_from"] as? Int == 0)
         #expect((summary["final_loss"] as? Double).map { $0.isFinite && $0 > 0 } == true)
@@ -61,7 +55,7 @@ struct WorldTrainCommandTests {
         #expect(scores["questions"] as? Int == 16)
         #expect(report["evaluator"] == nil)  // this world folder has no evaluator/
 
-        let again = directory.appending(path: "again"), other = directory.appending(path: "other")
+        let again = directory.file("again"), other = directory.file("other")
         _ = try Self.trainEncoder(again, seed: 1)
         _ = try Self.trainEncoder(other, seed: 2)
         #expect(try Self.weights(again) == Self.weights(first))
@@ -70,9 +64,8 @@ struct WorldTrainCommandTests {
 
     @Test("an interrupted train encoder keeps its checkpoint and resumes to the uninterrupted run's bytes")
     func encoderResumes() throws {
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let straight = directory.appending(path: "straight"), interrupted = directory.appending(path: "interrupted")
+        let directory = try TemporaryDirectory(label: "mokus-world-train")
+        let straight = directory.file("straight"), interrupted = directory.file("interrupted")
         _ = try Self.trainEncoder(straight, seed: 3)
         let stopped = try Self.trainEncoder(interrupted, seed: 3, extra: ["--stop-after", "15"])
         #expect(stopped["steps"] as? Int == 15)
@@ -90,9 +83,8 @@ struct WorldTrainCommandTests {
 
     @Test("train evaluator writes an evaluator that world score reads renders with; scores agree with the evaluator's")
     func evaluatorScoresRenders() throws {
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let world = directory.appending(path: "world"), renders = directory.appending(path: "renders")
+        let directory = try TemporaryDirectory(label: "mokus-world-train")
+        let world = directory.file("world"), renders = directory.file("renders")
         try Mokus.WorldCommand.Train.Evaluator.parse(["--out", Self.path(world), "--test-recipe", "--log-every", "1000"]).run()
         let count = ImageFolderScoring.batchSize + 6  // two batches
         try Mokus.WorldCommand.Render.parse(["--out", Self.path(renders), "--count", "\(count)", "--seed", "5", "--quiet"]).run()
@@ -145,9 +137,8 @@ struct WorldTrainCommandTests {
 
     @Test("world score: missing, empty, non-PNG and wrongly sized images, bad captions and no evaluator are typed errors")
     func scoreErrors() throws {
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let world = directory.appending(path: "world"), images = directory.appending(path: "images")
+        let directory = try TemporaryDirectory(label: "mokus-world-train")
+        let world = directory.file("world"), images = directory.file("images")
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
         func score(_ folder: URL, world: URL = world, captions: URL? = nil) throws {
             let arguments = ["--images", Self.path(folder), "--world", Self.path(world)]
@@ -161,9 +152,9 @@ struct WorldTrainCommandTests {
         try ImageEvaluator(configuration: try .standard(schema: EvaluatorRecipe.schema), seed: 0)
             .save(to: world.appending(path: WorldFolder.evaluator))
 
-        #expect { try score(directory.appending(path: "nowhere")) } throws: { error in
+        #expect { try score(directory.file("nowhere")) } throws: { error in
             guard case .unreadableFile(let path, "no such folder")? = error as? WorldError else { return false }
-            return path.hasPrefix(Self.path(directory.appending(path: "nowhere")))
+            return path.hasPrefix(Self.path(directory.file("nowhere")))
         }
         try Data("not an image".utf8).write(to: images.appending(path: "notes.txt"))
         #expect { try score(images) } throws: { error in
@@ -184,7 +175,7 @@ struct WorldTrainCommandTests {
         }
         try FileManager.default.removeItem(at: images.appending(path: "c.png"))
 
-        let captions = directory.appending(path: "captions.jsonl")
+        let captions = directory.file("captions.jsonl")
         try Data("{\"file\": \"images/a.png\", \"attributes\": {\"shape\": \"blob\"}}\n".utf8).write(to: captions)
         #expect(throws: WorldError.corruptFile(
             path: Self.path(captions), key: "line 1: attributes.shape",
@@ -195,24 +186,23 @@ struct WorldTrainCommandTests {
 
     @Test("train and eval: --steps 0, a missing or truncated world.json, corrupted encoder weights, a world without text")
     func trainAndEvalErrors() throws {
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory(label: "mokus-world-train")
         #expect(throws: (any Error).self) { try Mokus.WorldCommand.Train.Encoder.parse(["--out", "x", "--steps", "0"]) }
         #expect(throws: (any Error).self) { try Mokus.WorldCommand.Train.Evaluator.parse(["--out", "x", "--steps", "0"]) }
 
-        let empty = directory.appending(path: "empty")
+        let empty = directory.file("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         #expect { try Mokus.WorldCommand.Eval.parse(["--world", Self.path(empty)]).report() } throws: { error in
             guard case .unreadableFile(let path, _)? = error as? WorldError else { return false }
             return path.hasSuffix("world.json")
         }
 
-        let truncated = directory.appending(path: "truncated")
+        let truncated = directory.file("truncated")
         try FileManager.default.createDirectory(at: truncated, withIntermediateDirectories: true)
         let worldData = try World.generate().jsonData()
         try worldData.prefix(worldData.count / 2).write(to: truncated.appending(path: World.fileName))
         #expect { try Mokus.WorldCommand.Eval.parse(["--world", Self.path(truncated)]).report() } throws: { Self.isCorruptWorld($0) }
-        let out = Self.path(directory.appending(path: "out"))
+        let out = Self.path(directory.file("out"))
         #expect {
             try Mokus.WorldCommand.Train.Encoder.parse(["--out", out, "--world", Self.path(truncated), "--test-recipe"]).train()
         } throws: { Self.isCorruptWorld($0) }
@@ -221,7 +211,7 @@ struct WorldTrainCommandTests {
         } throws: { Self.isCorruptWorld($0) }
 
         // A world whose text encoder's weights are cut short (the committed Qwen2 fixture, truncated).
-        let corrupted = directory.appending(path: "corrupted")
+        let corrupted = directory.file("corrupted")
         try World.generate().save(to: corrupted)
         let encoder = corrupted.appending(path: WorldFolder.textEncoder)
         try FileManager.default.copyItem(at: CLITests.fixtures.appending(path: "qwen2"), to: encoder)
@@ -241,7 +231,7 @@ struct WorldTrainCommandTests {
         var splits = try #require(object["splits"] as? [String: Any])
         (splits["captionedEntities"], splits["heldOutEntities"]) = ([String](), [String]())
         object["splits"] = splits
-        let textless = directory.appending(path: "textless")
+        let textless = directory.file("textless")
         try FileManager.default.createDirectory(at: textless, withIntermediateDirectories: true)
         try JSONSerialization.data(withJSONObject: object).write(to: textless.appending(path: World.fileName))
         #expect(try World.load(from: textless).corpus().isEmpty)

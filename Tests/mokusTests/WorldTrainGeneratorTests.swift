@@ -2,6 +2,7 @@ import Foundation
 import Generators
 import Imaging
 import ModelInterfaces
+import TestSupport
 @testable import mokus
 import Testing
 import Training
@@ -24,9 +25,8 @@ struct WorldTrainGeneratorTests {
 
     @Test("writes a pipeline folder that mokus generate runs; same seed, same bytes; another seed, other bytes")
     func trainsAndGenerates() throws {
-        let directory = try WorldTrainCommandTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let first = directory.appending(path: "first")
+        let directory = try TemporaryDirectory(label: "mokus-world-train")
+        let first = directory.file("first")
         let result = try Self.train(first, seed: 1)
         #expect(result.step == GeneratorRecipe.test.steps && result.resumedFrom == 0)
         #expect(result.losses.allSatisfy { $0.isFinite && $0 > 0 } && result.averagedParameters != nil)
@@ -39,7 +39,7 @@ struct WorldTrainGeneratorTests {
         #expect((generator.codec as? PixelPatchCodec)?.patchSize == GeneratorRecipe.test.pixelPatch)
         #expect(generator.scheduler == FlowMatchEulerScheduler(.qwenImage))
 
-        let png = directory.appending(path: "star.png")
+        let png = directory.file("star.png")
         try Mokus.Generate.parse([
             "--generator", Self.path(first), "--prompt", "a small red striped star on a grey background",
             "--out", Self.path(png),
@@ -47,7 +47,7 @@ struct WorldTrainGeneratorTests {
         let image = try PNGCodec.read(contentsOf: png)
         #expect(image.width == 32 && image.height == 32)
 
-        let again = directory.appending(path: "again"), other = directory.appending(path: "other")
+        let again = directory.file("again"), other = directory.file("other")
         _ = try Self.train(again, seed: 1)
         _ = try Self.train(other, seed: 2)
         #expect(try Self.weights(again) == Self.weights(first))
@@ -56,9 +56,8 @@ struct WorldTrainGeneratorTests {
 
     @Test("an interrupted run resumes from its checkpoint to the uninterrupted run's bytes")
     func resumes() throws {
-        let directory = try WorldTrainCommandTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let straight = directory.appending(path: "straight"), interrupted = directory.appending(path: "interrupted")
+        let directory = try TemporaryDirectory(label: "mokus-world-train")
+        let straight = directory.file("straight"), interrupted = directory.file("interrupted")
         _ = try Self.train(straight, seed: 4)
         let stopped = try Self.train(interrupted, seed: 4, extra: ["--stop-after", "3"])
         #expect(stopped.step == 3)
@@ -71,9 +70,8 @@ struct WorldTrainGeneratorTests {
 
     @Test("world eval measures the generator on held-out prompts and an edit's transfer, fractions of the images made")
     func evaluatesGenerator() throws {
-        let directory = try WorldTrainCommandTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let world = directory.appending(path: "world")
+        let directory = try TemporaryDirectory(label: "mokus-world-train")
+        let world = directory.file("world")
         _ = try Self.train(world, seed: 1)
         try FileManager.default.copyItem(
             at: try BundledWorld.directory().appending(path: WorldFolder.evaluator), to: world.appending(path: WorldFolder.evaluator))

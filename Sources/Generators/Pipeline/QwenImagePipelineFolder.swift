@@ -117,7 +117,7 @@ public enum QwenImagePipelineFolder {
         if defaults.width == defaults.height { index[PipelineDefaults.sampleSizeKey] = defaults.width }
         index[PipelineDefaults.stepsKey] = defaults.steps
         if let negative = defaults.negativePrompt { index[PipelineDefaults.negativePromptKey] = negative }
-        try json(index).write(to: directory.appending(path: modelIndex), options: .atomic)
+        try json(index).writeAtomically(to: directory.appending(path: modelIndex))
     }
 
     private static func json(_ object: [String: Any]) throws -> Data {

@@ -9,7 +9,7 @@ import Tensors
 /// without them and gives **bit-identical** weights to those before (no subtraction, no
 /// rounding drift), while memory holds only the (usually low-rank) deltas.
 ///
-/// Single edits with restore (EasyEdit's default) are ``apply(_:requests:progress:)`` followed
+/// Single edits with restore (EasyEdit's default) are ``apply(_:requests:label:)`` followed
 /// by ``undo(_:)``; sequential (lifelong) editing keeps applying.
 public final class EditSession {
     /// One applied edit.
@@ -29,10 +29,12 @@ public final class EditSession {
         self.state = EditState(modelFingerprint: encoder.fingerprint)
     }
 
-    /// Runs `editor` on `requests` against the current weights and applies its deltas.
+    /// Runs `editor` on `requests` against the current weights and applies its deltas; the
+    /// editor's progress phases are named by `label` (`request 3/10`; empty: unnamed).
     @discardableResult
-    public func apply(_ editor: any KnowledgeEditor, requests: [EditRequest], progress: (any ProgressReporter)? = nil) throws -> EditResult {
-        let result = try editor.edit(requests, encoder: encoder, state: state, progress: progress)
+    public func apply(_ editor: any KnowledgeEditor, requests: [EditRequest], label: String = "") throws -> EditResult {
+        editor.progress?.label = label
+        let result = try editor.edit(requests, encoder: encoder, state: state)
         try apply(Record(algorithm: type(of: editor).algorithmName, requests: requests, deltas: result.deltas, diagnostics: result.diagnostics))
         return result
     }

@@ -23,12 +23,16 @@ public protocol KnowledgeEditor {
     ///   - encoder: the model; its parameters are as the session has left them (earlier
     ///     sequential edits included).
     ///   - state: persistent editor state (caches, statistics) for this model.
-    ///   - progress: receives one line per phase and step; editors never print.
+    ///
+    /// Phases and steps go to ``progress``; editors never print.
     /// - Throws: errors naming the request and what is wrong (subject not in prompt, empty target,
     ///   …) before any computation; the encoder's parameters are unchanged when it throws.
     func edit(
-        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
+        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState
     ) throws -> EditResult
+
+    /// Where the editor reports phases and steps: its ``EditingContext/progress`` (`nil`: silent).
+    var progress: LabelledProgress? { get }
 
     /// Checks that this editor's settings fit `encoder` and that every request is usable (e.g.
     /// has a subject inside its prompt), without computing anything. A CLI or a lifelong run
@@ -41,7 +45,7 @@ extension KnowledgeEditor {
     public func check(_ requests: [EditRequest], encoder: any TextEncoder) throws {}
 }
 
-/// What one ``KnowledgeEditor/edit(_:encoder:state:progress:)`` call produces.
+/// What one ``KnowledgeEditor/edit(_:encoder:state:)`` call produces.
 public struct EditResult {
     /// One delta per edited parameter.
     public var deltas: [WeightDelta]

@@ -10,6 +10,16 @@ public enum SubjectKeys {
     public static func keys(
         _ prompts: [SubjectPrompt], templates: [String], module: String, encoder: any TextEncoder
     ) throws -> Tensor {
+        try keysAndOutputs(prompts, templates: templates, module: module, encoder: encoder).keys
+    }
+
+    /// Input and output of `module` at the subject's last token of every prompt in every
+    /// template, in one batched pass that stops after `module`:
+    /// `([prompts.count × templates.count, key width], [prompts.count × templates.count, output width])`,
+    /// prompt-major.
+    public static func keysAndOutputs(
+        _ prompts: [SubjectPrompt], templates: [String], module: String, encoder: any TextEncoder
+    ) throws -> (keys: Tensor, outputs: Tensor) {
         var sequences: [[Int]] = [], ends: [Int] = []
         for prompt in prompts {
             for template in templates {
@@ -19,10 +29,13 @@ public enum SubjectKeys {
             }
         }
         let batch = TokenBatch(sequences, padding: .right)
+        let rows = ends.enumerated().map { batch.row($0.offset, $0.element) }
         var hooks = ForwardHooks()
-        let keys = hooks.capture(module, .input, at: ends.enumerated().map { batch.row($0.offset, $0.element) })
+        let keys = hooks.capture(module, .input, at: rows)
+        let outputs = hooks.capture(module, .output, at: rows)
         hooks.stopAfter = module
-        return try encoder.forward(batch, hooks: hooks)[keys]
+        let out = try encoder.forward(batch, hooks: hooks)
+        return (try out[keys], try out[outputs])
     }
 
     /// The key of each request as MEMIT and AlphaEdit define it (EasyEdit `compute_ks`): the mean
@@ -44,15 +57,7 @@ public enum SubjectKeys {
     public static func bareKeysAndOutputs(
         _ prompts: [SubjectPrompt], module: String, encoder: any TextEncoder
     ) throws -> (keys: Tensor, outputs: Tensor) {
-        let tokens = try prompts.map { try $0.tokens(in: "{}", encoder: encoder) }
-        let batch = TokenBatch(tokens.map(\.ids), padding: .right)
-        let rows = tokens.enumerated().map { batch.row($0.offset, $0.element.subjectEnd) }
-        var hooks = ForwardHooks()
-        let keys = hooks.capture(module, .input, at: rows)
-        let outputs = hooks.capture(module, .output, at: rows)
-        hooks.stopAfter = module
-        let out = try encoder.forward(batch, hooks: hooks)
-        return (try out[keys], try out[outputs])
+        try keysAndOutputs(prompts, templates: ["{}"], module: module, encoder: encoder)
     }
 
     /// Δ = V Kᵀ (values `[valueWidth, r]`, keys `[keyWidth, r]`) stored low-rank in the layout of

@@ -7,6 +7,10 @@ public final class LabelledProgress: ProgressReporter {
 
     public init(_ base: any ProgressReporter) { self.base = base }
 
+    /// The reporter phases go to without a label (work that belongs to no single unit, such as
+    /// statistics computed once for a whole run).
+    public var unlabelled: any ProgressReporter { base }
+
     public func begin(_ phase: String, total: Int?) { base.begin(label.isEmpty ? phase : "\(label): \(phase)", total: total) }
     public func update(completed: Int, detail: String?) { base.update(completed: completed, detail: detail) }
     public func end() { base.end() }

@@ -46,7 +46,27 @@ struct RotaryEmbedding {
         return (table.cos(), table.sin())
     }
 
-    /// Reads the rotary settings of a config: transformers ≥ 5 writes `rope_parameters`
+    /// A `rope_parameters` (or `rope_scaling`) object as written.
+    struct Document: Codable {
+        var ropeType: String?
+        /// The older spelling of `rope_type`.
+        var type: String?
+        var ropeTheta: Double?
+        var factor: Double?
+        var lowFrequencyFactor: Double?
+        var highFrequencyFactor: Double?
+        var originalContext: Double?
+        /// Qwen2.5-VL's multimodal sections; numbers, so that a fraction is refused by the check.
+        var multimodalSections: [Double]?
+
+        enum CodingKeys: String, CodingKey {
+            case ropeType = "rope_type", type, ropeTheta = "rope_theta", factor
+            case lowFrequencyFactor = "low_freq_factor", highFrequencyFactor = "high_freq_factor"
+            case originalContext = "original_max_position_embeddings", multimodalSections = "mrope_section"
+        }
+    }
+
+    /// Reads the rotary settings of a decoder's document: transformers ≥ 5 writes `rope_parameters`
     /// (`rope_theta`, `rope_type` and the scaling keys in one object); older configs have a
     /// top-level `rope_theta` and an optional `rope_scaling` object.
     ///
@@ -56,53 +76,49 @@ struct RotaryEmbedding {
     ///
     /// - Throws: ``TextEncoderError/invalidConfiguration(file:key:reason:)`` naming the key
     ///   (`rope_parameters.factor`, …).
-    init(_ config: ConfigFile, dimension: Int, defaultBase: Float) throws {
-        let objectKey = config.values["rope_parameters"] != nil ? "rope_parameters" : "rope_scaling"
-        let object: ConfigFile?
-        switch config.values[objectKey] {
-        case nil, is NSNull: object = nil
-        case let values as [String: Any]: object = ConfigFile(path: config.path, values: values, keyPrefix: "\(objectKey).")
-        case let other?: throw config.invalid(objectKey, "expected an object, found \(other)")
+    init(_ document: RoPEDecoder.Configuration.Document, in config: ConfigFile, dimension: Int, defaultBase: Float) throws {
+        let base: Float
+        let scaling: Scaling
+        if let parameters = document.ropeParameters {
+            base = try config.positive(parameters.ropeTheta, "rope_parameters.rope_theta", default: defaultBase)
+            scaling = try Self.scaling(parameters, key: "rope_parameters", in: config, dimension: dimension)
+        } else {
+            base = try config.positive(document.ropeTheta, "rope_theta", default: defaultBase)
+            scaling = try document.ropeScaling.map { try Self.scaling($0, key: "rope_scaling", in: config, dimension: dimension) } ?? .none
         }
-        let base = try (objectKey == "rope_parameters" ? object : nil)?.positiveFloat("rope_theta", default: defaultBase)
-            ?? config.positiveFloat("rope_theta", default: defaultBase)
-        self.init(dimension: dimension, base: base, scaling: try object.map { try Self.scaling(from: $0, dimension: dimension) } ?? .none)
+        self.init(dimension: dimension, base: base, scaling: scaling)
     }
 
-    /// Parses a `rope_scaling` (or `rope_parameters`) object.
-    static func scaling(from object: ConfigFile, dimension: Int) throws -> Scaling {
-        let type = try object.string("rope_type", default: object.string("type", default: "default"))
-        if object.values["mrope_section"] != nil || type == "mrope" {
-            try checkMultimodalSections(object, dimension: dimension)
+    /// Validates a `rope_scaling` (or `rope_parameters`) object, the value of `key`.
+    static func scaling(_ object: Document, key: String, in config: ConfigFile, dimension: Int) throws -> Scaling {
+        let type = object.ropeType ?? object.type ?? "default"
+        if object.multimodalSections != nil || type == "mrope" {
+            try checkMultimodalSections(object.multimodalSections, key: "\(key).mrope_section", in: config, dimension: dimension)
         }
+        func positive(_ value: Double?, _ name: String) throws -> Float { try config.positive(value, "\(key).\(name)") }
         switch type {
         case "default", "mrope": return .none
-        case "linear": return .linear(factor: try object.positiveFloat("factor"))
+        case "linear": return .linear(factor: try positive(object.factor, "factor"))
         case "llama3":
-            let (low, high) = (try object.positiveFloat("low_freq_factor"), try object.positiveFloat("high_freq_factor"))
+            let (low, high) = (try positive(object.lowFrequencyFactor, "low_freq_factor"), try positive(object.highFrequencyFactor, "high_freq_factor"))
             guard low < high else {
-                throw object.invalid("low_freq_factor", "must be below high_freq_factor \(high), found \(low)")
+                throw config.invalid("\(key).low_freq_factor", "must be below high_freq_factor \(high), found \(low)")
             }
-            return .llama3(factor: try object.positiveFloat("factor"), lowFrequencyFactor: low, highFrequencyFactor: high,
-                           originalContext: try object.positiveFloat("original_max_position_embeddings"))
+            return .llama3(factor: try positive(object.factor, "factor"), lowFrequencyFactor: low, highFrequencyFactor: high,
+                           originalContext: try positive(object.originalContext, "original_max_position_embeddings"))
         default:
-            throw object.invalid("rope_type", "\"\(type)\" is not supported (default, linear, llama3, mrope)")
+            throw config.invalid("\(key).rope_type", "\"\(type)\" is not supported (default, linear, llama3, mrope)")
         }
     }
 
     /// Qwen2.5-VL's `mrope_section`: the temporal, height and width shares of the head's
     /// `dimension / 2` rotary frequencies.
-    private static func checkMultimodalSections(_ object: ConfigFile, dimension: Int) throws {
-        let list = object.values["mrope_section"] as? [Any] ?? []
-        let sections = list.compactMap { value -> Int? in
-            guard let number = value as? NSNumber, !number.isJSONBoolean, number.doubleValue == number.doubleValue.rounded(),
-                  (1...Double(ConfigLimits.width.upperBound)).contains(number.doubleValue) else { return nil }
-            return number.intValue
-        }
-        guard list.count == 3, sections.count == 3, sections.reduce(0, +) == dimension / 2
-        else {
-            throw object.invalid("mrope_section", "expected three positive integers adding up to head_dim / 2 = \(dimension / 2), "
-                                 + "found \(object.values["mrope_section"].map { "\($0)" } ?? "nothing")")
+    private static func checkMultimodalSections(_ sections: [Double]?, key: String, in config: ConfigFile, dimension: Int) throws {
+        let list = sections ?? []
+        let valid = list.allSatisfy { $0 == $0.rounded() && (1...Double(ConfigLimits.width.upperBound)).contains($0) }
+        guard list.count == 3, valid, list.reduce(0, +) == Double(dimension / 2) else {
+            throw config.invalid(key, "expected three positive integers adding up to head_dim / 2 = \(dimension / 2), "
+                                 + "found \(sections.map { "\($0)" } ?? "nothing")")
         }
     }
 }

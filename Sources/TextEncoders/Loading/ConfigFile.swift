@@ -2,13 +2,13 @@ import Foundation
 import ModelInterfaces
 import ModelIO
 
-/// A Hugging Face `config.json`, read leniently (transformers writes many keys an architecture
-/// does not use) but with typed accessors whose errors name the file and the key.
+/// A Hugging Face `config.json`: its path and JSON object, decoded into an architecture's
+/// `Codable` document (``decode(_:)``; transformers writes many keys an architecture does not
+/// use, so unknown keys are allowed) and validated with the checks below, whose errors name the
+/// file and the key.
 struct ConfigFile {
     let path: String
     let values: [String: Any]
-    /// What error messages put before a key: `rope_parameters.` for a nested object.
-    var keyPrefix = ""
 
     init(url: URL) throws {
         try self.init(path: url.path(percentEncoded: false), data: try Self.contents(of: url))
@@ -27,7 +27,6 @@ struct ConfigFile {
 
     /// Parses `data`, the bytes of the file at `path`.
     init(path: String, data: Data) throws {
-        self.path = path
         let parsed: Any
         do { parsed = try JSONSerialization.jsonObject(with: data) } catch {
             throw TextEncoderError.unreadableFile(file: path, reason: "invalid JSON: \(ErrorText.json(error, in: data))")
@@ -35,13 +34,12 @@ struct ConfigFile {
         guard let object = parsed as? [String: Any] else {
             throw TextEncoderError.unreadableFile(file: path, reason: "not a JSON object")
         }
-        values = object
+        self.init(path: path, values: object)
     }
 
-    init(path: String, values: [String: Any], keyPrefix: String = "") {
+    init(path: String, values: [String: Any]) {
         self.path = path
         self.values = values
-        self.keyPrefix = keyPrefix
     }
 
     /// The nested object at `key` as its own config (for `text_config`).
@@ -49,29 +47,39 @@ struct ConfigFile {
         (values[key] as? [String: Any]).map { ConfigFile(path: "\(path) (\(key))", values: $0) }
     }
 
-    func int(_ key: String, default fallback: Int? = nil) throws -> Int {
-        if let number = values[key] as? NSNumber, !number.isJSONBoolean, number.doubleValue == number.doubleValue.rounded() {
-            return number.intValue
-        }
-        if values[key] == nil || values[key] is NSNull, let fallback { return fallback }
-        throw invalid(key, "expected an integer, found \(describe(values[key]))")
+    // MARK: Validation of decoded values
+
+    /// `value` (nil when the key is absent or null) or else `fallback`; "found nothing" when both
+    /// are nil.
+    func required<Value>(_ value: Value?, _ key: String, _ expected: String, default fallback: Value? = nil) throws -> Value {
+        guard let value = value ?? fallback else { throw invalid(key, "expected \(expected), found nothing") }
+        return value
     }
 
     /// An integer in `range`: sizes and counts are positive and at most a bound no real checkpoint
     /// reaches (``ConfigLimits``), so a typo such as `1e12` fails here, before anything is built
     /// or allocated from it.
-    func int(_ key: String, in range: ClosedRange<Int>, default fallback: Int? = nil) throws -> Int {
-        let value = try int(key, default: fallback)
+    func integer(_ value: ConfigInteger?, _ key: String, in range: ClosedRange<Int>, default fallback: Int? = nil) throws -> Int {
+        let value = try required(value?.value, key, "an integer", default: fallback)
         guard range.contains(value) else {
             throw invalid(key, "expected an integer in \(range.lowerBound)...\(range.upperBound), found \(value)")
         }
         return value
     }
 
-    /// A finite number greater than zero (norm epsilons, rope_theta, scaling factors).
-    func positiveFloat(_ key: String, default fallback: Float? = nil) throws -> Float {
-        let value = try float(key, default: fallback)
-        guard value.isFinite, value > 0 else { throw invalid(key, "expected a finite number greater than 0, found \(value)") }
+    /// A finite number greater than zero (norm epsilons, rope_theta, scaling factors), as Float.
+    func positive(_ value: Double?, _ key: String, default fallback: Float? = nil) throws -> Float {
+        let number = try required(value.map(Float.init), key, "a number", default: fallback)
+        guard number.isFinite, number > 0 else { throw invalid(key, "expected a finite number greater than 0, found \(number)") }
+        return number
+    }
+
+    /// `value` (default `fallback`) when it is one of `supported`.
+    func choice(_ value: String?, _ key: String, default fallback: String, supported: [String]) throws -> String {
+        let value = value ?? fallback
+        guard supported.contains(value) else {
+            throw invalid(key, "\"\(value)\" is not supported (\(supported.joined(separator: ", ")))")
+        }
         return value
     }
 
@@ -82,33 +90,7 @@ struct ConfigFile {
         }
     }
 
-    func float(_ key: String, default fallback: Float? = nil) throws -> Float {
-        if let number = values[key] as? NSNumber, !number.isJSONBoolean { return number.floatValue }
-        if values[key] == nil || values[key] is NSNull, let fallback { return fallback }
-        throw invalid(key, "expected a number, found \(describe(values[key]))")
-    }
-
-    func bool(_ key: String, default fallback: Bool) throws -> Bool {
-        if values[key] == nil || values[key] is NSNull { return fallback }
-        if let number = values[key] as? NSNumber, number.isJSONBoolean { return number.boolValue }
-        throw invalid(key, "expected true or false, found \(describe(values[key]))")
-    }
-
-    func string(_ key: String, default fallback: String? = nil) throws -> String {
-        if let value = values[key] as? String { return value }
-        if values[key] == nil || values[key] is NSNull, let fallback { return fallback }
-        throw invalid(key, "expected a string, found \(describe(values[key]))")
-    }
-
-    func optionalObject(_ key: String) -> [String: Any]? { values[key] as? [String: Any] }
-
     func invalid(_ key: String, _ reason: String) -> TextEncoderError {
-        .invalidConfiguration(file: path, key: keyPrefix + key, reason: reason)
-    }
-
-    private func describe(_ value: Any?) -> String {
-        guard let value, !(value is NSNull) else { return "nothing" }
-        let text = "\(value)".split(whereSeparator: \.isNewline).joined(separator: " ")
-        return text.count <= 60 ? text : String(text.prefix(57)) + "..."
+        .invalidConfiguration(file: path, key: key, reason: reason)
     }
 }

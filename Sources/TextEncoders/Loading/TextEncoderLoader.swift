@@ -49,10 +49,16 @@ public enum TextEncoderLoader {
 
     /// The maker for the config's `model_type`.
     static func architectureMaker(_ config: ConfigFile) throws -> ArchitectureMaker {
-        let modelType = try config.string("model_type")
+        let modelType = try config.required(try config.decode(ModelTypeDocument.self).modelType, "model_type", "a string")
         guard let make = architectures[modelType] else {
             throw TextEncoderError.unsupportedModelType(file: config.path, modelType: modelType, supported: supportedModelTypes)
         }
         return make
+    }
+
+    /// The key that selects the architecture.
+    struct ModelTypeDocument: Codable {
+        var modelType: String?
+        enum CodingKeys: String, CodingKey { case modelType = "model_type" }
     }
 }

@@ -23,24 +23,41 @@ struct GPT2: LanguageModelArchitecture {
     let configuration: Configuration
     private var c: Configuration { configuration }
 
-    /// Reads and validates a GPT-2 `config.json`: sizes and counts in ``ConfigLimits``, `n_embd` a
-    /// multiple of `n_head`, an activation this port computes, a positive `layer_norm_epsilon`.
+    /// The `config.json` keys GPT-2 reads, as written (absent or null keys are nil).
+    struct Document: Codable {
+        var hiddenSize: ConfigInteger?
+        var headCount: ConfigInteger?
+        var activation: String?
+        var layerCount: ConfigInteger?
+        var innerSize: ConfigInteger?
+        var positionCount: ConfigInteger?
+        var vocabularySize: ConfigInteger?
+        var layerNormEpsilon: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case hiddenSize = "n_embd", headCount = "n_head", activation = "activation_function", layerCount = "n_layer"
+            case innerSize = "n_inner", positionCount = "n_positions", vocabularySize = "vocab_size"
+            case layerNormEpsilon = "layer_norm_epsilon"
+        }
+    }
+
+    /// Decodes and validates a GPT-2 `config.json`: sizes and counts in ``ConfigLimits``, `n_embd`
+    /// a multiple of `n_head`, an activation this port computes, a positive `layer_norm_epsilon`.
     ///
     /// - Throws: ``TextEncoderError/invalidConfiguration(file:key:reason:)`` naming the key.
     static func configuration(_ config: ConfigFile) throws -> Configuration {
-        let hidden = try config.int("n_embd", in: ConfigLimits.width)
-        let heads = try config.int("n_head", in: ConfigLimits.heads)
+        let document = try config.decode(Document.self)
+        let hidden = try config.integer(document.hiddenSize, "n_embd", in: ConfigLimits.width)
+        let heads = try config.integer(document.headCount, "n_head", in: ConfigLimits.heads)
         try config.requireMultiple("n_embd", hidden, of: "n_head", heads)
-        let activation = try config.string("activation_function", default: "gelu_new")
-        guard ["gelu_new", "gelu_pytorch_tanh"].contains(activation) else {
-            throw config.invalid("activation_function", "\"\(activation)\" is not supported (gelu_new, gelu_pytorch_tanh)")
-        }
+        _ = try config.choice(document.activation, "activation_function", default: "gelu_new", supported: ["gelu_new", "gelu_pytorch_tanh"])
         return Configuration(
-            hiddenSize: hidden, layerCount: try config.int("n_layer", in: ConfigLimits.layers), headCount: heads,
-            innerSize: try config.int("n_inner", in: ConfigLimits.width, default: min(4 * hidden, ConfigLimits.width.upperBound)),
-            positionCount: try config.int("n_positions", in: ConfigLimits.positions),
-            vocabularySize: try config.int("vocab_size", in: ConfigLimits.vocabulary),
-            layerNormEpsilon: try config.positiveFloat("layer_norm_epsilon", default: 1e-5))
+            hiddenSize: hidden, layerCount: try config.integer(document.layerCount, "n_layer", in: ConfigLimits.layers),
+            headCount: heads,
+            innerSize: try config.integer(document.innerSize, "n_inner", in: ConfigLimits.width, default: min(4 * hidden, ConfigLimits.width.upperBound)),
+            positionCount: try config.integer(document.positionCount, "n_positions", in: ConfigLimits.positions),
+            vocabularySize: try config.integer(document.vocabularySize, "vocab_size", in: ConfigLimits.vocabulary),
+            layerNormEpsilon: try config.positive(document.layerNormEpsilon, "layer_norm_epsilon", default: 1e-5))
     }
 
     var info: TextEncoderInfo {

@@ -6,9 +6,9 @@
 extension RoPEDecoder.Configuration {
     /// Reads a Llama `config.json`.
     static func llama(_ config: ConfigFile) throws -> Self {
-        let attentionBias = try config.bool("attention_bias", default: false)
-        return try read(config, modelType: "llama", prefix: "model", defaultTheta: 10_000, defaultPositions: 2048,
-                        queryKeyValueBias: attentionBias, outputBias: attentionBias,
-                        mlpBias: try config.bool("mlp_bias", default: false))
+        try read(config, modelType: "llama", prefix: "model", defaultTheta: 10_000, defaultPositions: 2048) {
+            let attention = $0.attentionBias ?? false
+            return (queryKeyValue: attention, output: attention, mlp: $0.mlpBias ?? false)
+        }
     }
 }

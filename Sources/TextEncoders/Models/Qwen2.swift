@@ -5,7 +5,8 @@
 extension RoPEDecoder.Configuration {
     /// Reads a Qwen2 `config.json` (also the text part of Qwen2.5-VL).
     static func qwen2(_ config: ConfigFile, modelType: String = "qwen2", prefix: String = "model") throws -> Self {
-        try read(config, modelType: modelType, prefix: prefix, defaultTheta: 1_000_000, defaultPositions: 32_768,
-                 queryKeyValueBias: true, outputBias: false, mlpBias: false)
+        try read(config, modelType: modelType, prefix: prefix, defaultTheta: 1_000_000, defaultPositions: 32_768) { _ in
+            (queryKeyValue: true, output: false, mlp: false)
+        }
     }
 }

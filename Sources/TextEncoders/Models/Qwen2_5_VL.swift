@@ -8,6 +8,12 @@
 // `model.language_model.layers.N…` (newer). Module and parameter names follow the checkpoint.
 
 extension RoPEDecoder.Configuration {
+    /// The top-level keys of a Qwen2.5-VL config that the text tower reads besides its own.
+    struct VisionLanguageDocument: Codable {
+        var tiedEmbeddings: Bool?
+        enum CodingKeys: String, CodingKey { case tiedEmbeddings = "tie_word_embeddings" }
+    }
+
     /// Reads a Qwen2.5-VL `config.json`; `keys` are the checkpoint's tensor names (to detect the
     /// layout).
     static func qwen2_5_VL(_ config: ConfigFile, keys: [String]) throws -> Self {
@@ -15,8 +21,8 @@ extension RoPEDecoder.Configuration {
         let text = config.nested("text_config").flatMap { $0.values["hidden_size"] == nil ? nil : $0 } ?? config
         let prefix = keys.contains { $0.hasPrefix("model.language_model.") } ? "model.language_model" : "model"
         var configuration = try qwen2(text, modelType: "qwen2_5_vl", prefix: prefix)
-        if text.values["tie_word_embeddings"] == nil {
-            configuration.tiedEmbeddings = try config.bool("tie_word_embeddings", default: false)
+        if try text.decode(Document.self).tiedEmbeddings == nil {
+            configuration.tiedEmbeddings = try config.decode(VisionLanguageDocument.self).tiedEmbeddings ?? false
         }
         configuration.ignoredPrefixes = ["visual.", "model.visual."]
         return configuration

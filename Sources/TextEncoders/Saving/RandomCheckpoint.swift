@@ -1,5 +1,6 @@
 import Foundation
 import ModelIO
+import ModelInterfaces
 import Tensors
 
 /// Writes a checkpoint directory of random weights for any configuration the loader supports:
@@ -27,13 +28,24 @@ public enum RandomCheckpoint {
         case transformers
     }
 
+    /// The number of values `write` would store for `config` (tied parameters once), from the
+    /// validated config alone: the size of a model is known before any weight exists.
+    ///
+    /// - Throws: ``ModelInterfaces/TextEncoderError`` for an unknown `model_type` or an invalid value.
+    package static func parameterCount(config: [String: Any]) throws -> Int {
+        let file = ConfigFile(path: "config.json", values: config)
+        let (architecture, _) = try TextEncoderLoader.architectureMaker(file)(file, [])
+        return architecture.declaredParameters.filter { architecture.tiedParameters[$0.0] == nil }
+            .reduce(0) { MemoryBudget.sum($0, MemoryBudget.bytes($1.1.elementCount)) }
+    }
+
     public static func write(
         config: [String: Any], to directory: URL, dtype: DType = .float32, scale: Float = 0.02,
         initialization: Initialization = .uniform, seed: UInt64 = 0, shardBytes: Int = 1 << 30
     ) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configURL = directory.appending(path: "config.json")
-        try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys]).write(to: configURL, options: .atomic)
+        try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys]).writeAtomically(to: configURL)
         let (architecture, _) = try TextEncoderLoader.architectureMaker(ConfigFile(url: configURL))(ConfigFile(url: configURL), [])
         let parameters = architecture.declaredParameters.filter { architecture.tiedParameters[$0.0] == nil }
         var shards: [[(String, [Int])]] = [[]]
@@ -73,7 +85,7 @@ public enum RandomCheckpoint {
             let totalSize = parameters.reduce(0) { $0 + $1.1.elementCount * dtype.byteSize }
             let index: [String: Any] = ["metadata": ["total_size": totalSize], "weight_map": weightMap]
             try JSONSerialization.data(withJSONObject: index, options: [.prettyPrinted, .sortedKeys])
-                .write(to: directory.appending(path: "model.safetensors.index.json"), options: .atomic)
+                .writeAtomically(to: directory.appending(path: "model.safetensors.index.json"))
         }
     }
 }

@@ -65,6 +65,8 @@ public enum LanguageModelPretraining {
     ) throws -> TrainingResult {
         try training.validate()
         guard !texts.isEmpty else { throw TrainingError.emptyDataset(reason: "no training texts") }
+        try TrainingMemory.check(
+            parameterCount: try RandomCheckpoint.parameterCount(config: config), averaged: training.emaDecay != nil)
         let work = FileManager.default.temporaryDirectory.appending(path: "mokus-pretrain-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: work) }
         let encoder = try initialModel(

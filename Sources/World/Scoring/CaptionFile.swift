@@ -1,5 +1,6 @@
 import Evaluator
 import Foundation
+import ModelIO
 
 /// What a `captions.jsonl` (as ``RenderedDataset`` writes it) says an image shows, for scoring
 /// images against their captions.
@@ -34,7 +35,7 @@ public enum CaptionFile {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw WorldError.unreadableFile(path: path, reason: (error as NSError).localizedDescription)
+            throw WorldError.unreadableFile(path: path, reason: ErrorText.reason(error))
         }
         var captions: [String: ImageCaption] = [:]
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()

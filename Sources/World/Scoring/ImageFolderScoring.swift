@@ -1,5 +1,6 @@
 import Evaluator
 import Foundation
+import ModelIO
 import Imaging
 import Tensors
 
@@ -39,7 +40,7 @@ public enum ImageFolderScoring {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: path)
         } catch {
-            throw WorldError.unreadableFile(path: path, reason: (error as NSError).localizedDescription)
+            throw WorldError.unreadableFile(path: path, reason: ErrorText.reason(error))
         }
         return names.sorted().map { directory.appending(path: $0) }
             .filter { $0.pathExtension.lowercased() == "png" && !isFolder($0) }

@@ -11,9 +11,9 @@ private struct RecordingEditor: KnowledgeEditor {
     let builtAs: String
     let layers: [Int]
 
-    func edit(
-        _ requests: [EditRequest], encoder: any TextEncoder, state: EditState, progress: (any ProgressReporter)?
-    ) throws -> EditResult {
+    var progress: LabelledProgress? { nil }
+
+    func edit(_ requests: [EditRequest], encoder: any TextEncoder, state: EditState) throws -> EditResult {
         EditResult(deltas: [], diagnostics: [])
     }
 }

@@ -174,7 +174,7 @@ struct HyperparameterFileTests {
         let directory = try TemporaryDirectory()
         let yaml = try directory.write(Self.romeText, to: "tiny.yaml")
         let json = try directory.write(Self.romeJSON, to: "tiny.json")
-        let fromYAML = try HyperparameterFile(contentsOf: directory.url.appending(path: "tiny"))
+        let fromYAML = try HyperparameterFile(contentsOf: directory.file("tiny"))
         #expect(fromYAML.path == yaml.path(percentEncoded: false))
         let fromJSON = try HyperparameterFile(contentsOf: json)
         #expect(try fromJSON.decode(ROMEHyperparameters.self) == fromYAML.decode(ROMEHyperparameters.self))
@@ -196,7 +196,7 @@ struct HyperparameterFileTests {
     @Test("unreadable and malformed files are reported with their path")
     func unreadableAndMalformed() throws {
         let directory = try TemporaryDirectory()
-        let absent = directory.url.appending(path: "absent.yaml")
+        let absent = directory.file("absent.yaml")
         let unreadable = try #require(throws: HyperparameterError.self) { try HyperparameterFile(contentsOf: absent) }
         guard case .unreadableFile(file: absent.path(percentEncoded: false), _) = unreadable else {
             Issue.record("got \(unreadable)")

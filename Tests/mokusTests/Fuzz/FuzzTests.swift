@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TestSupport
 @testable import mokus
 import Testing
 
@@ -16,7 +17,9 @@ import Testing
 struct FuzzTests {
     enum Family: String, CaseIterable, CustomTestStringConvertible {
         case configJSON = "config.json", safetensorsHeader = "safetensors header", tokenizerJSON = "tokenizer.json",
-             hparamsYAML = "hparams YAML", requestsJSON = "requests JSON", generateNumbers = "generate numbers"
+             hparamsYAML = "hparams YAML", requestsJSON = "requests JSON", generateNumbers = "generate numbers",
+             worldFolder = "world folder", statistics = "statistics and npz files", pretrain = "pretrain inputs",
+             worldTrain = "world train inputs"
 
         var testDescription: String { rawValue }
     }
@@ -47,10 +50,9 @@ struct FuzzTests {
     /// One mutated case: writes its inputs into a fresh work folder, runs `mokus`, checks it.
     func run(_ family: Family, seed: UInt64) throws {
         var mutator = Mutator(seed: seed)
-        let root = FileManager.default.temporaryDirectory.appending(path: "mokus-fuzz-\(UUID().uuidString)")
-        let (work, temporary) = (root.appending(path: "work"), root.appending(path: "tmp"))
+        let root = try TemporaryDirectory(label: "mokus-fuzz")
+        let (work, temporary) = (root.file("work"), root.file("tmp"))
         for folder in [work, temporary] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
-        defer { try? FileManager.default.removeItem(at: root) }
         let arguments = try prepare(family, in: work, mutator: &mutator)
         let inputs = Set(try FileManager.default.contentsOfDirectory(atPath: work.path(percentEncoded: false)))
         let result = try ChildRun.mokus(arguments, in: work, temporary: temporary)
@@ -72,13 +74,16 @@ struct FuzzTests {
                 "left files in TMPDIR: \(context)")
         let left = Set(try FileManager.default.contentsOfDirectory(atPath: work.path(percentEncoded: false))).subtracting(inputs)
         // A successful edit of several batches numbers its edits files (edits-1.safetensors, …).
-        let unexpected = left.filter { result.exitCode != 0 || !($0 == "out.png" || $0.hasPrefix("edits")) }
+        let unexpected = left.filter { result.exitCode != 0 || !(Self.successOutputs.contains($0) || $0.hasPrefix("edits")) }
         #expect(unexpected.isEmpty, "left \(unexpected.sorted()) in the work folder: \(context)")
         if ProcessInfo.processInfo.environment["MOKUS_FUZZ_LOG"] != nil {
             print("fuzz \(family.rawValue) \(seed): exit \(result.exitCode ?? -1), \(result.peakResident >> 20) MB: "
                   + (result.standardError.split(separator: "\n").first.map(String.init) ?? "ok"))
         }
     }
+
+    /// What a successful run of a family may write into the work folder.
+    static let successOutputs: Set<String> = ["out.png", "out", "r.json", "s.safetensors"]
 
     /// Writes the family's mutated input and returns the command line that reads it.
     func prepare(_ family: Family, in work: URL, mutator: inout Mutator) throws -> [String] {
@@ -96,16 +101,8 @@ struct FuzzTests {
             return encode
         case .safetensorsHeader:
             let model = try linkModel("qwen2", into: work, except: "model.safetensors")
-            let bytes = [UInt8](try Data(contentsOf: Self.fixtures.appending(path: "qwen2/model.safetensors")))
-            let length = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-            var header = Array(bytes[8..<(8 + length)])
-            if mutator.int(below: 3) == 0 {
-                header = mutator.mutateBytes(header)
-            } else if let object = try? JSONSerialization.jsonObject(with: Data(header)) {
-                header = [UInt8](try Self.json(mutator.mutateJSON(object)))
-            }
-            let prefix = (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) }
-            try Data(prefix + header + bytes[(8 + length)...]).write(to: model.appending(path: "model.safetensors"))
+            let bytes = try Data(contentsOf: Self.fixtures.appending(path: "qwen2/model.safetensors"))
+            try Self.mutateHeader(of: bytes, mutator: &mutator).write(to: model.appending(path: "model.safetensors"))
             return encode
         case .tokenizerJSON:
             let model = try linkModel("qwen2", into: work, except: "tokenizer.json")
@@ -128,7 +125,26 @@ struct FuzzTests {
             return ["generate", "--prompt", "a red circle", "--quiet", "--out", "out.png",
                     "--size", mutator.pick(Mutator.sizeTexts), "--steps", mutator.pick(["1", "2", "1e12", "10001", "0", "-1"]),
                     "--guidance", mutator.pick(["1", "4", "nan", "-inf", "1e38", "-1"])]
+        case .worldFolder: return try prepareWorldFolder(in: work, mutator: &mutator)
+        case .statistics: return try prepareStatistics(in: work, mutator: &mutator)
+        case .pretrain: return try preparePretrain(in: work, mutator: &mutator)
+        case .worldTrain: return try prepareWorldTrain(in: work, mutator: &mutator)
         }
+    }
+
+    /// A safetensors file's bytes with its JSON header mutated (as bytes, or as JSON) and its
+    /// length prefix rewritten; the tensor data is kept.
+    static func mutateHeader(of file: Data, mutator: inout Mutator) throws -> Data {
+        let bytes = [UInt8](file)
+        let length = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        var header = Array(bytes[8..<(8 + length)])
+        if mutator.int(below: 3) == 0 {
+            header = mutator.mutateBytes(header)
+        } else if let object = try? JSONSerialization.jsonObject(with: Data(header)) {
+            header = [UInt8](try json(mutator.mutateJSON(object)))
+        }
+        let prefix = (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) }
+        return Data(prefix + header + bytes[(8 + length)...])
     }
 
     /// `value` as JSON; a mutation may have made the top level a scalar.
