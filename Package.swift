@@ -143,9 +143,11 @@ let package = Package(
         // (KnowledgeEditing) on any TextEncoder (ModelInterfaces); saves the edited encoder as a
         // checkpoint (TextEncoders' CheckpointExporter); wraps queries in the generator's Qwen-Image
         // prompt template (Generators). Concept learning: reads concept photos (Imaging), trains a LoRA on
-        // the generator (Training's loop and DreamBooth-LoRA objective).
+        // the generator (Training's loop and DreamBooth-LoRA objective). Customisation: scores images with the
+        // image evaluator (Evaluator), writes the customised pipeline folder atomically (ModelIO), images as Tensors.
         .target(
-            name: "MoKus", dependencies: ["KnowledgeEditing", "ModelInterfaces", "TextEncoders", "Generators", "Imaging", "Training"]),
+            name: "MoKus",
+            dependencies: ["KnowledgeEditing", "ModelInterfaces", "TextEncoders", "Generators", "Imaging", "Training", "Evaluator", "ModelIO", "Tensors"]),
 
         // Evaluator: the tiny world's image evaluator, a CNN built from Tensors' ops (conv2d, autodiff,
         // AdamW); config.json and model.safetensors are read and written through ModelIO.

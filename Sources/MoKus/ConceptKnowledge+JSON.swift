@@ -7,6 +7,8 @@ extension ConceptKnowledge {
     /// KnowCusBench's exact field names are unpublished, so unknown keys are ignored, `concept`
     /// is optional (defaults to the anchor) and a statement may also be an object with a `text`
     /// field (e.g. `{"text": "my birthday gift", "perspective": "personal relationship"}`).
+    /// A list of question–answer records without `anchor` (the MoKus repository's
+    /// `--data_type unike_data`, UnKEBench's layout) is read by ``questionAnswerConcepts(_:file:)``.
     ///
     /// - Throws: ``MoKusError/malformedJSON(file:reason:)``, ``MoKusError/noConcepts(file:)``,
     ///   ``MoKusError/missingField(file:field:line:)`` (e.g. `[1].anchor`),
@@ -17,11 +19,17 @@ extension ConceptKnowledge {
         do { root = try JSONSerialization.jsonObject(with: data) } catch {
             throw MoKusError.malformedJSON(file: file, reason: (error as NSError).debugDescription)
         }
-        if let object = root as? [String: Any] { return [try concept(object, path: "", file: file)] }
+        if let object = root as? [String: Any] {
+            return isQuestionAnswer(object) ? try questionAnswerConcepts([object], file: file)
+                : [try concept(object, path: "", file: file)]
+        }
         guard let list = root as? [Any] else {
             throw MoKusError.malformedJSON(file: file, reason: "expected an object or a list of objects at the top level")
         }
         guard !list.isEmpty else { throw MoKusError.noConcepts(file: file) }
+        if let first = list.first as? [String: Any], isQuestionAnswer(first) {
+            return try questionAnswerConcepts(list, file: file)
+        }
         return try list.enumerated().map { index, element in
             guard let object = element as? [String: Any] else {
                 throw MoKusError.wrongType(file: file, field: "[\(index)]", expected: "an object", found: typeName(element))
@@ -65,7 +73,7 @@ extension ConceptKnowledge {
         return ConceptKnowledge(concept: concept, anchor: anchor, knowledge: knowledge)
     }
 
-    private static func typeName(_ value: Any) -> String {
+    static func typeName(_ value: Any) -> String {
         switch value {
         case is String: "a string"
         case is [Any]: "a list"
