@@ -217,7 +217,8 @@ let package = Package(
         .testTarget(
             name: "MoKusTests",
             dependencies: ["MoKus", "EditingTestSupport", "UltraEdit", "ROME", "KnowledgeEditing", "ModelInterfaces", "TextEncoders",
-                           "Generators", "Imaging", "ModelIO", "Tensors", "Training", "TestSupport"],
+                           "Generators", "Imaging", "ModelIO", "Tensors", "Training", "TestSupport",
+                           "Evaluator"], // an untrained evaluator for the customisation scorer
             exclude: ["Fixtures"]),
         // The CLI's commands, parsed and run in-process.
         .testTarget(

@@ -37,10 +37,13 @@ extension Mokus {
             try ArgumentChecks.check("--count", count, in: 1...1000)
             try ArgumentChecks.check("--steps", steps, in: 1...1_000_000)
             try ArgumentChecks.check("--learning-rate", learningRate, in: 0...1)
-            if !force && FileManager.default.fileExists(atPath: out) {
-                throw ValidationError("--out: \(out) already exists; pass --force to replace it, or choose another folder.")
+            if FileManager.default.fileExists(atPath: out) {
+                guard force else {
+                    throw ValidationError("--out: \(out) already exists; pass --force to replace it, or choose another folder.")
+                }
+            } else {
+                _ = try OutputPlan([.init(option: "--out", path: out, isFolder: true)])
             }
-            _ = try OutputPlan([.init(option: "--out", path: out, isFolder: !force)])
         }
 
         func run() throws {

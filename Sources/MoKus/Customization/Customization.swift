@@ -11,7 +11,8 @@ import TextEncoders
 ///
 /// 1. Checks everything that can be checked before computing: one anchor in the knowledge, the
 ///    concept images (``ConceptImages/read(folder:width:height:)``), every edit request against
-///    the editor (`check`), a reused LoRA against the generator.
+///    the editor (`check`), the report's size and steps against the generator, a reused LoRA
+///    against the generator.
 /// 2. Stage 1: ``ConceptLearning/learn(generator:baseFingerprint:prompts:images:settings:checkpointDirectory:stopAfter:progress:)``
 ///    with the anchor as prompt, or the reused LoRA.
 /// 3. Draws every phrase (the anchor, then each statement) in every report prompt with the base
@@ -72,6 +73,8 @@ public enum Customization {
         let concept = try ConceptImages.read(folder: inputs.images, width: defaults.width, height: defaults.height)
         try inputs.editor.check(KnowledgeUpdate.requests(inputs.knowledge, query: inputs.query), encoder: inputs.encoder)
         let scorer = try inputs.scorer?(concept * 0.5 + 0.5)
+        let drawing = CustomizationDrawing(generator: generator, defaults: defaults, settings: inputs.report, scorer: scorer)
+        try drawing.check()
 
         var stage1 = CustomizationMetrics.Stage1(source: "learned", seconds: 0)
         let stage1Start = Date()
@@ -96,7 +99,6 @@ public enum Customization {
         stage1.seconds = Date().timeIntervalSince(stage1Start)
 
         let phrases = [anchor] + inputs.knowledge.flatMap(\.knowledge)
-        let drawing = CustomizationDrawing(generator: generator, defaults: defaults, settings: inputs.report, scorer: scorer)
         var images: [CustomizationState: [Tensor]] = [:]
         var imageSeconds = 0.0
         func draw(_ state: CustomizationState) throws {

@@ -17,6 +17,14 @@ struct CustomizationDrawing {
             guidanceScale: settings.guidance)
     }
 
+    /// Checks the size and step count against the generator before anything is computed.
+    ///
+    /// - Throws: ``Generators/GeneratorError/invalidInput(name:expected:found:)`` (e.g. fewer steps than the scheduler takes).
+    func check() throws {
+        let grid = try generator.latentSize(width: defaults.width, height: defaults.height)
+        _ = try generator.scheduler.sigmas(steps: generation.steps, imageSequenceLength: (grid.height / 2) * (grid.width / 2))
+    }
+
     /// Images `[phrases × prompts]` (phrase-major), each `[seeds, 3, H, W]` in [0, 1], drawn with
     /// the generator's current LoRA and `encoder`; the negative prompt is the pipeline's, as in
     /// `mokus generate`.
