@@ -39,15 +39,7 @@ extension ConceptKnowledge {
     }
 
     private static func concept(_ object: [String: Any], path: String, file: String) throws -> ConceptKnowledge {
-        func string(_ key: String) throws -> String? {
-            guard let value = object[key], !(value is NSNull) else { return nil }
-            guard let text = value as? String else {
-                throw MoKusError.wrongType(file: file, field: path + key, expected: "a string", found: typeName(value))
-            }
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else { throw MoKusError.missingField(file: file, field: path + key, line: nil) }
-            return trimmed
-        }
+        func string(_ key: String) throws -> String? { try field(key, of: object, path: path, file: file) }
         guard let anchor = try string("anchor") else {
             throw MoKusError.missingField(file: file, field: path + "anchor", line: nil)
         }
@@ -71,6 +63,20 @@ extension ConceptKnowledge {
             return trimmed
         }
         return ConceptKnowledge(concept: concept, anchor: anchor, knowledge: knowledge)
+    }
+
+    /// The trimmed string at `key`, nil when absent or null.
+    ///
+    /// - Throws: ``MoKusError/wrongType(file:field:expected:found:)`` for a non-string,
+    ///   ``MoKusError/missingField(file:field:line:)`` for a blank string (`field` is `path + key`).
+    static func field(_ key: String, of object: [String: Any], path: String, file: String) throws -> String? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let text = value as? String else {
+            throw MoKusError.wrongType(file: file, field: path + key, expected: "a string", found: typeName(value))
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw MoKusError.missingField(file: file, field: path + key, line: nil) }
+        return trimmed
     }
 
     static func typeName(_ value: Any) -> String {

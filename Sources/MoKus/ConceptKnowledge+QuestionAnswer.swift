@@ -30,15 +30,7 @@ extension ConceptKnowledge {
             guard let record = element as? [String: Any] else {
                 throw MoKusError.wrongType(file: file, field: "[\(index)]", expected: "an object", found: typeName(element))
             }
-            func string(_ key: String) throws -> String? {
-                guard let value = record[key], !(value is NSNull) else { return nil }
-                guard let text = value as? String else {
-                    throw MoKusError.wrongType(file: file, field: path + key, expected: "a string", found: typeName(value))
-                }
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !trimmed.isEmpty else { throw MoKusError.missingField(file: file, field: path + key, line: nil) }
-                return trimmed
-            }
+            func string(_ key: String) throws -> String? { try field(key, of: record, path: path, file: file) }
             guard let question = try string("question") else {
                 throw MoKusError.missingField(file: file, field: path + "question", line: nil)
             }
