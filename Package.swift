@@ -143,10 +143,11 @@ let package = Package(
         // (KnowledgeEditing) on any TextEncoder (ModelInterfaces); saves the edited encoder as a
         // checkpoint (TextEncoders' CheckpointExporter); wraps queries in the generator's Qwen-Image
         // prompt template (Generators). Concept learning: reads concept photos (Imaging), trains a LoRA on
-        // the generator (Training's loop and DreamBooth-LoRA objective). ModelIO: one-line file errors.
+        // the generator (Training's loop and DreamBooth-LoRA objective). Customisation: scores images with the
+        // image evaluator (Evaluator), writes the customised pipeline folder atomically and words file errors in one line (ModelIO), images as Tensors.
         .target(
             name: "MoKus",
-            dependencies: ["KnowledgeEditing", "ModelInterfaces", "ModelIO", "TextEncoders", "Generators", "Imaging", "Training"]),
+            dependencies: ["KnowledgeEditing", "ModelInterfaces", "TextEncoders", "Generators", "Imaging", "Training", "Evaluator", "ModelIO", "Tensors"]),
 
         // Evaluator: the tiny world's image evaluator, a CNN built from Tensors' ops (conv2d, autodiff,
         // AdamW); config.json and model.safetensors are read and written through ModelIO.
@@ -222,7 +223,8 @@ let package = Package(
         .testTarget(
             name: "MoKusTests",
             dependencies: ["MoKus", "EditingTestSupport", "UltraEdit", "ROME", "KnowledgeEditing", "ModelInterfaces", "TextEncoders",
-                           "Generators", "Imaging", "ModelIO", "Tensors", "Training", "TestSupport"],
+                           "Generators", "Imaging", "ModelIO", "Tensors", "Training", "TestSupport",
+                           "Evaluator"], // an untrained evaluator for the customisation scorer
             exclude: ["Fixtures"]),
         // The CLI's commands, parsed and run in-process.
         .testTarget(

@@ -7,6 +7,8 @@ extension ConceptKnowledge {
     /// KnowCusBench's exact field names are unpublished, so unknown keys are ignored, `concept`
     /// is optional (defaults to the anchor) and a statement may also be an object with a `text`
     /// field (e.g. `{"text": "my birthday gift", "perspective": "personal relationship"}`).
+    /// A list of question–answer records without `anchor` (the MoKus repository's
+    /// `--data_type unike_data`, UnKEBench's layout) is read by ``questionAnswerConcepts(_:file:)``.
     ///
     /// - Throws: ``MoKusError/malformedJSON(file:reason:)``, ``MoKusError/noConcepts(file:)``,
     ///   ``MoKusError/missingField(file:field:line:)`` (e.g. `[1].anchor`),
@@ -17,11 +19,17 @@ extension ConceptKnowledge {
         do { root = try JSONSerialization.jsonObject(with: data) } catch {
             throw MoKusError.malformedJSON(file: file, reason: (error as NSError).debugDescription)
         }
-        if let object = root as? [String: Any] { return [try concept(object, path: "", file: file)] }
+        if let object = root as? [String: Any] {
+            return isQuestionAnswer(object) ? try questionAnswerConcepts([object], file: file)
+                : [try concept(object, path: "", file: file)]
+        }
         guard let list = root as? [Any] else {
             throw MoKusError.malformedJSON(file: file, reason: "expected an object or a list of objects at the top level")
         }
         guard !list.isEmpty else { throw MoKusError.noConcepts(file: file) }
+        if let first = list.first as? [String: Any], isQuestionAnswer(first) {
+            return try questionAnswerConcepts(list, file: file)
+        }
         return try list.enumerated().map { index, element in
             guard let object = element as? [String: Any] else {
                 throw MoKusError.wrongType(file: file, field: "[\(index)]", expected: "an object", found: typeName(element))
@@ -31,15 +39,7 @@ extension ConceptKnowledge {
     }
 
     private static func concept(_ object: [String: Any], path: String, file: String) throws -> ConceptKnowledge {
-        func string(_ key: String) throws -> String? {
-            guard let value = object[key], !(value is NSNull) else { return nil }
-            guard let text = value as? String else {
-                throw MoKusError.wrongType(file: file, field: path + key, expected: "a string", found: typeName(value))
-            }
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else { throw MoKusError.missingField(file: file, field: path + key, line: nil) }
-            return trimmed
-        }
+        func string(_ key: String) throws -> String? { try field(key, of: object, path: path, file: file) }
         guard let anchor = try string("anchor") else {
             throw MoKusError.missingField(file: file, field: path + "anchor", line: nil)
         }
@@ -65,7 +65,21 @@ extension ConceptKnowledge {
         return ConceptKnowledge(concept: concept, anchor: anchor, knowledge: knowledge)
     }
 
-    private static func typeName(_ value: Any) -> String {
+    /// The trimmed string at `key`, nil when absent or null.
+    ///
+    /// - Throws: ``MoKusError/wrongType(file:field:expected:found:)`` for a non-string,
+    ///   ``MoKusError/missingField(file:field:line:)`` for a blank string (`field` is `path + key`).
+    static func field(_ key: String, of object: [String: Any], path: String, file: String) throws -> String? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let text = value as? String else {
+            throw MoKusError.wrongType(file: file, field: path + key, expected: "a string", found: typeName(value))
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw MoKusError.missingField(file: file, field: path + key, line: nil) }
+        return trimmed
+    }
+
+    static func typeName(_ value: Any) -> String {
         switch value {
         case is String: "a string"
         case is [Any]: "a list"

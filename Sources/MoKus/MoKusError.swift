@@ -20,6 +20,12 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
     case unknownHeaderKey(file: String, line: Int, key: String)
     /// A JSON list without any concept.
     case noConcepts(file: String)
+    /// A question–answer record whose question does not name its knowledge statement.
+    case unrecognizedQuestion(file: String, field: String, question: String)
+    /// A knowledge file whose concepts name different anchors where one concept is customised.
+    case severalAnchors(file: String, anchors: [String])
+    /// A report prompt without `{}`, or no prompts or seeds.
+    case invalidPrompt(prompt: String, reason: String)
     /// A query template without the `{knowledge}` placeholder.
     case templateWithoutPlaceholder(template: String)
     /// A concept image folder that is missing or holds no file.
@@ -48,6 +54,13 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
             return "\(file), line \(line): header key '\(key)' is unknown or repeated; expected 'concept' or 'anchor' once"
         case .noConcepts(let file):
             return "\(file): the JSON list holds no concept; expected at least one object"
+        case .unrecognizedQuestion(let file, let field, let question):
+            return "\(file): '\(field)' is \"\(question)\"; expected \"What is <knowledge>?\" or a 'subject' field naming the knowledge"
+        case .severalAnchors(let file, let anchors):
+            return "\(file): the concepts name \(anchors.count) anchors (\(anchors.joined(separator: ", "))); "
+                + "expected one, the anchor the concept images are learnt as"
+        case .invalidPrompt(let prompt, let reason):
+            return "report prompt '\(prompt)' is unusable: \(reason); expected prompts like '{} on a grey background' and at least one seed"
         case .templateWithoutPlaceholder(let template):
             return "query template '\(template)' has no '{knowledge}' placeholder"
         case .emptyImageFolder(let folder, let reason):

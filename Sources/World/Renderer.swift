@@ -83,21 +83,7 @@ public enum Renderer {
         guard (1...16).contains(scale) else {
             throw WorldError.invalidArgument(name: "scale", expected: "1...16", found: "\(scale)")
         }
-        let large = try images.map { try enlarged($0, by: scale) }
+        let large = try images.map { try $0.enlarged(by: scale) }
         return try ImageGrid.compose(large, columns: columns, spacing: 2 * scale, background: [255, 255, 255])
-    }
-
-    /// `image` with every pixel repeated `scale × scale` times.
-    static func enlarged(_ image: Image, by scale: Int) throws -> Image {
-        let channels = image.layout.channelCount
-        let width = image.width * scale, height = image.height * scale
-        var pixels = [UInt8](repeating: 0, count: width * height * channels)
-        for y in 0..<height {
-            for x in 0..<width {
-                let source = ((y / scale) * image.width + x / scale) * channels
-                for channel in 0..<channels { pixels[(y * width + x) * channels + channel] = image.pixels[source + channel] }
-            }
-        }
-        return try Image(width: width, height: height, layout: image.layout, pixels: pixels)
     }
 }

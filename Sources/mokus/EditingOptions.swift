@@ -14,29 +14,16 @@ struct EditingOptions: ParsableArguments {
         "Checkpoint directory; default: the hparams file's model_name, else the bundled world's text encoder.",
         valueName: "dir"))
     var model: String?
-    @Option(help: ArgumentHelp(
-        "Text corpus (plain text or JSONL with a text field) for layer statistics; default: the hparams file's "
-            + "mom2_dataset when it names a file.", valueName: "file"))
-    var corpus: String?
-    @Option(help: ArgumentHelp("Statistics cache directory; default: the hparams file's stats_dir.", valueName: "dir"))
-    var statsDir: String?
-    @Option(help: ArgumentHelp("A statistics file to use for its module (from `mokus stats`); repeatable.", valueName: "file"))
-    var stats: [String] = []
+    @OptionGroup var statistics: StatisticsOptions
 
     /// Reads the hparams file once, loads the model it names (or `--model`) and builds the editor
     /// its `alg_name` selects, with layer statistics from `--stats`, the cache, or the corpus;
     /// the editor (and statistics computed for it) report to `progress`; `recordsIntermediates`
     /// makes the editor return its intermediates (``EditResult/intermediates``).
     func prepare(progress: (any ProgressReporter)?, recordsIntermediates: Bool = false) throws -> EditingRun {
-        let file = try HyperparameterFile(contentsOf: URL(fileURLWithPath: hparams))
-        let settings = try file.decode(RunSettings.self, keys: file.keys.map(\.name))
-        let encoder = try TextEncoderLoader.load(
-            directory: try (model ?? settings.modelName).map { URL(fileURLWithPath: $0, isDirectory: true) }
-                ?? EmbeddedModels.textEncoder())
-        let editor = try Self.editor(
-            for: file, settings: settings, encoder: encoder, corpus: corpus, statsDir: statsDir, stats: stats,
-            progress: progress, recordsIntermediates: recordsIntermediates)
-        return EditingRun(file: file, settings: settings, encoder: encoder, editor: editor)
+        try statistics.prepare(
+            hparams: hparams, model: model.map { URL(fileURLWithPath: $0, isDirectory: true) }, progress: progress,
+            recordsIntermediates: recordsIntermediates)
     }
 
     /// The editor `file` names for `encoder`, its layer statistics read or computed as `settings`
@@ -52,6 +39,35 @@ struct EditingOptions: ParsableArguments {
             budget: StatisticsBudget(maxDocuments: settings.sampleCount), files: stats.map { URL(fileURLWithPath: $0) })
         let context = EditingContext(statistics: statistics, progress: progress, recordsIntermediates: recordsIntermediates)
         return try Editors.registry.editor(for: file, context: context)
+    }
+}
+
+/// Where an editor's layer statistics come from (`--corpus`, `--stats-dir`, `--stats`), shared by the
+/// commands that edit (`edit`, `knowledge-update`, `customize`).
+struct StatisticsOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Text corpus (plain text or JSONL with a text field) for layer statistics; default: the hparams file's "
+            + "mom2_dataset when it names a file.", valueName: "file"))
+    var corpus: String?
+    @Option(help: ArgumentHelp("Statistics cache directory; default: the hparams file's stats_dir.", valueName: "dir"))
+    var statsDir: String?
+    @Option(help: ArgumentHelp("A statistics file to use for its module (from `mokus stats`); repeatable.", valueName: "file"))
+    var stats: [String] = []
+
+    /// Reads the hparams file once, loads `model` (else the file's `model_name`, else the bundled
+    /// world's text encoder) and builds the editor its `alg_name` selects.
+    func prepare(
+        hparams: String, model: URL?, progress: (any ProgressReporter)?, recordsIntermediates: Bool = false
+    ) throws -> EditingRun {
+        let file = try HyperparameterFile(contentsOf: URL(fileURLWithPath: hparams))
+        let settings = try file.decode(RunSettings.self, keys: file.keys.map(\.name))
+        let encoder = try TextEncoderLoader.load(
+            directory: try model ?? settings.modelName.map { URL(fileURLWithPath: $0, isDirectory: true) }
+                ?? EmbeddedModels.textEncoder())
+        let editor = try EditingOptions.editor(
+            for: file, settings: settings, encoder: encoder, corpus: corpus, statsDir: statsDir, stats: stats,
+            progress: progress, recordsIntermediates: recordsIntermediates)
+        return EditingRun(file: file, settings: settings, encoder: encoder, editor: editor)
     }
 }
 

@@ -30,18 +30,7 @@ extension Mokus {
         var images: String
         @Option(help: "The anchor prompt the concept is bound to, e.g. \"sks star\".") var prompt: String
         @Option(help: ArgumentHelp("Output LoRA safetensors.", valueName: "file")) var out: String
-        @Option(help: "Optimisation steps.") var steps = 500
-        @Option(help: "Images per step.") var batchSize = 1
-        @Option(help: "AdamW learning rate (constant).") var learningRate: Float = 2e-4
-        @Option(help: "LoRA rank r.") var rank = 4
-        @Option(help: "LoRA alpha (scale alpha/r).") var alpha: Float = 4
-        @Option(help: "Seed of the LoRA init, data order and noise.") var seed: UInt64 = 42
-        @Option(help: "σ sampling: none (uniform) or logit_normal.") var weightingScheme = WeightingScheme.none
-        @Option(help: "Mean of logit_normal.") var logitMean = 0.0
-        @Option(help: "Standard deviation of logit_normal.") var logitStd = 1.0
-        @Option(help: "Class prompt (e.g. \"star\"): turns on prior preservation.") var classPrompt: String?
-        @Option(help: "Class images the base generator draws for prior preservation.") var classImages = 100
-        @Option(help: "Weight of the prior-preservation loss.") var priorLossWeight: Float = 1
+        @OptionGroup var learning: ConceptLearningOptions
         @Option(help: ArgumentHelp("Image size, width×height (default: the pipeline's).", valueName: "WxH"))
         var size: ImageSize?
         @Option(
@@ -49,25 +38,11 @@ extension Mokus {
                 "Checkpoint folder (default: OUT.checkpoints); resumed from when it holds checkpoints.",
                 valueName: "dir"), completion: .directory)
         var checkpoints: String?
-        @Option(help: "Checkpoint every N steps.") var checkpointEvery = 100
         @OptionGroup var output: JSONOutputOption
         @OptionGroup var progress: ProgressOptions
         @OptionGroup var memory: MemoryOptions
 
-        enum WeightingScheme: String, ExpressibleByArgument, CaseIterable {
-            case none
-            case logitNormal = "logit_normal"
-        }
-
         func validate() throws {
-            try ArgumentChecks.check("--steps", steps, in: 1...10_000_000)
-            try ArgumentChecks.check("--batch-size", batchSize, in: 1...4096)
-            try ArgumentChecks.check("--rank", rank, in: 1...4096)
-            try ArgumentChecks.check("--alpha", alpha, in: 1e-6...1e6)
-            try ArgumentChecks.check("--learning-rate", learningRate, in: 0...1)
-            try ArgumentChecks.check("--class-images", classImages, in: 1...100_000)
-            try ArgumentChecks.check("--prior-loss-weight", priorLossWeight, in: 0...1e6)
-            try ArgumentChecks.check("--checkpoint-every", checkpointEvery, in: 1...10_000_000)
             guard !prompt.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw ValidationError("--prompt is empty.")
             }
@@ -96,22 +71,7 @@ extension Mokus {
                 encoder: try TextEncoderLoader.load(directory: model.encoderDirectory(pipeline: pipeline)),
                 template: defaults.promptTemplate)
 
-            var settings = ConceptLearningSettings(prompt: prompt)
-            settings.classPrompt = classPrompt
-            settings.classImageCount = classImages
-            settings.classSamplingSteps = defaults.steps
-            settings.priorLossWeight = priorLossWeight
-            settings.rank = rank
-            settings.alpha = alpha
-            settings.timestepSampling =
-                weightingScheme == .none
-                ? .uniform : .logitNormal(mean: logitMean, standardDeviation: logitStd)
-            settings.training.steps = steps
-            settings.training.batchSize = batchSize
-            settings.training.learningRate = learningRate
-            settings.training.minimumLearningRate = learningRate
-            settings.training.seed = seed
-            settings.training.checkpointEvery = checkpointEvery
+            let settings = learning.settings(prompt: prompt, classSamplingSteps: defaults.steps)
             let checkpointFolder = URL(fileURLWithPath: checkpoints ?? out + ".checkpoints", isDirectory: true)
 
             let result = try ConceptLearning.learn(
@@ -127,7 +87,7 @@ extension Mokus {
                         ? NSNull()
                         : Double(result.losses.suffix(50).reduce(0, +)) / Double(min(50, result.losses.count)),
                     "instance_images": result.instanceImages, "class_images": result.classImages,
-                    "trainable_parameters": result.trainableParameters, "rank": rank, "alpha": Double(alpha),
+                    "trainable_parameters": result.trainableParameters, "rank": learning.rank, "alpha": Double(learning.alpha),
                     "size": "\(width)x\(height)", "seconds": result.seconds,
                 ])
             } else {

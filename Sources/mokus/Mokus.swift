@@ -18,7 +18,8 @@ struct Mokus: ParsableCommand {
               mokus generate --generator DIR --encoder DIR --prompt "a red apple" --out apple.png
             """,
         version: "0.6.0",
-        subcommands: [Info.self, Encode.self, Edit.self, Apply.self, Stats.self, KnowledgeUpdateCommand.self, Generate.self, LearnConcept.self,
+        subcommands: [Demo.self, Info.self, Encode.self, Edit.self, Apply.self, Stats.self, KnowledgeUpdateCommand.self, Generate.self, LearnConcept.self,
+                      Customize.self,
                       Complete.self, Pretrain.self, WorldCommand.self])
 
     /// Parses and runs the command; errors Foundation raised (filesystem errors with

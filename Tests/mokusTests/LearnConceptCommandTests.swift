@@ -24,9 +24,10 @@ struct LearnConceptCommandTests {
     @Test("defaults are the DreamBooth-LoRA script's as MoKus ran it")
     func defaults() throws {
         let command = try Mokus.LearnConcept.parse(["--images", "x", "--prompt", "sks star", "--out", "lora.safetensors"])
-        #expect(command.steps == 500 && command.checkpointEvery == 100 && command.batchSize == 1)
-        #expect(command.rank == 4 && command.alpha == 4 && command.learningRate == 2e-4 && command.seed == 42)
-        #expect(command.weightingScheme == .none && command.classPrompt == nil)
+        let learning = command.learning
+        #expect(learning.steps == 500 && learning.checkpointEvery == 100 && learning.batchSize == 1)
+        #expect(learning.rank == 4 && learning.alpha == 4 && learning.learningRate == 2e-4 && learning.seed == 42)
+        #expect(learning.weightingScheme == .none && learning.classPrompt == nil)
     }
 
     @Test("writes a diffusers LoRA file of rank 4 on to_q/to_k/to_v/to_out.0 of every block; a rerun resumes")

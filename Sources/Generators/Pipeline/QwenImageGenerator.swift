@@ -32,11 +32,16 @@ public final class QwenImageGenerator: Generator {
 
     /// Loads a diffusers pipeline folder: `transformer/`, `vae/` and `scheduler/scheduler_config.json`
     /// (a `text_encoder/` beside them is not read: prompts are encoded by any ``TextEncoder``).
-    /// Without `vae/` the generator works on pixels (see ``QwenImagePipelineFolder``).
+    /// Without `vae/` the generator works on pixels (see ``QwenImagePipelineFolder``). A LoRA file
+    /// at the folder's root under diffusers' name ``QwenImagePipelineFolder/loraWeights`` (what
+    /// `mokus customize` writes) is overlaid on the transformer.
     ///
-    /// - Throws: the components' loading errors, naming the file.
+    /// - Throws: the components' loading errors, naming the file (for the LoRA file, those of
+    ///   ``QwenImageTransformer/loadLoRA(from:)``).
     public convenience init(directory: URL) throws {
         let transformer = try QwenImageTransformer(directory: directory.appending(path: QwenImagePipelineFolder.transformer))
+        let lora = directory.appending(path: QwenImagePipelineFolder.loraWeights)
+        if FileManager.default.fileExists(atPath: lora.path(percentEncoded: false)) { try transformer.loadLoRA(from: lora) }
         try self.init(
             transformer: transformer,
             codec: QwenImagePipelineFolder.codec(of: directory, transformer: transformer.configuration),

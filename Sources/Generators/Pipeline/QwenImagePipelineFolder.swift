@@ -8,6 +8,7 @@ import Tensors
 ///     transformer/                     config.json + diffusion_pytorch_model.safetensors
 ///     scheduler/scheduler_config.json  FlowMatchEulerDiscreteScheduler
 ///     vae/                             AutoencoderKLQwenImage; absent for a pixel-space generator
+///     pytorch_lora_weights.safetensors optional: a LoRA overlaid on the transformer
 ///
 /// A folder without `vae/` (model_index.json's `"vae": [null, null]`) is a pixel-space generator:
 /// its codec is the ``PixelPatchCodec`` of RGB images whose patch p makes 3·p² the transformer's
@@ -18,6 +19,10 @@ public enum QwenImagePipelineFolder {
     public static let scheduler = "scheduler"
     public static let schedulerConfig = "scheduler_config.json"
     public static let vae = "vae"
+    /// A LoRA for the transformer at the folder's root, under the name diffusers'
+    /// `save_lora_weights` gives it (`LORA_WEIGHT_NAME_SAFE`); ``QwenImageGenerator/init(directory:)``
+    /// overlays it.
+    public static let loraWeights = "pytorch_lora_weights.safetensors"
     /// The pipeline's own sampling defaults in model_index.json (ours; diffusers ignores keys that
     /// start with `_`): ``PipelineDefaults/templateDropKey``, ``PipelineDefaults/sampleSizeKey``,
     /// ``PipelineDefaults/stepsKey``. A folder without them (any diffusers pipeline) gets

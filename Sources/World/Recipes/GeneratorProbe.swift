@@ -108,10 +108,10 @@ public struct GeneratorProbing {
         let generated = try (0..<repetitions).map { try images(probes[...], repetition: $0, prompts: prompts) }
         var cells: [Image] = []
         for (index, probe) in probes.enumerated() {
-            cells.append(try Renderer.enlarged(try Renderer.render(probe.scene, size: defaults.width).image, by: scale))
+            cells.append(try Renderer.render(probe.scene, size: defaults.width).image.enlarged(by: scale))
             for images in generated {
                 let image = images.slice(axis: 0, index..<(index + 1)).reshaped(Array(images.shape.dropFirst()))
-                cells.append(try Renderer.enlarged(try Image(tensor: image, range: .zeroToOne), by: scale))
+                cells.append(try Image(tensor: image, range: .zeroToOne).enlarged(by: scale))
             }
         }
         return try ImageGrid.compose(cells, columns: repetitions + 1, spacing: 2 * scale, background: [255, 255, 255])
@@ -134,20 +134,15 @@ public struct GeneratorProbing {
         })
     }
 
-    /// Images `[B, 3, S, S]` in [0, 1] for `texts`, each from the initial noise of its seed.
+    /// Images `[B, 3, S, S]` in [0, 1] for `texts`, each from the initial noise of its seed
+    /// (``Generators/QwenImageGenerator/images(prompt:negativePrompt:noiseSeeds:settings:)``).
     func generate(_ texts: [String], prompts: PromptEncoder, noiseSeeds: [UInt64]) throws -> Tensor {
-        var settings = GenerationSettings(
+        let settings = GenerationSettings(
             width: defaults.width, height: defaults.height, steps: defaults.steps, seed: 0, guidanceScale: guidance)
-        let grid = try generator.latentSize(width: defaults.width, height: defaults.height)
-        settings.initialLatents = try LatentPacking.pack(Tensor.concat(noiseSeeds.map { seed in
-            var random = RandomGenerator(seed: seed)
-            return random.normal([1, generator.latentChannels, grid.height, grid.width])
-        }, axis: 0))
         let unconditional = defaults.negativePrompt ?? ""
         let negative = guidance > 1 ? try prompts.encode(Array(repeating: unconditional, count: texts.count)) : nil
-        let sampling = try generator.startSampling(prompt: try prompts.encode(texts), negativePrompt: negative, settings: settings)
-        while try sampling.next() != nil {}
-        return try generator.decode(sampling.latents, settings: settings)
+        return try generator.images(
+            prompt: try prompts.encode(texts), negativePrompt: negative, noiseSeeds: noiseSeeds, settings: settings)
     }
 
     /// The noise seed of image `image` of a list generated with `seed` (a Weyl-sequence step, so
