@@ -44,7 +44,7 @@ public struct LabelledBatch: Sendable {
         let selected = Tensor(shape: [indices.count] + images.shape.dropFirst()) { buffer in
             images.withUnsafeBufferPointer { source in
                 for (row, index) in indices.enumerated() {
-                    UnsafeMutableBufferPointer(rebasing: buffer[(row * plane)..<((row + 1) * plane)])
+                    _ = UnsafeMutableBufferPointer(rebasing: buffer[(row * plane)..<((row + 1) * plane)])
                         .update(fromContentsOf: source[(index * plane)..<((index + 1) * plane)])
                 }
             }

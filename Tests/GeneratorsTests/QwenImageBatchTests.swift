@@ -3,6 +3,7 @@ import Generators
 import ModelInterfaces
 import Tensors
 import Testing
+import TestSupport
 
 /// Drawing one image per noise seed in one batch, and the pipeline folder's own LoRA file.
 @Suite("Qwen-Image seeded batches")
@@ -36,8 +37,8 @@ struct QwenImageBatchTests {
 
     @Test("a LoRA file at the folder's root is overlaid when the folder is loaded")
     func folderLoRA() throws {
-        let directory = try TinyQwenImage.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try TemporaryDirectory(label: "mokus-generators")
+        let directory = folder.url
         let source = GeneratorFixtures.url("pipeline")
         for name in try FileManager.default.contentsOfDirectory(atPath: source.path(percentEncoded: false)) {
             try FileManager.default.copyItem(at: source.appending(path: name), to: directory.appending(path: name))

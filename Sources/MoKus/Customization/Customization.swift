@@ -17,7 +17,7 @@ import TextEncoders
 ///    with the anchor as prompt, or the reused LoRA.
 /// 3. Draws every phrase (the anchor, then each statement) in every report prompt with the base
 ///    pipeline and with the LoRA (the encoder still unedited).
-/// 4. Stage 2: ``KnowledgeUpdate/run(_:query:editor:session:progress:)``, one edit per statement.
+/// 4. Stage 2: ``KnowledgeUpdate/run(_:query:editor:session:)``, one edit per statement.
 /// 5. Draws them again customised, scores every image (when a scorer is given) and writes the
 ///    folder (``CustomizedPipeline``, ``CustomizationReport``) atomically: a failure leaves nothing.
 public enum Customization {
@@ -113,7 +113,7 @@ public enum Customization {
         let stage2Start = Date()
         let session = EditSession(encoder: inputs.encoder)
         let update = try KnowledgeUpdate.run(
-            inputs.knowledge, query: inputs.query, editor: inputs.editor, session: session, progress: progress)
+            inputs.knowledge, query: inputs.query, editor: inputs.editor, session: session)
         let stage2Seconds = Date().timeIntervalSince(stage2Start)
         try draw(.customized)
 
