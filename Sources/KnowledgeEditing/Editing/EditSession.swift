@@ -43,12 +43,12 @@ public final class EditSession {
     public func apply(_ record: Record) throws {
         for delta in record.deltas {
             try delta.validate()
-            let shape = try encoder.parameter(delta.parameter).shape
+            let shape = try encoder.parameterShape(delta.parameter)
             guard shape == delta.shape else {
                 throw TextEncoderError.tensorShapeMismatch(name: delta.parameter, expected: shape, found: delta.shape)
             }
         }
-        for delta in record.deltas { try encoder.setParameter(delta.parameter, try encoder.parameter(delta.parameter) + delta.dense) }
+        for delta in record.deltas { try encoder.setParameter(delta.parameter, delta.added(to: try encoder.parameter(delta.parameter))) }
         records.append(record)
     }
 
@@ -62,7 +62,7 @@ public final class EditSession {
             let remaining = records.flatMap { $0.deltas.filter { $0.parameter == parameter } }
             guard !remaining.isEmpty else { continue }
             var value = try encoder.parameter(parameter)
-            for delta in remaining { value = value + delta.dense }
+            for delta in remaining { value = delta.added(to: value) }
             try encoder.setParameter(parameter, value)
         }
     }

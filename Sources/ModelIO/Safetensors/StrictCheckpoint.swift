@@ -104,6 +104,14 @@ package final class StrictCheckpoint {
         parameter.file.tensor(of: parameter.info, storage: parameter.dtype)
     }
 
+    /// A 2-D parameter as a ``StoredMatrix`` over its mapped bytes (converted block by block when
+    /// multiplied); `nil` when it is empty.
+    /// - Precondition: the parameter is 2-D.
+    package func matrix(_ parameter: Parameter) -> StoredMatrix? {
+        guard let bytes = parameter.file.rawBytes(of: parameter.info).baseAddress, parameter.shape.elementCount > 0 else { return nil }
+        return StoredMatrix(rows: parameter.shape[0], columns: parameter.shape[1], dtype: parameter.dtype, bytes: bytes, owner: parameter.file.mapping)
+    }
+
     /// Rows `ids` of a `[rows, width]` parameter as a `[ids.count, width]` Float32 tensor,
     /// converting only those rows.
     /// - Precondition: the parameter is 2-D and every id is in `0..<rows` (callers check the ids
