@@ -126,14 +126,4 @@ package final class StrictCheckpoint {
             }
         }
     }
-
-    /// Rows `range` of a `[rows, width]` parameter, converted in one piece.
-    package func rows(_ parameter: Parameter, _ range: Range<Int>) -> Tensor {
-        let width = parameter.shape[1]
-        let bytes = parameter.file.rawBytes(of: parameter.info)
-        return Tensor(shape: [range.count, width]) { buffer in
-            guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
-            parameter.dtype.decode(source + range.lowerBound * width * parameter.dtype.byteSize, count: buffer.count, into: target)
-        }
-    }
 }

@@ -39,10 +39,7 @@ public struct StoredMatrix: @unchecked Sendable {
         var start = 0
         while start < rows {
             let count = min(rowsPerBlock, rows - start)
-            Parallel.forEachRange(count * columns) { range in
-                dtype.decode(bytes + (start * columns + range.lowerBound) * dtype.byteSize, count: range.count,
-                             into: scratch + range.lowerBound)
-            }
+            dtype.decode(bytes + start * columns * dtype.byteSize, count: count * columns, into: scratch)
             if transposed {
                 BLAS.gemm(transposeA: false, transposeB: true, m: m, n: count, k: columns,
                           a: a, lda: columns, b: scratch, ldb: columns, c: c + start, ldc: rows)
