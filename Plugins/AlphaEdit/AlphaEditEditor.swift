@@ -140,7 +140,7 @@ public struct AlphaEditEditor: EditorPlugin {
     ///   the statistics and decomposing them.
     func prepare(layer index: Int, module: String, encoder: any TextEncoder, state: EditState) throws -> Layer {
         let parameter = ModuleTemplate.weightName(ofModule: module)
-        let weightShape = try encoder.parameter(parameter).shape
+        let weightShape = try encoder.parameterShape(parameter)
         let statistics = try secondMoment(index)
         let width = encoder.info.hiddenSize
         let keyWidth = statistics.shape.first ?? 0

@@ -84,7 +84,7 @@ public struct ROMEEditor: EditorPlugin {
                                                values: w.reshaped([-1, 1]), keys: u.reshaped([-1, 1]))
             deltas.append(delta)
             restore.append((parameter, encoder.hasReplacement(parameter) ? weight : nil))
-            try encoder.setParameter(parameter, weight + delta.dense)
+            try encoder.setParameter(parameter, delta.added(to: weight))
             diagnostics.losses += optimised.diagnostics.losses
             for (key, value) in optimised.diagnostics.values { diagnostics.values["layer\(layer).\(key)"] = value }
             diagnostics.vectors["layer\(layer).target"] = optimised.target.scalars

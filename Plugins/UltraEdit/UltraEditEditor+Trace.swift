@@ -52,7 +52,7 @@ extension UltraEditEditor {
         let pass = try encoder.forward(TokenBatch([[probe[0]]]), hooks: hooks)
         return try zip(modules, captures).map { module, capture in
             let parameter = ModuleTemplate.weightName(ofModule: module)
-            let shape = try encoder.parameter(parameter).shape
+            let shape = try encoder.parameterShape(parameter)
             let input = try pass[capture.input].shape[1]
             let output = try pass[capture.output].shape[1]
             guard shape == [output, input] || shape == [input, output] else {

@@ -17,6 +17,19 @@ enum Measure {
         return times.sorted()[times.count / 2]
     }
 
+    /// User + system CPU seconds this process has used so far, all threads (getrusage): on a
+    /// machine shared with other work, the part of a wall time that was ours.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// VmRSS (`"VmRSS:"`) or peak VmHWM (`"VmHWM:"`) of this process in bytes, from
     /// /proc/self/status (0 where /proc is unavailable).
     static func memory(_ field: String = "VmRSS:") -> Int {

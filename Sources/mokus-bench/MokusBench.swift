@@ -20,6 +20,8 @@ struct MokusBench {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     static func main() {
+        let kernels = BLASKernelStartup.apply()
+        if let note = kernels.note { FileHandle.standardError.write(Data("mokus-bench: \(note)\n".utf8)) }
         do {
             try run(Array(CommandLine.arguments.dropFirst()))
         } catch {
@@ -56,8 +58,8 @@ struct MokusBench {
             default: throw usage("unknown option \(argument)")
             }
         }
-        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS \(BLAS.coreName) kernels, "
-              + "\(BLAS.threadCount) threads; OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS kernels \(BLASKernelStartup.currentDecision().summary), "
+              + "\(BLAS.threadCount) threads")
         let scratch = FileManager.default.temporaryDirectory
         if selected.contains("tensors") { tensorSection(quick: quick, reference: reference) }
         if selected.contains("safetensors") { try printSection(SafetensorsOpenBenchmark.run(directory: scratch)) }

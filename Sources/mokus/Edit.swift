@@ -72,7 +72,8 @@ extension Mokus {
             try requestFile.checkLengths(encoder: encoder)
             let requestList = requestFile.requests
             try editor.check(requestList, encoder: encoder)   // every request, before the first edit
-            let session = EditSession(encoder: encoder)
+            // A sequential run keeps each edit only to save it: otherwise memory stays flat.
+            let session = EditSession(encoder: encoder, keepsHistory: !sequential || saveEdits != nil)
             let batches = stride(from: 0, to: requestList.count, by: batchSize).map {
                 Array(requestList[$0..<min($0 + batchSize, requestList.count)])
             }
@@ -87,12 +88,15 @@ extension Mokus {
             var seconds: [Double] = []
             var intermediates: [(String, Tensor)] = []
             var index = 0
+            var pace = EditPace()
             for (number, batch) in batches.enumerated() {
                 let start = Date()
-                let label = batch.count == 1 ? "request \(index + 1)/\(requestList.count)"
-                    : "requests \(index + 1)–\(index + batch.count)/\(requestList.count)"
+                let eta = pace.label(remaining: requestList.count - index)
+                let label = (batch.count == 1 ? "request \(index + 1)/\(requestList.count)"
+                    : "requests \(index + 1)–\(index + batch.count)/\(requestList.count)") + (eta.isEmpty ? "" : ", \(eta)")
                 let result = try session.apply(editor, requests: batch, label: label)
                 seconds.append(Date().timeIntervalSince(start))
+                pace.record(seconds: seconds[number], requests: batch.count)
                 intermediates += result.intermediates.map { ("batch\(number + 1).\($0.key)", $0.value) }
                 if eval && schedule == .afterEach {
                     for (offset, request) in batch.enumerated() { post[index + offset] = try EditEvaluation.measure(request, encoder: encoder) }

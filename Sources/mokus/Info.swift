@@ -4,15 +4,22 @@ import KnowledgeEditing
 import TextEncoders
 
 extension Mokus {
-    /// `mokus info`: the modules and parameters of a checkpoint.
+    /// `mokus info`: the modules and parameters of a checkpoint; `--system`: the machine and its BLAS kernels.
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List a model's modules and parameter shapes and dtypes.")
+            abstract: "List a model's modules and parameter shapes and dtypes, or (--system) the CPU and BLAS kernels.")
 
         @OptionGroup var model: ModelOptions
         @OptionGroup var output: JSONOutputOption
+        @Flag(help: "Show the cores, the OpenBLAS build and the kernels it runs (and why) instead of a model.")
+        var system = false
 
         func run() throws {
+            if system {
+                let rows = SystemInfo.rows()
+                if output.json { try printJSON(Dictionary(uniqueKeysWithValues: rows)) } else { rows.forEach { print("\($0.0): \($0.1)") } }
+                return
+            }
             let encoder = try loadEncoder(model)
             let info = encoder.info
             if output.json {

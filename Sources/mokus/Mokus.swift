@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tensors
 import World
 
 /// `mokus`: knowledge editing for the LLM text encoders of text-to-image models.
@@ -22,9 +23,12 @@ struct Mokus: ParsableCommand {
                       Customize.self,
                       Complete.self, Pretrain.self, WorldCommand.self])
 
-    /// Parses and runs the command; errors Foundation raised (filesystem errors with
+    /// Runs OpenBLAS with the best kernels this CPU supports (``BLASKernelStartup``, re-executing
+    /// once when needed), then parses and runs the command; errors Foundation raised (filesystem errors with
     /// `Error Domain=…` debug text) are printed as one line with the path (``FileSystemError``).
     static func main() {
+        let kernels = BLASKernelStartup.apply()
+        if let note = kernels.note { FileHandle.standardError.write(Data("mokus: \(note)\n".utf8)) }
         do {
             var command = try parseAsRoot()
             try command.run()

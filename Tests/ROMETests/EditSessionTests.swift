@@ -40,6 +40,23 @@ struct EditSessionTests {
         #expect(encoder.replacedParameters.isEmpty && session.records.isEmpty)
     }
 
+    @Test("a session without history gives the same weights, keeps no records, and refuses undo and saving")
+    func withoutHistory() throws {
+        let kept = try load(), dropped = try load()
+        let keeping = EditSession(encoder: kept), dropping = EditSession(encoder: dropped, keepsHistory: false)
+        for request in Self.requests {
+            try keeping.apply(try rome(), requests: [request])
+            try dropping.apply(try rome(), requests: [request])
+        }
+        let name = "model.layers.0.mlp.down_proj.weight"
+        #expect(try dropped.parameter(name).scalars == kept.parameter(name).scalars)
+        #expect(dropping.records.isEmpty && dropping.appliedCount == 2 && keeping.appliedCount == 2)
+        #expect(throws: EditSession.Error.historyNotKept(applied: 2)) { try dropping.undo() }
+        let file = FileManager.default.temporaryDirectory.appending(path: "mokus-edits-\(UUID().uuidString).safetensors")
+        #expect(throws: EditSession.Error.historyNotKept(applied: 2)) { try EditFile.save(dropping, to: file) }
+        #expect(!FileManager.default.fileExists(atPath: file.path(percentEncoded: false)))
+    }
+
     @Test("saved edits re-applied to the base model give identical logits; another base is refused")
     func saveAndReapply() throws {
         let encoder = try load()

@@ -38,7 +38,9 @@ public enum EditFile {
     }
 
     /// Writes the session's edits.
+    /// - Throws: ``EditSession/Error/historyNotKept(applied:)`` for a session that dropped its edits.
     public static func save(_ session: EditSession, to url: URL, hyperparameters: String? = nil) throws {
+        guard session.keepsHistory || session.appliedCount == 0 else { throw EditSession.Error.historyNotKept(applied: session.appliedCount) }
         var entries: [SafetensorsEntry] = []
         var described: [EditEntry] = []
         for (i, record) in session.records.enumerated() {

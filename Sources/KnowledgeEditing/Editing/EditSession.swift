@@ -10,8 +10,22 @@ import Tensors
 /// rounding drift), while memory holds only the (usually low-rank) deltas.
 ///
 /// Single edits with restore (EasyEdit's default) are ``apply(_:requests:label:)`` followed
-/// by ``undo(_:)``; sequential (lifelong) editing keeps applying.
+/// by ``undo(_:)``; sequential (lifelong) editing keeps applying. A session made with
+/// `keepsHistory: false` adds each edit's deltas into the weights and drops them: memory stays flat
+/// over any number of edits, and ``undo(_:)`` and saving the edits are unavailable.
 public final class EditSession {
+    public enum Error: Swift.Error, CustomStringConvertible, Equatable {
+        /// ``undo(_:)`` on a session that keeps no history.
+        case historyNotKept(applied: Int)
+
+        public var description: String {
+            switch self {
+            case let .historyNotKept(applied):
+                "cannot undo: this edit session keeps no history (\(applied) edits were added into the weights)"
+            }
+        }
+    }
+
     /// One applied edit.
     public struct Record {
         public var algorithm: String
@@ -22,11 +36,17 @@ public final class EditSession {
 
     public let encoder: any TextEncoder
     public let state: EditState
+    /// The applied edits, in order (empty when the session keeps no history).
     public private(set) var records: [Record] = []
+    /// Whether ``records`` keeps each edit (for undo and saving).
+    public let keepsHistory: Bool
+    /// Edits applied so far, kept or not.
+    public private(set) var appliedCount = 0
 
-    public init(encoder: any TextEncoder) {
+    public init(encoder: any TextEncoder, keepsHistory: Bool = true) {
         self.encoder = encoder
         self.state = EditState(modelFingerprint: encoder.fingerprint)
+        self.keepsHistory = keepsHistory
     }
 
     /// Runs `editor` on `requests` against the current weights and applies its deltas; the
@@ -45,26 +65,30 @@ public final class EditSession {
     public func apply(_ record: Record) throws {
         for delta in record.deltas {
             try delta.validate()
-            let shape = try encoder.parameter(delta.parameter).shape
+            let shape = try encoder.parameterShape(delta.parameter)
             guard shape == delta.shape else {
                 throw TextEncoderError.tensorShapeMismatch(name: delta.parameter, expected: shape, found: delta.shape)
             }
         }
-        for delta in record.deltas { try encoder.setParameter(delta.parameter, try encoder.parameter(delta.parameter) + delta.dense) }
-        records.append(record)
+        for delta in record.deltas { try encoder.setParameter(delta.parameter, delta.added(to: try encoder.parameter(delta.parameter))) }
+        if keepsHistory { records.append(record) }
+        appliedCount += 1
     }
 
     /// Undoes the last `count` edits (all of them when `count` exceeds the history).
+    /// - Throws: ``Error/historyNotKept(applied:)`` when the session keeps no history and has edits.
     public func undo(_ count: Int = 1) throws {
+        guard keepsHistory || appliedCount == 0 else { throw Error.historyNotKept(applied: appliedCount) }
         let removed = records.suffix(count)
         records.removeLast(min(count, records.count))
+        appliedCount = records.count
         let touched = Set(removed.flatMap { $0.deltas.map(\.parameter) })
         for parameter in touched.sorted() {
             try encoder.setParameter(parameter, nil)
             let remaining = records.flatMap { $0.deltas.filter { $0.parameter == parameter } }
             guard !remaining.isEmpty else { continue }
             var value = try encoder.parameter(parameter)
-            for delta in remaining { value = value + delta.dense }
+            for delta in remaining { value = delta.added(to: value) }
             try encoder.setParameter(parameter, value)
         }
     }

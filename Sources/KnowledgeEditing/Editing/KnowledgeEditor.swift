@@ -140,6 +140,25 @@ public struct WeightDelta: @unchecked Sendable {
         case .lowRank(let left, let right): left.matmul(right)
         }
     }
+
+    /// `base + Δ` as a new untracked tensor. A low-rank Δ = L·R is accumulated into the copy of
+    /// `base` by one GEMM (C ← L·R + C), so Δ is never materialised: one weight-sized buffer instead
+    /// of three. The same inputs always give the same bits (``EditSession`` relies on it for undo).
+    /// - Precondition: `base.shape == shape` and the delta passed ``validate()``.
+    public func added(to base: Tensor) -> Tensor {
+        guard case let .lowRank(left, right) = value, base.count > 0 else { return base + dense }
+        let (rows, rank, columns) = (left.shape[0], left.shape[1], right.shape[1])
+        return Tensor(shape: base.shape) { out in
+            base.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+            guard rank > 0 else { return }
+            left.withUnsafeBufferPointer { l in
+                right.withUnsafeBufferPointer { r in
+                    BLAS.gemm(transposeA: false, transposeB: false, m: rows, n: columns, k: rank, a: l.baseAddress!, lda: rank,
+                              b: r.baseAddress!, ldb: columns, beta: 1, c: out.baseAddress!, ldc: columns)
+                }
+            }
+        }
+    }
 }
 
 /// How an edit went for one request: the optimisation's loss curve and the sizes involved.

@@ -54,7 +54,7 @@ public enum ResidualSpread {
                                                values: residual.transposedLast, keys: keySide)
             deltas.append(delta)
             restore.append((parameter, encoder.hasReplacement(parameter) ? weight : nil))
-            try encoder.setParameter(parameter, weight + delta.dense)
+            try encoder.setParameter(parameter, delta.added(to: weight))
         }
         return deltas
     }

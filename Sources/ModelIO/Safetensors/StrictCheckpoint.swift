@@ -104,6 +104,14 @@ package final class StrictCheckpoint {
         parameter.file.tensor(of: parameter.info, storage: parameter.dtype)
     }
 
+    /// A 2-D parameter as a ``StoredMatrix`` over its mapped bytes (converted block by block when
+    /// multiplied); `nil` when it is empty.
+    /// - Precondition: the parameter is 2-D.
+    package func matrix(_ parameter: Parameter) -> StoredMatrix? {
+        guard let bytes = parameter.file.rawBytes(of: parameter.info).baseAddress, parameter.shape.elementCount > 0 else { return nil }
+        return StoredMatrix(rows: parameter.shape[0], columns: parameter.shape[1], dtype: parameter.dtype, bytes: bytes, owner: parameter.file.mapping)
+    }
+
     /// Rows `ids` of a `[rows, width]` parameter as a `[ids.count, width]` Float32 tensor,
     /// converting only those rows.
     /// - Precondition: the parameter is 2-D and every id is in `0..<rows` (callers check the ids
@@ -116,16 +124,6 @@ package final class StrictCheckpoint {
             for (i, id) in ids.enumerated() {
                 parameter.dtype.decode(source + id * rowBytes, count: width, into: target + i * width)
             }
-        }
-    }
-
-    /// Rows `range` of a `[rows, width]` parameter, converted in one piece.
-    package func rows(_ parameter: Parameter, _ range: Range<Int>) -> Tensor {
-        let width = parameter.shape[1]
-        let bytes = parameter.file.rawBytes(of: parameter.info)
-        return Tensor(shape: [range.count, width]) { buffer in
-            guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
-            parameter.dtype.decode(source + range.lowerBound * width * parameter.dtype.byteSize, count: buffer.count, into: target)
         }
     }
 }

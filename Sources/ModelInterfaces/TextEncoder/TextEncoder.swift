@@ -66,6 +66,13 @@ extension TextEncoder {
         try setParameter(name, try parameter(name) + delta)
     }
 
+    /// The shape of parameter `name`, read from ``parameters`` without converting its values (a
+    /// name not listed there goes through ``parameter(_:)``, which throws the encoder's own error).
+    public func parameterShape(_ name: String) throws -> [Int] {
+        if let info = parameters.first(where: { $0.name == name }) { return info.shape }
+        return try parameter(name).shape
+    }
+
     /// Runs the model without hooks.
     public func forward(_ batch: TokenBatch) throws -> ForwardOutput {
         try forward(batch, hooks: ForwardHooks())

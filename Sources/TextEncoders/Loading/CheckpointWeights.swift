@@ -14,17 +14,17 @@ import Tensors
 ///
 /// Memory: a forward pass touches each weight once; the mapped pages count as resident memory
 /// while the kernel keeps them cached, and each converted Float32 matrix lives only for its
-/// product (see ``Tensor/matmul(fetching:transposeWeight:)``). Embedding lookups convert only
-/// the rows they read, and very large matrices (an LM head over a 150k vocabulary) are multiplied
-/// in row blocks.
+/// product (see ``Tensor/matmul(fetching:transposeWeight:)``); bf16/f16 weights are multiplied
+/// in row blocks converted into one reused buffer (``Tensor/matmul(stored:transposeWeight:)``), so
+/// no Float32 copy of them is made at all. Embedding lookups convert only the rows they read.
 final class CheckpointWeights {
     private let stored: StrictCheckpoint
     /// Declared parameters in declaration order.
     let parameters: [ParameterInfo]
     private var replacements: [String: Tensor] = [:]
-    /// Largest weight (in values) converted to Float32 in one piece; larger `[out, in]` weights
-    /// are multiplied in row blocks of about this many values.
-    var blockElements = 1 << 24
+    /// Values of a bf16/f16 weight converted to Float32 at a time when it is multiplied
+    /// (``StoredMatrix/blockElements``): 8 MB of Float32, converted and multiplied while in cache.
+    var blockElements = 1 << 21
 
     /// - Parameters: as ``StrictCheckpoint/init(checkpoint:declared:tied:ignored:alternativeKey:)``.
     /// - Throws: the strict loading errors of ``StrictCheckpoint`` (`ModelIOError`).
@@ -76,9 +76,11 @@ final class CheckpointWeights {
         return stored.rows(parameter, ids)
     }
 
-    /// `x · Wᵀ` for a `[out, in]` weight, or `x · W` for `[in, out]` (`transposed: false`),
-    /// with the weight converted per use (and again in the backward pass). A replacement that is
-    /// a tape variable is used directly, so its gradient flows.
+    /// `x · Wᵀ` for a `[out, in]` weight, or `x · W` for `[in, out]` (`transposed: false`).
+    /// A replacement that is a tape variable is used directly, so its gradient flows; other
+    /// replacements and Float32 weights are used as they are; bf16/f16 weights are converted
+    /// `blockElements` values at a time into one reused buffer, in the forward product and again
+    /// in the backward one (``Tensor/matmul(stored:transposeWeight:)``).
     /// - Throws: ``TextEncoderError/unknownParameter(name:suggestion:)`` for a name the
     ///   architecture did not declare.
     func product(_ x: Tensor, _ name: String, transposed: Bool = true) throws -> Tensor {
@@ -86,27 +88,11 @@ final class CheckpointWeights {
             return x.matmul(replacement, transposeOther: transposed)
         }
         let parameter = try declaredParameter(name)
-        // Float32 weights are borrowed from the mapping without conversion: no need to block.
-        if transposed && parameter.dtype != .float32 && parameter.shape.elementCount > blockElements && !x.isTracked {
-            return blockedProduct(x, parameter)
+        if replacements[name] == nil, parameter.dtype != .float32, var matrix = stored.matrix(parameter) {
+            matrix.blockElements = blockElements
+            return x.matmul(stored: matrix, transposeWeight: transposed)
         }
         return x.matmul(fetching: { [unowned self] in self.current(parameter) }, transposeWeight: transposed)
-    }
-
-    /// `x · Wᵀ` for a large `[out, in]` weight, converting `blockElements` at a time.
-    private func blockedProduct(_ x: Tensor, _ parameter: StrictCheckpoint.Parameter) -> Tensor {
-        let (outCount, inCount) = (parameter.shape[0], parameter.shape[1])
-        let rowsPerBlock = Swift.max(1, blockElements / inCount)
-        let flat = x.reshaped([-1, inCount])
-        var pieces: [Tensor] = []
-        var start = 0
-        while start < outCount {
-            let end = Swift.min(outCount, start + rowsPerBlock)
-            let block = replacements[parameter.name]?.slice(axis: 0, start..<end) ?? stored.rows(parameter, start..<end)
-            pieces.append(flat.matmul(block, transposeOther: true))
-            start = end
-        }
-        return Tensor.concat(pieces, axis: 1).reshaped(Array(x.shape.dropLast()) + [outCount])
     }
 
     /// The first declared parameter (in declaration order) whose current value holds NaN or

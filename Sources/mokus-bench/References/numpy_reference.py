@@ -68,8 +68,13 @@ def silu(case):
     return lambda: x / (np.float32(1) + np.exp(-x))
 
 
+def widening_bits(case):
+    """The array the Swift side converts: value i has the bits (i * 40503) mod 2**16."""
+    return (np.arange(case["count"], dtype=np.uint32) * np.uint32(40503)).astype(np.uint16)
+
+
 def bf16_decode(case):
-    bits = np.random.default_rng(0).integers(0, 1 << 16, case["count"], dtype=np.uint16)
+    bits = widening_bits(case)
     out = np.empty(case["count"], dtype=np.uint32)
 
     def run():
@@ -79,7 +84,12 @@ def bf16_decode(case):
     return run
 
 
-KINDS = {"bf16_decode": bf16_decode, "gemm": gemm, "attention": attention, "rmsnorm": rmsnorm, "softmax": softmax, "silu": silu}
+def f16_decode(case):
+    half = widening_bits(case).view(np.float16)
+    return lambda: half.astype(np.float32)
+
+
+KINDS = {"bf16_decode": bf16_decode, "f16_decode": f16_decode, "gemm": gemm, "attention": attention, "rmsnorm": rmsnorm, "softmax": softmax, "silu": silu}
 
 
 def blas_kernel():

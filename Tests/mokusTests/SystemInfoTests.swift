@@ -1,0 +1,18 @@
+import Foundation
+@testable import mokus
+import Tensors
+import Testing
+
+@Suite("mokus info --system")
+struct SystemInfoTests {
+    @Test("rows name the cores, the OpenBLAS build and the kernel it runs with the decision")
+    func rows() throws {
+        let rows = Dictionary(uniqueKeysWithValues: SystemInfo.rows())
+        #expect(rows["cores"] == "\(ProcessInfo.processInfo.activeProcessorCount)")
+        #expect(rows["openblas_config"] == BLAS.configuration)
+        let kernels = try #require(rows["openblas_kernels"])
+        #expect(kernels.hasPrefix(BLAS.coreName + " ("), "\(kernels)")
+        #expect(kernels == BLASKernelStartup.currentDecision().summary)
+        #expect(try Mokus.Info.parse(["--system", "--json"]).system)
+    }
+}
