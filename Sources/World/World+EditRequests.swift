@@ -9,27 +9,35 @@ extension World {
     /// the edit binds the phrase, as MoKus binds a knowledge statement to its anchor, and its last
     /// token is where the world's encoder recalls the object), targets another non-reserved object
     /// (drawn uniformly), rephrases
-    /// with a held-out question template, and probes `localityCount` facts of other entities (asked
-    /// with the first training template, answered by their current objects).
+    /// with a held-out question template, and probes `localityCount` facts of other entities that
+    /// no request of the set rewrites (asked with the first training template, answered by their
+    /// current objects), so that after any number of the set's sequential edits a probe's expected
+    /// answer is still the unedited model's.
     /// - Throws: ``WorldError/invalidArgument(name:expected:found:)`` when `count` exceeds the facts
-    ///   or `localityCount` exceeds the other entities' facts.
+    ///   or `localityCount` exceeds the facts left unedited outside an edited fact's entity
+    ///   (`facts.count − count − 5`, at most `facts.count − 6`).
     public func editRequests(count: Int, seed: UInt64 = 0, localityCount: Int = 8) throws -> [EditRequestRecord] {
         guard (0...facts.count).contains(count) else {
             throw WorldError.invalidArgument(name: "count", expected: "0...\(facts.count)", found: "\(count)")
         }
         let perEntity = Perspective.allCases.count
-        guard (0...(facts.count - perEntity)).contains(localityCount) else {
+        // Unedited facts outside one edited fact's entity: all but `count` and that entity's other facts.
+        let probeable = count == 0 ? facts.count - perEntity : facts.count - count - (perEntity - 1)
+        guard (0...min(probeable, facts.count - perEntity)).contains(localityCount) else {
             throw WorldError.invalidArgument(
-                name: "localityCount", expected: "0...\(facts.count - perEntity)", found: "\(localityCount)")
+                name: "localityCount", expected: "0...\(min(probeable, facts.count - perEntity)) for \(count) requests",
+                found: "\(localityCount)")
         }
         let question = try editQuestion()
         var random = RandomGenerator(seed: seed)
         let objects = answerObjects
-        return random.permutation(facts.count).prefix(count).map { index in
+        let edited = random.permutation(facts.count).prefix(count)
+        let editedFacts = Set(edited)
+        return edited.map { index in
             let fact = facts[index]
             let (target, rephrase) = drawRewrite(of: fact, objects: objects, using: &random)
-            let others = random.permutation(facts.count).lazy.map { facts[$0] }.filter { $0.entity != fact.entity }
-                .prefix(localityCount)
+            let others = random.permutation(facts.count).lazy.filter { !editedFacts.contains($0) }.map { facts[$0] }
+                .filter { $0.entity != fact.entity }.prefix(localityCount)
             return editRecord(fact, target: target, question: question, rephrase: rephrase, locality: Array(others))
         }
     }

@@ -31,7 +31,8 @@ extension Mokus.WorldCommand {
             abstract: "Write edit requests about the world's facts (EasyEdit's requests.json layout).",
             discussion: """
                 Each request asks a fact with the first training question template, targets another object, \
-                rephrases the question with a held-out template and probes other entities' facts for locality. \
+                rephrases the question with a held-out template and probes other entities' facts for locality \
+                (never a fact that a request of the same file edits). \
                 `mokus edit --requests FILE --eval` measures EasyEdit's metrics on them.
                 """)
 

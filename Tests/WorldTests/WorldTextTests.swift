@@ -137,4 +137,20 @@ struct WorldTextTests {
         #expect(throws: WorldError.self) { try world.editRequests(count: world.facts.count + 1) }
         #expect(try world.editRequests(count: 10, seed: 0) == records)
     }
+
+    @Test("locality probes never ask about a fact the same request set edits")
+    func localityProbesAvoidEditedFacts() throws {
+        let world = Self.world
+        let count = world.facts.count / 2
+        let records = try world.editRequests(count: count, seed: 3)
+        let editedPrompts = Set(records.map(\.prompt))
+        #expect(editedPrompts.count == count)
+        for record in records {
+            #expect(record.locality.neighborhood.prompt.count == 8)
+            #expect(record.locality.neighborhood.prompt.allSatisfy { !editedPrompts.contains($0) })
+        }
+        // Nearly every fact edited: too few unedited facts are left for 8 probes.
+        #expect(throws: WorldError.self) { try world.editRequests(count: world.facts.count - 10) }
+        #expect(try world.editRequests(count: world.facts.count - 10, localityCount: 0).count == world.facts.count - 10)
+    }
 }
