@@ -11,10 +11,26 @@ public enum KnowledgeUpdate {
     /// query, so locate-then-edit editors (ROME, MEMIT, AlphaEdit) read their keys at its last
     /// token; UltraEdit ignores it.
     public static func requests(_ concepts: [ConceptKnowledge], query: KnowledgeQuery) -> [EditRequest] {
+        requests(concepts, queries: [query])
+    }
+
+    /// One request per statement and query form, statement-major ("What is {knowledge}?", "What does
+    /// {knowledge} look like?", … for every statement in turn).
+    public static func requests(_ concepts: [ConceptKnowledge], queries: [KnowledgeQuery]) -> [EditRequest] {
+        items(concepts, queries: queries).map(\.request)
+    }
+
+    /// Every request with the concept and statement it comes from.
+    static func items(
+        _ concepts: [ConceptKnowledge], queries: [KnowledgeQuery]
+    ) -> [(concept: String, statement: String, request: EditRequest)] {
         concepts.flatMap { concept in
-            concept.knowledge.map { statement in
-                EditRequest(prompt: query.prompt(for: statement), targetNew: KnowledgeQuery.target(anchor: concept.anchor),
-                            subject: statement)
+            concept.knowledge.flatMap { statement in
+                queries.map { query in
+                    (concept.concept, statement, EditRequest(
+                        prompt: query.prompt(for: statement), targetNew: KnowledgeQuery.target(anchor: concept.anchor),
+                        subject: statement))
+                }
             }
         }
     }
@@ -37,7 +53,16 @@ public enum KnowledgeUpdate {
     public static func run(
         _ concepts: [ConceptKnowledge], query: KnowledgeQuery, editor: any KnowledgeEditor, session: EditSession
     ) throws -> KnowledgeUpdateReport {
-        let requests = requests(concepts, query: query)
+        try run(concepts, queries: [query], editor: editor, session: session)
+    }
+
+    /// ``run(_:query:editor:session:)`` with one request per statement and query form
+    /// (``requests(_:queries:)``), each its own edit.
+    public static func run(
+        _ concepts: [ConceptKnowledge], queries: [KnowledgeQuery], editor: any KnowledgeEditor, session: EditSession
+    ) throws -> KnowledgeUpdateReport {
+        let items = items(concepts, queries: queries)
+        let requests = items.map(\.request)
         try editor.check(requests, encoder: session.encoder)
         let before = try measure(requests, session: session)
         var seconds: [Double] = []
@@ -47,11 +72,10 @@ public enum KnowledgeUpdate {
             seconds.append(Date().timeIntervalSince(start))
         }
         let after = try measure(requests, session: session)
-        let statements = concepts.flatMap { concept in concept.knowledge.map { (concept.concept, $0) } }
-        let rows = zip(statements, zip(requests, zip(before, after))).map { statement, measured in
+        let rows = zip(items, zip(before, after)).map { item, measured in
             KnowledgeUpdateReport.Row(
-                concept: statement.0, knowledge: statement.1, query: measured.0.prompt, target: measured.0.targetNew,
-                before: measured.1.0, after: measured.1.1)
+                concept: item.concept, knowledge: item.statement, query: item.request.prompt, target: item.request.targetNew,
+                before: measured.0, after: measured.1)
         }
         return KnowledgeUpdateReport(algorithm: type(of: editor).algorithmName, rows: rows, editSeconds: seconds)
     }

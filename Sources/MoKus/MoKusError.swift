@@ -32,6 +32,16 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
     case emptyImageFolder(folder: String, reason: String)
     /// A file of a concept image folder that is not a readable PNG or JPEG.
     case unreadableImage(file: String, reason: String)
+    /// A virtual concept (`create-concept --name`) or erased concept (`erase --concept`) that is empty.
+    case emptyConcept(option: String)
+    /// A virtual concept's description, or an erased concept's replacement, that is empty.
+    case emptyDescription(option: String, concept: String)
+    /// Two virtual concepts with the same name.
+    case duplicateConcept(name: String)
+    /// A virtual concept's name (or a word of it) that the world already uses, refused without `--force`.
+    case nameTaken(name: String, word: String, usedAs: String)
+    /// An erased concept with a word the encoder's world does not know.
+    case unknownConcept(concept: String, word: String, known: String)
 
     public var description: String {
         func at(_ line: Int?) -> String { line.map { ", line \($0)" } ?? "" }
@@ -67,6 +77,16 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
             return "\(folder): no concept images: \(reason); expected PNG or JPEG files"
         case .unreadableImage(let file, let reason):
             return "\(file): not a usable concept image: \(reason)"
+        case .emptyConcept(let option):
+            return "\(option) is empty; expected a word or phrase"
+        case .emptyDescription(let option, let concept):
+            return "\(option) of '\(concept)' is empty; expected a phrase such as 'a small blue striped circle'"
+        case .duplicateConcept(let name):
+            return "--name '\(name)' is given twice; expected each virtual concept once"
+        case .nameTaken(let name, let word, let usedAs):
+            return "--name '\(name)': '\(word)' is already \(usedAs); expected a new word (or pass --force to edit it anyway)"
+        case .unknownConcept(let concept, let word, let known):
+            return "--concept '\(concept)': the encoder's world does not know '\(word)'; expected one of its words (\(known))"
         }
     }
 }

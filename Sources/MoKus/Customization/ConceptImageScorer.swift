@@ -2,22 +2,59 @@ import Evaluator
 import Foundation
 import Tensors
 
-/// Reads the images a customisation draws, for its report.
-public protocol ConceptImageScorer {
+/// Reads the attributes a prompt asks for and the attributes an image shows (the reports of
+/// `customize`, `create-concept` and `erase`).
+public protocol ImageAttributeReader {
+    /// The attribute → class pairs that `text` (a prompt, or a prompt with its phrase left out, e.g.
+    /// "{} on a teal background") asks for; empty when it names none the reader knows.
+    func requestedAttributes(_ text: String) -> [String: String]
+    /// Per image of `images` (`[B, 3, H, W]` in [0, 1]), the predicted class of every attribute.
+    func predictedAttributes(_ images: Tensor) throws -> [[String: String]]
+}
+
+extension ImageAttributeReader {
+    /// Per image, whether it shows every pair of `attributes`.
+    public func showsAttributes(_ images: Tensor, _ attributes: [String: String]) throws -> [Bool] {
+        try predictedAttributes(images).map { predicted in attributes.allSatisfy { predicted[$0.key] == $0.value } }
+    }
+}
+
+/// Reads the images a customisation draws, for its report: attributes, and likeness to the concept images.
+public protocol ConceptImageScorer: ImageAttributeReader {
     /// Per image of `images` (`[B, 3, H, W]` in [0, 1]), how much it looks like the concept images:
     /// a similarity in [−1, 1].
     func similarity(_ images: Tensor) throws -> [Double]
-    /// The attribute → class pairs that `context` (a prompt with its phrase left out, e.g.
-    /// "{} on a grey background") asks for; empty when it names none the scorer reads.
-    func requestedAttributes(_ context: String) -> [String: String]
-    /// Per image, whether it shows every pair of ``requestedAttributes(_:)``.
-    func showsAttributes(_ images: Tensor, _ attributes: [String: String]) throws -> [Bool]
 }
 
-/// The tiny world's scorer (docs/evaluator.md): similarity is DreamBooth's CLIP-I with the
-/// evaluator's embedding, ⟨eᵢ, r̄⟩ with r̄ = (1/m) Σⱼ rⱼ the mean unit embedding of the m concept
-/// images (the mean of the m cosine similarities; `mokus world score --reference`), and a context
-/// attribute is right when the evaluator's predicted class is the requested one.
+/// The tiny world's attribute reader (docs/evaluator.md): a requested attribute is a word of the
+/// text that is a class name of exactly one attribute of the evaluator's schema ("teal" →
+/// background, "small" → size; words of several attributes, or of none, are ignored); the
+/// predicted class is the evaluator's argmax.
+public struct EvaluatorAttributeReader: ImageAttributeReader {
+    public let evaluator: ImageEvaluator
+
+    public init(evaluator: ImageEvaluator) { self.evaluator = evaluator }
+
+    public func requestedAttributes(_ text: String) -> [String: String] {
+        let words = text.lowercased().split { !$0.isLetter }.map(String.init)
+        var requested: [String: String] = [:]
+        for word in words {
+            let owners = evaluator.schema.attributes.filter { $0.classes.contains(word) }
+            if owners.count == 1 { requested[owners[0].name] = word }
+        }
+        return requested
+    }
+
+    public func predictedAttributes(_ images: Tensor) throws -> [[String: String]] {
+        try evaluator.predict(images).map { prediction in
+            Dictionary(uniqueKeysWithValues: prediction.attributes.map { ($0.attribute, $0.className) })
+        }
+    }
+}
+
+/// The tiny world's scorer: attributes as ``EvaluatorAttributeReader``; similarity is DreamBooth's
+/// CLIP-I with the evaluator's embedding, ⟨eᵢ, r̄⟩ with r̄ = (1/m) Σⱼ rⱼ the mean unit embedding of
+/// the m concept images (the mean of the m cosine similarities; `mokus world score --reference`).
 public struct EvaluatorConceptScorer: ConceptImageScorer {
     public let evaluator: ImageEvaluator
     /// r̄, `[D]`.
@@ -36,22 +73,11 @@ public struct EvaluatorConceptScorer: ConceptImageScorer {
         return (embeddings * reference.reshaped([1, d])).sum(axes: [1]).scalars.map(Double.init)
     }
 
-    /// Every word of `context` that is a class name of exactly one attribute of the evaluator's
-    /// schema ("grey" → background, "small" → size); words of several attributes, or of none, are
-    /// ignored.
-    public func requestedAttributes(_ context: String) -> [String: String] {
-        let words = context.lowercased().split { !$0.isLetter }.map(String.init)
-        var requested: [String: String] = [:]
-        for word in words {
-            let owners = evaluator.schema.attributes.filter { $0.classes.contains(word) }
-            if owners.count == 1 { requested[owners[0].name] = word }
-        }
-        return requested
+    public func requestedAttributes(_ text: String) -> [String: String] {
+        EvaluatorAttributeReader(evaluator: evaluator).requestedAttributes(text)
     }
 
-    public func showsAttributes(_ images: Tensor, _ attributes: [String: String]) throws -> [Bool] {
-        try evaluator.predict(images).map { prediction in
-            attributes.allSatisfy { prediction[attribute: $0.key]?.className == $0.value }
-        }
+    public func predictedAttributes(_ images: Tensor) throws -> [[String: String]] {
+        try EvaluatorAttributeReader(evaluator: evaluator).predictedAttributes(images)
     }
 }

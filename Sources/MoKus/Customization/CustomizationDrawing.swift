@@ -29,18 +29,23 @@ struct CustomizationDrawing {
     /// the generator's current LoRA and `encoder`; the negative prompt is the pipeline's, as in
     /// `mokus generate`.
     func draw(_ phrases: [String], encoder: any TextEncoder, label: String, progress: (any ProgressReporter)?) throws -> [Tensor] {
+        let texts = phrases.flatMap { phrase in settings.prompts.map { CustomizationReportSettings.text($0, phrase: phrase) } }
+        return try draw(texts: texts, encoder: encoder, negativePrompt: defaults.negativePrompt, label: label, progress: progress)
+    }
+
+    /// One image batch `[seeds, 3, H, W]` in [0, 1] per text, drawn with the generator's current LoRA
+    /// and `encoder`, guided away from `negativePrompt` (true CFG; none: unguided).
+    func draw(
+        texts: [String], encoder: any TextEncoder, negativePrompt: String?, label: String, progress: (any ProgressReporter)?
+    ) throws -> [Tensor] {
         let prompts = PromptEncoder(encoder: encoder, template: defaults.promptTemplate)
-        let negative = try defaults.negativePrompt.map { try prompts.encode([$0]) }
-        progress?.begin("drawing \(label) images", total: phrases.count * settings.prompts.count)
+        let negative = try negativePrompt.map { try prompts.encode([$0]) }
+        progress?.begin("drawing \(label) images", total: texts.count)
         var images: [Tensor] = []
-        for phrase in phrases {
-            for prompt in settings.prompts {
-                let text = CustomizationReportSettings.text(prompt, phrase: phrase)
-                images.append(try generator.images(
-                    prompt: try prompts.encode([text]), negativePrompt: negative, noiseSeeds: settings.seeds,
-                    settings: generation))
-                progress?.update(completed: images.count, detail: text)
-            }
+        for text in texts {
+            images.append(try generator.images(
+                prompt: try prompts.encode([text]), negativePrompt: negative, noiseSeeds: settings.seeds, settings: generation))
+            progress?.update(completed: images.count, detail: text)
         }
         progress?.end()
         return images

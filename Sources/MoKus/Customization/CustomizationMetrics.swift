@@ -81,10 +81,5 @@ public struct CustomizationMetrics: Sendable, Codable {
     public var seconds: [String: Double]
 
     /// `metrics.json`'s bytes: pretty-printed, sorted, snake_case keys.
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return try encoder.encode(self)
-    }
+    public func json() throws -> Data { try ReportImages.json(self) }
 }

@@ -19,13 +19,10 @@ struct CustomizationReport {
         try Data(markdown.utf8).write(to: folder.appending(path: "report.md"))
         try PNGCodec.write(try grid(), to: folder.appending(path: "grid.png"))
         for state in CustomizationState.allCases {
-            let stateFolder = folder.appending(path: "images/\(state.rawValue)")
-            try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
             for (index, cell) in (images[state] ?? []).enumerated() {
                 let (phrase, prompt) = index.quotientAndRemainder(dividingBy: metrics.prompts.count)
-                for (s, image) in try Self.split(cell).enumerated() {
-                    try PNGCodec.write(image, to: stateFolder.appending(path: "p\(phrase)-q\(prompt)-s\(metrics.seeds[s]).png"))
-                }
+                try ReportImages.write(cell, seeds: metrics.seeds, to: folder.appending(path: "images/\(state.rawValue)"),
+                                       prefix: "p\(phrase)-q\(prompt)")
             }
         }
     }
@@ -33,21 +30,10 @@ struct CustomizationReport {
     /// Row 0: the concept images; then one row per cell: its base images, its stage-1-only images,
     /// its customised images (one per seed each), every image enlarged `scale` times.
     func grid() throws -> Image {
-        var rows = [try Self.split(conceptImages).prefix(3 * metrics.seeds.count).map { try $0.enlarged(by: scale) }]
-        for index in metrics.cells.indices {
-            rows.append(try CustomizationState.allCases.flatMap { state in
-                try Self.split(images[state]?[index] ?? Tensor.zeros([0])).map { try $0.enlarged(by: scale) }
-            })
-        }
-        return try ImageGrid.compose(rows: rows.filter { !$0.isEmpty }, spacing: 2 * scale, background: [255, 255, 255])
-    }
-
-    /// The images of a `[B, 3, H, W]` batch in [0, 1].
-    static func split(_ batch: Tensor) throws -> [Image] {
-        guard batch.rank == 4 else { return [] }
-        return try (0..<batch.shape[0]).map { b in
-            try Image(tensor: batch.slice(axis: 0, b..<(b + 1)).reshaped(Array(batch.shape.dropFirst())), range: .zeroToOne)
-        }
+        let concept = conceptImages.slice(axis: 0, 0..<min(conceptImages.shape[0], 3 * metrics.seeds.count))
+        return try ReportImages.grid(
+            rows: [[concept]] + metrics.cells.indices.map { index in CustomizationState.allCases.compactMap { images[$0]?[index] } },
+            scale: scale)
     }
 
     var markdown: String {
