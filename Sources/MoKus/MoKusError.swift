@@ -32,6 +32,12 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
     case emptyImageFolder(folder: String, reason: String)
     /// A file of a concept image folder that is not a readable PNG or JPEG.
     case unreadableImage(file: String, reason: String)
+    /// A `--shard` value that is not `i/n` with 0 ≤ i < n.
+    case invalidShard(text: String)
+    /// Benchmark shard files that cannot be merged: unreadable, of another run, or a shard missing or repeated.
+    case shardMismatch(file: String, reason: String)
+    /// A benchmark suite that cannot run: no concept, a concept without statements or prompts, images of the wrong shape.
+    case invalidSuite(field: String, expected: String, found: String)
 
     public var description: String {
         func at(_ line: Int?) -> String { line.map { ", line \($0)" } ?? "" }
@@ -67,6 +73,12 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
             return "\(folder): no concept images: \(reason); expected PNG or JPEG files"
         case .unreadableImage(let file, let reason):
             return "\(file): not a usable concept image: \(reason)"
+        case .invalidShard(let text):
+            return "shard '\(text)' is unusable; expected i/n with 0 ≤ i < n, e.g. 0/4"
+        case .shardMismatch(let file, let reason):
+            return "\(file): cannot merge this benchmark shard: \(reason)"
+        case .invalidSuite(let field, let expected, let found):
+            return "benchmark suite: '\(field)' must be \(expected), found \(found)"
         }
     }
 }
