@@ -42,6 +42,12 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
     case nameTaken(name: String, word: String, usedAs: String)
     /// An erased concept with a word the encoder's world does not know.
     case unknownConcept(concept: String, word: String, known: String)
+    /// A `--shard` value that is not `i/n` with 0 ≤ i < n.
+    case invalidShard(text: String)
+    /// Benchmark shard files that cannot be merged: unreadable, of another run, or a shard missing or repeated.
+    case shardMismatch(file: String, reason: String)
+    /// A benchmark suite that cannot run: no concept, a concept without statements or prompts, images of the wrong shape.
+    case invalidSuite(field: String, expected: String, found: String)
 
     public var description: String {
         func at(_ line: Int?) -> String { line.map { ", line \($0)" } ?? "" }
@@ -87,6 +93,12 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
             return "--name '\(name)': '\(word)' is already \(usedAs); expected a new word (or pass --force to edit it anyway)"
         case .unknownConcept(let concept, let word, let known):
             return "--concept '\(concept)': the encoder's world does not know '\(word)'; expected one of its words (\(known))"
+        case .invalidShard(let text):
+            return "shard '\(text)' is unusable; expected i/n with 0 ≤ i < n, e.g. 0/4"
+        case .shardMismatch(let file, let reason):
+            return "\(file): cannot merge this benchmark shard: \(reason)"
+        case .invalidSuite(let field, let expected, let found):
+            return "benchmark suite: '\(field)' must be \(expected), found \(found)"
         }
     }
 }

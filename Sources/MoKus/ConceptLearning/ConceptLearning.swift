@@ -85,6 +85,18 @@ public enum ConceptLearning {
             seconds: Date().timeIntervalSince(start))
     }
 
+    /// The fingerprint of `generator`'s transformer weights, which checkpoints are tied to.
+    ///
+    /// - Throws: ``Generators/GeneratorError/invalidInput(name:expected:found:)`` for a transformer
+    ///   not loaded from a checkpoint folder (in-memory weights have no fingerprint).
+    public static func baseFingerprint(of generator: QwenImageGenerator) throws -> String {
+        guard let weights = generator.transformer.weights as? ComponentWeights else {
+            throw GeneratorError.invalidInput(
+                name: "generator", expected: "a transformer loaded from a checkpoint folder", found: "in-memory weights")
+        }
+        return weights.fingerprint
+    }
+
     /// The packed final latents `[M, tokens, channels]` of M samples of the base generator.
     static func drawClassLatents(
         generator: QwenImageGenerator, prompt: PromptEmbeddings, width: Int, height: Int,

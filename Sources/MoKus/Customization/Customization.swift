@@ -84,13 +84,9 @@ public enum Customization {
             lora = try LoRAOverlay(contentsOf: url, modules: generator.transformer.linearShapes)
             stage1.source = url.path(percentEncoded: false)
         case .learn(var settings, let checkpoints):
-            guard let weights = generator.transformer.weights as? ComponentWeights else {
-                throw GeneratorError.invalidInput(
-                    name: "generator", expected: "a transformer loaded from a checkpoint folder", found: "in-memory weights")
-            }
             settings.prompt = anchor
             let result = try ConceptLearning.learn(
-                generator: generator, baseFingerprint: weights.fingerprint,
+                generator: generator, baseFingerprint: try ConceptLearning.baseFingerprint(of: generator),
                 prompts: PromptEncoder(encoder: inputs.encoder, template: defaults.promptTemplate), images: concept,
                 settings: settings, checkpointDirectory: checkpoints, progress: progress)
             lora = result.adapters
