@@ -67,9 +67,10 @@ public struct EncoderRecipe: Codable, Sendable, Equatable {
     }
 
     /// The trainer settings of this recipe.
+    /// The warm-up is capped at the run's length, so a run shortened with `--steps` stays valid.
     public var training: TrainingConfiguration {
         TrainingConfiguration(
-            steps: steps, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmupSteps,
+            steps: steps, batchSize: batchSize, learningRate: learningRate, warmupSteps: min(warmupSteps, steps),
             weightDecay: weightDecay, beta2: beta2, seed: seed, checkpointEvery: checkpointEvery)
     }
 

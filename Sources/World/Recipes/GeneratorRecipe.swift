@@ -75,9 +75,10 @@ public struct GeneratorRecipe: Codable, Sendable, Equatable {
     }
 
     /// The trainer settings.
+    /// The warm-up is capped at the run's length, so a run shortened with `--steps` stays valid.
     public var training: TrainingConfiguration {
         TrainingConfiguration(
-            steps: steps, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmupSteps,
+            steps: steps, batchSize: batchSize, learningRate: learningRate, warmupSteps: min(warmupSteps, steps),
             weightDecay: weightDecay, seed: seed, checkpointEvery: checkpointEvery, emaDecay: emaDecay)
     }
 
