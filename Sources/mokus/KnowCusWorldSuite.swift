@@ -45,7 +45,8 @@ enum KnowCusWorldSuite {
                    "shape": object.shape.rawValue]
         func other<T: CaseIterable & Equatable>(_ value: T) -> T where T.AllCases.Index == Int {
             let all = T.allCases
-            return all[(all.firstIndex(of: value)! + 1) % all.count]
+            guard let index = all.firstIndex(of: value) else { preconditionFailure("\(value) is one of its type's cases") }
+            return all[(index + 1) % all.count]
         }
         func change(_ kind: KnowCusPromptKind, _ attribute: String, _ value: String, _ template: String) -> KnowCusPrompt {
             KnowCusPrompt(kind: kind, template: template, expected: own.merging([attribute: value]) { $1 }, requested: [attribute: value])

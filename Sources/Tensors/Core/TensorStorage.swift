@@ -32,7 +32,7 @@ public final class TensorStorage: @unchecked Sendable {
         let byteCount = max(count, 1) * MemoryLayout<Float>.stride + Self.alignment
         guard let block = malloc(byteCount) else { fatalError("TensorStorage: out of memory allocating \(byteCount) bytes") }
         let aligned = (Int(bitPattern: block) + Self.alignment - 1) & -Self.alignment
-        self.pointer = UnsafeMutableRawPointer(bitPattern: aligned)!.bindMemory(to: Float.self, capacity: max(count, 1))
+        self.pointer = block.advanced(by: aligned - Int(bitPattern: block)).bindMemory(to: Float.self, capacity: max(count, 1))
         self.allocation = block
         self.owner = nil
     }
