@@ -60,9 +60,6 @@ extension Mokus {
         private func learn() throws {
             let pipeline = try model.pipeline()
             let generator = try QwenImageGenerator(directory: pipeline)
-            guard let weights = generator.transformer.weights as? ComponentWeights else {
-                throw ValidationError("\(pipeline.path): the transformer is not a checkpoint folder.")
-            }
             let defaults = try QwenImagePipelineFolder.defaults(of: pipeline)
             let (width, height) = (size?.width ?? defaults.width, size?.height ?? defaults.height)
             let concept = try ConceptImages.read(
@@ -75,7 +72,7 @@ extension Mokus {
             let checkpointFolder = URL(fileURLWithPath: checkpoints ?? out + ".checkpoints", isDirectory: true)
 
             let result = try ConceptLearning.learn(
-                generator: generator, baseFingerprint: weights.fingerprint, prompts: prompts, images: concept,
+                generator: generator, baseFingerprint: try ConceptLearning.baseFingerprint(of: generator), prompts: prompts, images: concept,
                 settings: settings, checkpointDirectory: checkpointFolder, progress: progress.reporter)
             try result.adapters.write(to: URL(fileURLWithPath: out))
             if output.json {

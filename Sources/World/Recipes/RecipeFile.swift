@@ -55,8 +55,9 @@ public enum RecipeFile {
     }
 
     private static func readObject(_ url: URL, path: String) throws -> [String: Any] {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        guard let size else { throw WorldError.unreadableFile(path: path, reason: "no such file") }
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
+            throw WorldError.unreadableFile(path: path, reason: "no such file")
+        }
         guard size <= byteLimit else {
             throw WorldError.unreadableFile(path: path, reason: "\(size) bytes, more than a recipe's limit of \(byteLimit)")
         }
