@@ -49,7 +49,7 @@ struct WorldTrainingOptions: ParsableArguments {
     var directory: URL { URL(fileURLWithPath: out, isDirectory: true) }
 
     /// The recipe to train: `standard` (or `test` with --test-recipe), then --recipe's fields,
-    /// then --seed and --steps.
+    /// then --seed and --steps. Read before anything is written, so a bad file leaves no output.
     func recipe<Recipe: WorldRecipe>(standard: Recipe, test: Recipe) throws -> Recipe {
         var result = testRecipe ? test : standard
         if let recipe { result = try RecipeFile.apply(URL(fileURLWithPath: recipe), to: result) }
@@ -125,8 +125,8 @@ extension Mokus.WorldCommand.Train {
 
         /// Trains (or resumes, or stops early) and returns the trainer's result.
         func train() throws -> TrainingResult {
-            let world = try options.prepareWorld()
             var recipe = try options.recipe(standard: EncoderRecipe.standard, test: .test)
+            let world = try options.prepareWorld()
             if float32 { recipe.storesBFloat16 = false }
             let checkpoints = options.directory.appending(path: ".checkpoints/encoder")
             let result = try recipe.train(
@@ -144,8 +144,8 @@ extension Mokus.WorldCommand.Train {
         @OptionGroup var options: WorldTrainingOptions
 
         func run() throws {
-            _ = try options.prepareWorld()
             let recipe = try options.recipe(standard: EvaluatorRecipe.standard, test: .test)
+            _ = try options.prepareWorld()
             let start = Date()
             let evaluator = try recipe.train(into: options.directory) { report in
                 guard report.step % options.logEvery == 0 || report.step == report.totalSteps else { return }
@@ -189,9 +189,9 @@ extension Mokus.WorldCommand.Train {
 
         /// Trains (or resumes, or stops early) and returns the trainer's result.
         func train() throws -> TrainingResult {
+            let recipe = try options.recipe(standard: GeneratorRecipe.standard, test: .test)
             let world = try options.prepareWorld()
             try copyBundledEncoderIfMissing()
-            let recipe = try options.recipe(standard: GeneratorRecipe.standard, test: .test)
             let checkpoints = options.directory.appending(path: ".checkpoints/generator")
             let result = try recipe.train(
                 world: world, into: options.directory, checkpoints: checkpoints, stopAfter: interruption.stopAfter

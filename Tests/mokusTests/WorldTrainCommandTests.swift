@@ -240,4 +240,23 @@ struct WorldTrainCommandTests {
                 ["--out", Self.path(textless), "--world", Self.path(textless), "--test-recipe"]).train()
         }
     }
+
+    @Test("a bad --recipe file is a typed error naming the key, and every world train command leaves no output")
+    func badRecipeLeavesNothing() throws {
+        let directory = try TemporaryDirectory(label: "mokus-world-train")
+        let recipe = try directory.write(#"{"widht": 3}"#, to: "recipe.json")
+        let commands: [(String) throws -> Void] = [
+            { try Mokus.WorldCommand.Train.Encoder.parse(["--out", $0, "--test-recipe", "--recipe", Self.path(recipe)]).run() },
+            { try Mokus.WorldCommand.Train.Evaluator.parse(["--out", $0, "--test-recipe", "--recipe", Self.path(recipe)]).run() },
+            { try Mokus.WorldCommand.Train.Generator.parse(["--out", $0, "--test-recipe", "--recipe", Self.path(recipe)]).run() },
+        ]
+        for (index, command) in commands.enumerated() {
+            let out = directory.file("out\(index)")
+            #expect { try command(Self.path(out)) } throws: { error in
+                guard case .corruptFile(_, let key, _, _)? = error as? WorldError else { return false }
+                return key == "widht"
+            }
+            #expect(!FileManager.default.fileExists(atPath: Self.path(out)))
+        }
+    }
 }
