@@ -67,10 +67,15 @@ public enum LanguageModelPretraining {
         guard !texts.isEmpty else { throw TrainingError.emptyDataset(reason: "no training texts") }
         try TrainingMemory.check(
             parameterCount: try RandomCheckpoint.parameterCount(config: config), averaged: training.emaDecay != nil)
+        // The initial weights exist on disk only while they load (a mapped file stays readable after
+        // it is unlinked), so a run stopped later, even by SIGKILL, leaves no folder behind.
         let work = FileManager.default.temporaryDirectory.appending(path: "mokus-pretrain-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let encoder = try initialModel(
-            config: config, tokenizerDirectory: tokenizerDirectory, seed: training.seed, in: work)
+        let encoder: TransformerTextEncoder
+        do {
+            defer { try? FileManager.default.removeItem(at: work) }
+            encoder = try initialModel(
+                config: config, tokenizerDirectory: tokenizerDirectory, seed: training.seed, in: work)
+        }
         let eos = try LanguageModelExport.eosID(of: encoder, tokenizerDirectory: tokenizerDirectory, config: config)
         let examples = try (options.packing ? LanguageModelCorpus.packedExamples : LanguageModelCorpus.examples)(
             texts, encoder, eos, options.maxSequenceLength)

@@ -67,6 +67,23 @@ struct ResourceRegressionTests {
         #expect(message.contains("training 61213442048 parameters needs about 1.1 TiB"), "\(message)")
     }
 
+    @Test("pretraining killed mid-run leaves nothing in TMPDIR (the initial weights' mokus-pretrain-* folder stayed)")
+    func pretrainKilled() throws {
+        let scratch = try TemporaryDirectory(label: "mokus-regression")
+        let (root, temporary) = (scratch.file("work"), scratch.file("tmp"))
+        for folder in [root, temporary] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        try String(repeating: "The red apple is on the table\n", count: 8).write(
+            to: root.appending(path: "t.txt"), atomically: false, encoding: .utf8)
+        // One CPU second is spent long before 10 000 steps end: SIGXCPU stops it mid-training,
+        // a kill no handler sees, like SIGKILL.
+        let run = try ChildRun.mokus(
+            ["pretrain", "--config", "\(Self.fixture)/config.json", "--tokenizer", Self.fixture, "--texts", "t.txt",
+             "--out", "out", "--steps", "10000", "--batch-size", "2", "--log-every", "1"],
+            in: root, temporary: temporary, cpuSeconds: 2)
+        #expect(run.signal != nil && run.standardError.contains("step 1/"), "\(run.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path(percentEncoded: false)).isEmpty)
+    }
+
     @Test("world training over --max-memory is refused with the estimate (AdamW moments, gradients, copies)")
     func worldTrainingBudget() throws {
         let message = try failure(["world", "train", "encoder", "--out", "../world", "--test-recipe", "--max-memory", "1K"])
