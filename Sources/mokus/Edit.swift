@@ -16,7 +16,8 @@ extension Mokus {
                 Without --sequential every request (or batch, for batched editors) is edited on the \
                 base model and restored afterwards, as EasyEdit's default; with --sequential edits \
                 accumulate (lifelong editing). --eval measures EasyEdit's metrics before and after, \
-                on the schedule given by --eval-schedule. Without --sequential, --save-edits writes \
+                on the schedule given by --eval-schedule; --eval-at adds measurements along a \
+                sequential run (a curve, plotted by --curve). Without --sequential, --save-edits writes \
                 each batch's edits to its own file (FILE-1, FILE-2, … when there are several batches, \
                 each replayable on the base model), and --save-model needs a single batch. \
                 --save-intermediates writes what the editor computed on the way (ROME's u and v*, \
@@ -39,6 +40,7 @@ extension Mokus {
             "Write the editor's intermediates (u, v*, z, keys, P, gradients, …) as safetensors, batch<N>.<name>.",
             valueName: "file"))
         var saveIntermediates: String?
+        @OptionGroup var curveOptions: CurveOptions
         @OptionGroup var output: JSONOutputOption
         @OptionGroup var progress: ProgressOptions
         @OptionGroup var memory: MemoryOptions
@@ -47,6 +49,7 @@ extension Mokus {
             if evalSchedule != nil && !(sequential && eval) {
                 throw ValidationError("--eval-schedule applies to --sequential --eval runs (single edits are evaluated after each).")
             }
+            try curveOptions.validate(sequential: sequential, eval: eval)
             _ = try outputs()
         }
 
@@ -54,7 +57,8 @@ extension Mokus {
         private func outputs() throws -> OutputPlan {
             try OutputPlan([saveEdits.map { .init(option: "--save-edits", path: $0) },
                             saveModel.map { .init(option: "--save-model", path: $0, isFolder: true) },
-                            saveIntermediates.map { .init(option: "--save-intermediates", path: $0) }])
+                            saveIntermediates.map { .init(option: "--save-intermediates", path: $0) },
+                            curveOptions.curve.map { .init(option: "--curve", path: $0) }])
         }
 
         private var schedule: EditEvaluation.Schedule { sequential ? evalSchedule ?? .afterAll : .afterEach }
@@ -77,6 +81,9 @@ extension Mokus {
             let batches = stride(from: 0, to: requestList.count, by: batchSize).map {
                 Array(requestList[$0..<min($0 + batchSize, requestList.count)])
             }
+            if let last = curveOptions.evalAt?.values.last, last > requestList.count {
+                throw ValidationError("--eval-at \(last) is past the \(requestList.count) requests of \(requests).")
+            }
             if saveModel != nil && !sequential && batches.count > 1 {
                 throw ValidationError("--save-model without --sequential saves one batch's edits, but the requests make "
                                       + "\(batches.count) batches: pass --sequential to keep them all, or one batch.")
@@ -87,6 +94,8 @@ extension Mokus {
             var post: [EditEvaluation.Measurement?] = Array(repeating: nil, count: requestList.count)
             var seconds: [Double] = []
             var intermediates: [(String, Tensor)] = []
+            var curve: [EditCurvePoint] = []
+            var curveCounts = curveOptions.evalAt?.values[...] ?? []
             var index = 0
             var pace = EditPace()
             for (number, batch) in batches.enumerated() {
@@ -107,6 +116,10 @@ extension Mokus {
                     try session.undo()
                 }
                 index += batch.count
+                if let next = curveCounts.first, index >= next {
+                    curveCounts = curveCounts.drop { $0 <= index }
+                    curve.append(try EditCurvePoint.measure(requestList[..<index], pre: pre[..<index], encoder: encoder))
+                }
             }
             if eval && schedule == .afterAll {
                 post = try requestList.map { try EditEvaluation.measure($0, encoder: encoder) }
@@ -117,8 +130,11 @@ extension Mokus {
                     "algorithm": file.algorithmName, "batches": "\(batches.count)", "batch_size": "\(batchSize)",
                 ])
             }
-            try report(requestList, pre: pre, post: post.compactMap { $0 }, seconds: seconds, algorithm: file.algorithmName,
-                       batchSize: batchSize)
+            if let path = curveOptions.curve {
+                try EditCurvePoint.plot(curve, algorithm: file.algorithmName).write(to: URL(fileURLWithPath: path))
+            }
+            try report(requestList, pre: pre, post: post.compactMap { $0 }, curve: curve, seconds: seconds,
+                       algorithm: file.algorithmName, batchSize: batchSize)
         }
 
         /// Writes --save-edits and --save-model for the session's current edits; `batch` numbers the
@@ -139,7 +155,7 @@ extension Mokus {
         }
 
         private func report(_ requests: [EditRequest], pre: [EditEvaluation.Measurement], post: [EditEvaluation.Measurement],
-                            seconds: [Double], algorithm: String, batchSize: Int) throws {
+                            curve: [EditCurvePoint], seconds: [Double], algorithm: String, batchSize: Int) throws {
             let reports = eval ? zip(requests, zip(pre, post)).map { EditEvaluation.report($0, pre: $1.0, post: $1.1) } : []
             let summary = EditEvaluation.summary(reports)
             let unit = batchSize == 1 ? "single edits" : "batches of \(batchSize)"
@@ -152,6 +168,7 @@ extension Mokus {
                     object["summary"] = summary
                     object["per_request"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(reports))
                 }
+                if !curve.isEmpty { object["curve"] = curve.map(\.json) }
                 try printJSON(object)
                 return
             }
@@ -163,6 +180,7 @@ extension Mokus {
                       + "(teacher-forced accuracy as EasyEdit; exact match = greedy generation)")
                 print(EditEvaluation.table(summary))
             }
+            for point in curve { print(point.line) }
         }
     }
 }
