@@ -9,7 +9,7 @@ struct EncoderFineTuningOptions: ParsableArguments {
         "A layer whose parameters Enc-FT tunes; repeatable (default: 0 and 1).", valueName: "index"))
     var layers: [Int] = []
     @Option(help: "Enc-FT's optimisation steps.") var encFtSteps = 60
-    @Option(help: "Enc-FT's AdamW learning rate.") var encFtLearningRate: Float = 1e-3
+    @Option(help: "Enc-FT's AdamW learning rate.") var encFtLearningRate: Float = 1e-4
     @Option(help: "Enc-FT's preservation weight λ (the other concepts' forms keep their encodings).")
     var encFtPreservation: Float = 1
 

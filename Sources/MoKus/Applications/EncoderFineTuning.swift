@@ -25,7 +25,7 @@ public struct EncoderFineTuning: Sendable, Equatable {
     /// Examples per step (all of them when fewer).
     public var batchSize: Int
 
-    public init(layers: [Int] = [0, 1], steps: Int = 60, learningRate: Float = 1e-3, preservation: Float = 1, batchSize: Int = 8) {
+    public init(layers: [Int] = [0, 1], steps: Int = 60, learningRate: Float = 1e-4, preservation: Float = 1, batchSize: Int = 8) {
         (self.layers, self.steps, self.learningRate, self.preservation, self.batchSize) = (layers, steps, learningRate, preservation, batchSize)
     }
 
