@@ -20,14 +20,19 @@ public enum KnowledgeUpdate {
         items(concepts, queries: queries).map(\.request)
     }
 
+    /// One edit request with the concept and statement it comes from (a row of the report).
+    struct Item {
+        var concept: String
+        var statement: String
+        var request: EditRequest
+    }
+
     /// Every request with the concept and statement it comes from.
-    static func items(
-        _ concepts: [ConceptKnowledge], queries: [KnowledgeQuery]
-    ) -> [(concept: String, statement: String, request: EditRequest)] {
+    static func items(_ concepts: [ConceptKnowledge], queries: [KnowledgeQuery]) -> [Item] {
         concepts.flatMap { concept in
             concept.knowledge.flatMap { statement in
                 queries.map { query in
-                    (concept.concept, statement, EditRequest(
+                    Item(concept: concept.concept, statement: statement, request: EditRequest(
                         prompt: query.prompt(for: statement), targetNew: KnowledgeQuery.target(anchor: concept.anchor),
                         subject: statement))
                 }
@@ -61,7 +66,11 @@ public enum KnowledgeUpdate {
     public static func run(
         _ concepts: [ConceptKnowledge], queries: [KnowledgeQuery], editor: any KnowledgeEditor, session: EditSession
     ) throws -> KnowledgeUpdateReport {
-        let items = items(concepts, queries: queries)
+        try run(items(concepts, queries: queries), editor: editor, session: session)
+    }
+
+    /// Edits `items` in order, one edit each, measured before the first and after the last.
+    static func run(_ items: [Item], editor: any KnowledgeEditor, session: EditSession) throws -> KnowledgeUpdateReport {
         let requests = items.map(\.request)
         try editor.check(requests, encoder: session.encoder)
         let before = try measure(requests, session: session)
@@ -72,12 +81,19 @@ public enum KnowledgeUpdate {
             seconds.append(Date().timeIntervalSince(start))
         }
         let after = try measure(requests, session: session)
-        let rows = zip(items, zip(before, after)).map { item, measured in
+        return KnowledgeUpdateReport(
+            algorithm: type(of: editor).algorithmName, rows: rows(items, before: before, after: after), editSeconds: seconds)
+    }
+
+    /// The report's rows: each item with its measurements before and after.
+    static func rows(
+        _ items: [Item], before: [KnowledgeUpdateReport.Check], after: [KnowledgeUpdateReport.Check]
+    ) -> [KnowledgeUpdateReport.Row] {
+        zip(items, zip(before, after)).map { item, measured in
             KnowledgeUpdateReport.Row(
                 concept: item.concept, knowledge: item.statement, query: item.request.prompt, target: item.request.targetNew,
                 before: measured.0, after: measured.1)
         }
-        return KnowledgeUpdateReport(algorithm: type(of: editor).algorithmName, rows: rows, editSeconds: seconds)
     }
 
     /// Measures every request's query against its target on the session's current weights.

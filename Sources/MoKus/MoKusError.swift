@@ -42,6 +42,11 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
     case nameTaken(name: String, word: String, usedAs: String)
     /// An erased concept with a word the encoder's world does not know.
     case unknownConcept(concept: String, word: String, known: String)
+    /// A corrections file (`mokus repair --facts`) with an unknown or missing key, a blank value or
+    /// an inconsistent record.
+    case invalidFacts(file: String, field: String, expected: String, found: String)
+    /// A correction whose phrase names no entity of the pipeline's world (refused without `--force`).
+    case unknownSubject(file: String, field: String, subject: String)
     /// A `--shard` value that is not `i/n` with 0 ≤ i < n.
     case invalidShard(text: String)
     /// Benchmark shard files that cannot be merged: unreadable, of another run, or a shard missing or repeated.
@@ -93,6 +98,11 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
             return "--name '\(name)': '\(word)' is already \(usedAs); expected a new word (or pass --force to edit it anyway)"
         case .unknownConcept(let concept, let word, let known):
             return "--concept '\(concept)': the encoder's world does not know '\(word)'; expected one of its words (\(known))"
+        case .invalidFacts(let file, let field, let expected, let found):
+            return "\(file): '\(field)' must be \(expected), found \(found)"
+        case .unknownSubject(let file, let field, let subject):
+            return "\(file): '\(field)' is about \"\(subject)\", which names no entity of the pipeline's world; "
+                + "expected an entity's fact (or pass --force to edit it anyway)"
         case .invalidShard(let text):
             return "shard '\(text)' is unusable; expected i/n with 0 ≤ i < n, e.g. 0/4"
         case .shardMismatch(let file, let reason):

@@ -15,7 +15,9 @@ extension Mokus {
                 report.md, metrics.json, grid.png, figures.svg, images/ and edits.safetensors (mokus apply --edits): \
                 every --prompt and --paraphrase naming the concept, and every --prompt with each --other concept, \
                 drawn by the unedited pipeline, with the edited encoder, and by the negative-prompt baseline (the \
-                unedited encoder, true CFG with the concept as negative prompt); the pipeline's evaluator/ reads \
+                unedited encoder, true CFG with the concept as negative prompt), and with --enc-ft by the Enc-FT \
+                baseline (the unedited encoder's --enc-ft-layer parameters fine-tuned so the query forms and the bare \
+                concept encode as with the replacement, the other concepts' forms kept); the pipeline's evaluator/ reads \
                 whether the concept is still recognised and whether the other concepts' images are kept. \
                 See docs/applications.md.
                 """)
@@ -43,6 +45,7 @@ extension Mokus {
                 + "attribute the concept is a class of).", valueName: "text"))
         var others: [String] = []
         @OptionGroup var editing: PipelineEditorOptions
+        @OptionGroup var fineTuning: EncoderFineTuningOptions
         @OptionGroup var images: ReportImageOptions
         @OptionGroup var output: JSONOutputOption
         @OptionGroup var progress: ProgressOptions
@@ -72,7 +75,7 @@ extension Mokus {
             let outURL = URL(fileURLWithPath: out, isDirectory: true)
             let metrics = try ConceptErasure.run(
                 request, queries: try (queries.isEmpty ? ConceptErasure.defaultQueries : queries).map { try KnowledgeQuery(template: $0) },
-                knownWords: known, inputs: inputs, to: outURL, progress: progress.reporter)
+                knownWords: known, fineTuning: fineTuning.settings, inputs: inputs, to: outURL, progress: progress.reporter)
             try ApplicationSummary.print(metrics, out: outURL, json: output.json)
         }
 

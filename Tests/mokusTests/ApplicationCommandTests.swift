@@ -29,8 +29,9 @@ struct ApplicationCommandTests {
     }
 
     /// Every report file exists, each cell is scored in every state (the first agreeing with itself),
-    /// and `mokus apply` replays the edits on the world's encoder.
-    static func checkReport(_ out: URL, edits: Int, in folder: TemporaryDirectory) throws -> Metrics {
+    /// and `mokus apply` replays the edits on `encoder` (nil: the world's encoder).
+    static func checkReport(_ out: URL, edits: Int, in folder: TemporaryDirectory, encoder: URL? = nil) throws -> Metrics {
+        let encoder = try encoder ?? BundledWorld.directory().appending(path: WorldFolder.textEncoder)
         for file in ["report.md", "grid.png", "figures.svg", "metrics.json", ApplicationMetrics.editsFile, "images/base/c0-s0.png",
                      "images/edited/c0-s0.png"] {
             #expect(FileManager.default.fileExists(atPath: path(out.appending(path: file))), "\(file)")
@@ -45,8 +46,9 @@ struct ApplicationCommandTests {
         }
         #expect(!metrics.figures.isEmpty)
         let saved = folder.file("replayed")
-        try Mokus.Apply.parse(["--edits", path(out.appending(path: ApplicationMetrics.editsFile)), "--save-model", path(saved)]).run()
-        let base = try TextEncoderLoader.load(directory: BundledWorld.directory().appending(path: WorldFolder.textEncoder))
+        try Mokus.Apply.parse(["--edits", path(out.appending(path: ApplicationMetrics.editsFile)), "--save-model", path(saved),
+                               "--model", path(encoder)]).run()
+        let base = try TextEncoderLoader.load(directory: encoder)
         #expect(try EditFile.load(out.appending(path: ApplicationMetrics.editsFile), expectedFingerprint: base.fingerprint).count
                     == edits)
         return metrics
@@ -71,20 +73,21 @@ struct ApplicationCommandTests {
         #expect(try folder.contents().allSatisfy { !$0.hasPrefix(".") }, "no staging folder is left")
     }
 
-    @Test("erase: three states (base, edited, negative prompt); recognition figures for a shape the evaluator reads")
+    @Test("erase: four states (base, edited, negative prompt, Enc-FT); recognition figures for a shape the evaluator reads")
     func erase() throws {
         let folder = try TemporaryDirectory(label: "erase")
         let out = folder.file("erased")
         try Mokus.Erase.parse(
             ["--concept", "star", "--replacement", "a grey blob", "--out", Self.path(out), "--query", "What is a {knowledge}?",
-             "--prompt", "a small red striped {}", "--paraphrase", "a {}", "--other", "circle"] + Self.reduced).run()
+             "--prompt", "a small red striped {}", "--paraphrase", "a {}", "--other", "circle", "--enc-ft", "--enc-ft-steps", "2"]
+                + Self.reduced).run()
         let metrics = try Self.checkReport(out, edits: 1, in: folder)
-        #expect(metrics.states == ["base", "edited", "negative"])
+        #expect(metrics.states == ["base", "edited", "negative", "enc-ft"])
         #expect(metrics.cellValues("text") == ["a small red striped star", "a star", "a small red striped circle"])
         #expect(metrics.cellValues("group") == ["concept", "paraphrase", "other"])
         #expect(metrics.rows.first?["target"] as? String == " a grey blob")
         let recognised = try #require(metrics.figures["star recognised, prompts naming it"])
-        #expect(Set(recognised.keys) == ["base", "edited", "negative"])
+        #expect(Set(recognised.keys) == ["base", "edited", "negative", "enc-ft"])
         #expect(FileManager.default.fileExists(atPath: Self.path(out.appending(path: "images/negative/c2-s0.png"))))
     }
 

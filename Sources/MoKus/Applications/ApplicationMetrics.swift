@@ -1,6 +1,6 @@
 import Foundation
 
-/// What `metrics.json` of a `create-concept` or `erase` report holds (snake_case keys).
+/// What `metrics.json` of a `create-concept`, `erase` or `repair` report holds (snake_case keys).
 public struct ApplicationMetrics: Sendable, Codable {
     /// The report folder's edits file, which `mokus apply --edits` replays on the unedited encoder.
     public static let editsFile = "edits.safetensors"
@@ -8,7 +8,7 @@ public struct ApplicationMetrics: Sendable, Codable {
     /// One prompt, drawn once per seed in every state.
     public struct Cell: Sendable, Codable {
         /// Its role: "name", "description", "unrelated" (create-concept); "concept", "paraphrase",
-        /// "other" (erase).
+        /// "other" (erase); "corrected", "untouched" (repair).
         public var group: String
         /// The concept it is about ("zorblax", "star"; another concept's word for "other"; empty for
         /// "unrelated").
@@ -41,7 +41,7 @@ public struct ApplicationMetrics: Sendable, Codable {
         public var bar: String
     }
 
-    /// "create-concept" or "erase".
+    /// "create-concept", "erase" or "repair".
     public var command: String
     public var editor: String
     /// The states every cell is drawn in, in order; the first is the unedited pipeline.
@@ -53,6 +53,9 @@ public struct ApplicationMetrics: Sendable, Codable {
     public var samplingSteps: Int
     /// The edits: every query form of every statement, before → after.
     public var update: KnowledgeUpdateReport
+    /// Questions not edited, before → after (`repair`: the corrected facts' paraphrases and the
+    /// untouched facts); nil when the command has none.
+    public var probes: KnowledgeUpdateReport?
     public var cells: [Cell]
     public var figures: [Figure]
     /// Wall seconds: "edit", "images", "total".

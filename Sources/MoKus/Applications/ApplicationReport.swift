@@ -2,7 +2,7 @@ import Foundation
 import Imaging
 import Tensors
 
-/// Writes a `create-concept` or `erase` report into its folder: `metrics.json`, `report.md`,
+/// Writes a `create-concept`, `erase` or `repair` report into its folder: `metrics.json`, `report.md`,
 /// `grid.png` (one row per cell: each state's images side by side), `figures.svg` (the headline
 /// figures per state) and every image as `images/<state>/c<cell>-s<seed>.png`. The edits file
 /// (``ApplicationMetrics/editsFile``) is written beside them by ``ApplicationRun``.
@@ -54,7 +54,11 @@ struct ApplicationReport {
             "| \(figure.name) | " + m.states.map { number(figure.values[$0]) }.joined(separator: " | ") + " | \(figure.bar) |"
         }
         lines += m.figures.isEmpty ? ["(no evaluator: images without scores)"] : ["", "![figures](figures.svg)"]
-        lines += ["", "## Edits", "", "```", m.update.table, "```", "", "## Images", "",
+        lines += ["", "## Edits", "", "```", m.update.table, "```"]
+        if let probes = m.probes {
+            lines += ["", "## Questions not edited (before → after)", "", "```", probes.table, "```"]
+        }
+        lines += ["", "## Images", "",
                   "![grid](grid.png)", "",
                   "One row per prompt, in the order below: \(m.seeds.count) images (one per seed) in each state ("
                     + m.states.joined(separator: ", ") + "). Every image is in `images/<state>/c<row>-s<seed>.png`; "

@@ -5,6 +5,7 @@ import ModelIO
 import ModelInterfaces
 import Tensors
 import TextEncoders
+import Training
 
 /// What `create-concept` and `erase` share: the pipeline, the editor and the report's settings.
 public struct ApplicationInputs {
@@ -31,12 +32,12 @@ public struct ApplicationInputs {
     }
 }
 
-/// One application run (`create-concept`, `erase`):
+/// One application run (`create-concept`, `erase`, `repair`):
 ///
 /// 1. checks the edit requests against the editor and the report's size and steps against the
 ///    generator before anything is computed;
 /// 2. draws every cell in the states that do not need the edit (the unedited pipeline first);
-/// 3. edits (``KnowledgeUpdate/run(_:queries:editor:session:)``: one edit per statement and query form);
+/// 3. measures the probes, edits (one edit per item of `edits`), measures the probes again;
 /// 4. draws the edited states, scores every image with the reader, computes the figures, and
 ///    writes the report folder atomically (``ApplicationReport``, with `edits.safetensors` that
 ///    `mokus apply` replays): a failure leaves nothing.
@@ -49,14 +50,20 @@ struct ApplicationRun {
         var edited: Bool
         /// The negative prompt of true CFG; nil: the pipeline's.
         var negativePrompt: String?
+        /// A baseline that replaces encoder parameters (Enc-FT): computed on the unedited encoder,
+        /// installed while this state is drawn, then removed. Only for states not `edited`.
+        var replacements: (() throws -> [NamedParameter])?
     }
 
     let inputs: ApplicationInputs
     let command: String
     let title: String
-    /// What the encoder is edited to answer: every statement, in every query form, answers the anchor.
-    let knowledge: [ConceptKnowledge]
-    let queries: [KnowledgeQuery]
+    /// The edits, in order, one each (``KnowledgeUpdate/items(_:queries:)``: every statement, in
+    /// every query form, answers its anchor).
+    let edits: [KnowledgeUpdate.Item]
+    /// Questions that are not edited, measured before the edits and after them (repair: the
+    /// corrected facts' paraphrases and the untouched facts).
+    var probes: [KnowledgeUpdate.Item] = []
     /// The cells, scores not yet filled in.
     let cells: [ApplicationMetrics.Cell]
     let states: [State]
@@ -70,13 +77,16 @@ struct ApplicationRun {
         let defaults = try QwenImagePipelineFolder.defaults(of: inputs.pipeline)
         let drawing = CustomizationDrawing(generator: generator, defaults: defaults, settings: inputs.report, scorer: nil)
         try drawing.check()
-        try inputs.editor.check(KnowledgeUpdate.requests(knowledge, queries: queries), encoder: inputs.encoder)
+        try inputs.editor.check(edits.map(\.request), encoder: inputs.encoder)
 
         var images: [String: [Tensor]] = [:]
         var imageSeconds = 0.0
         func draw(edited: Bool) throws {
             let drawStart = Date()
             for state in states where state.edited == edited {
+                let replaced = try state.replacements?() ?? []
+                for parameter in replaced { try inputs.encoder.setParameter(parameter.name, parameter.value) }
+                defer { for parameter in replaced { try? inputs.encoder.setParameter(parameter.name, nil) } }
                 images[state.name] = try drawing.draw(
                     texts: cells.map(\.text), encoder: inputs.encoder,
                     negativePrompt: state.negativePrompt ?? defaults.negativePrompt, label: state.name, progress: progress)
@@ -84,17 +94,23 @@ struct ApplicationRun {
             imageSeconds += Date().timeIntervalSince(drawStart)
         }
         try draw(edited: false)
-        let editStart = Date()
         let session = EditSession(encoder: inputs.encoder)
-        let update = try KnowledgeUpdate.run(knowledge, queries: queries, editor: inputs.editor, session: session)
+        let probesBefore = try KnowledgeUpdate.measure(probes.map(\.request), session: session)
+        let editStart = Date()
+        let update = try KnowledgeUpdate.run(edits, editor: inputs.editor, session: session)
         let editSeconds = Date().timeIntervalSince(editStart)
+        let probesAfter = try KnowledgeUpdate.measure(probes.map(\.request), session: session)
         try draw(edited: true)
 
         let scored = try score(images)
         var metrics = ApplicationMetrics(
             command: command, editor: update.algorithm, states: states.map(\.name), stateDescriptions: states.map(\.description),
             seeds: inputs.report.seeds, guidance: Double(inputs.report.guidance), samplingSteps: drawing.generation.steps,
-            update: update, cells: scored, figures: inputs.reader == nil ? [] : figures(scored),
+            update: update,
+            probes: probes.isEmpty ? nil : KnowledgeUpdateReport(
+                algorithm: update.algorithm, rows: KnowledgeUpdate.rows(probes, before: probesBefore, after: probesAfter),
+                editSeconds: []),
+            cells: scored, figures: inputs.reader == nil ? [] : figures(scored),
             seconds: ["edit": editSeconds, "images": imageSeconds])
         try AtomicDirectory.write(out) { staging in
             try EditFile.save(session, to: staging.appending(path: ApplicationMetrics.editsFile), hyperparameters: inputs.hyperparameters)

@@ -1,4 +1,5 @@
 import Foundation
+import Generators
 import ModelInterfaces
 
 /// Concept erasure (`mokus erase`; MoKus reference A.9): every query form about the concept c
@@ -61,9 +62,12 @@ public enum ConceptErasure {
     ///
     /// - Throws: ``check(_:knownWords:)``'s errors, the editor's check and edit errors, generator
     ///   errors, `ModelIOError` when writing fails; nothing is written then.
+    /// - Parameter fineTuning: adds the state `enc-ft`, drawn by the unedited encoder fine-tuned
+    ///   (``EncoderFineTuning``) on every query form and the bare concept (c → r), keeping the
+    ///   same forms of the other concepts; nil: no such state.
     public static func run(
-        _ request: Request, queries: [KnowledgeQuery], knownWords: Set<String>?, inputs: ApplicationInputs, to out: URL,
-        progress: (any ProgressReporter)? = nil
+        _ request: Request, queries: [KnowledgeQuery], knownWords: Set<String>?, fineTuning: EncoderFineTuning? = nil,
+        inputs: ApplicationInputs, to out: URL, progress: (any ProgressReporter)? = nil
     ) throws -> ApplicationMetrics {
         try check(request, knownWords: knownWords)
         let reader = inputs.reader
@@ -75,22 +79,46 @@ public enum ConceptErasure {
         }
         let run = ApplicationRun(
             inputs: inputs, command: "erase", title: "Erasing \(request.concept) (→ \(request.replacement))",
-            knowledge: [ConceptKnowledge(concept: request.concept, anchor: request.replacement, knowledge: [request.concept])],
-            queries: queries,
+            edits: KnowledgeUpdate.items(
+                [ConceptKnowledge(concept: request.concept, anchor: request.replacement, knowledge: [request.concept])], queries: queries),
             cells: cells("concept", request.concept, request.prompts) + cells("paraphrase", request.concept, request.paraphrases)
                 + request.others.flatMap { cells("other", $0, request.prompts) },
             states: [.init(name: "base", description: "the unedited pipeline", edited: false),
                      .init(name: "edited", description: "the edited text encoder", edited: true),
                      .init(name: "negative", description: "baseline: the unedited encoder, true CFG with the negative prompt "
-                            + "\"\(request.concept)\"", edited: false, negativePrompt: request.concept)])
+                            + "\"\(request.concept)\"", edited: false, negativePrompt: request.concept)]
+                + (fineTuning.map { [fineTunedState(request, queries: queries, settings: $0, inputs: inputs)] } ?? []))
         let attribute = reader?.requestedAttributes(request.concept).keys.first
-        return try run.run(to: out, progress: progress) { figures(request, attribute: attribute, cells: $0) }
+        return try run.run(to: out, progress: progress) {
+            figures(request, attribute: attribute, states: run.states.map(\.name), cells: $0)
+        }
+    }
+
+    /// The Enc-FT baseline's state: pairs are every query form and the bare concept with c and with
+    /// r; the preserved prompts are the same forms with each other concept.
+    static func fineTunedState(
+        _ request: Request, queries: [KnowledgeQuery], settings: EncoderFineTuning, inputs: ApplicationInputs
+    ) -> ApplicationRun.State {
+        let forms: [(String) -> String] = [{ $0 }] + queries.map { query in { query.prompt(for: $0) } }
+        return .init(
+            name: "enc-ft",
+            description: "baseline: the unedited encoder fine-tuned (layers \(settings.layers), \(settings.steps) steps, lr "
+                + "\(settings.learningRate), preservation λ \(settings.preservation)) so the concept's forms encode as the replacement's",
+            edited: false,
+            replacements: {
+                let template = try QwenImagePipelineFolder.defaults(of: inputs.pipeline).promptTemplate
+                return try settings.tune(
+                    inputs.encoder, template: template,
+                    pairs: forms.map { ($0(request.concept), $0(request.replacement)) },
+                    preserved: request.others.flatMap { other in forms.map { $0(other) } }).parameters
+            })
     }
 
     /// Recognition of the concept (its attribute's class predicted) in prompts naming it and in the
     /// paraphrases; the other concepts' images kept (same attributes as base) and recognised as themselves.
-    static func figures(_ request: Request, attribute: String?, cells: [ApplicationMetrics.Cell]) -> [ApplicationMetrics.Figure] {
-        let states = ["base", "edited", "negative"]
+    static func figures(
+        _ request: Request, attribute: String?, states: [String], cells: [ApplicationMetrics.Cell]
+    ) -> [ApplicationMetrics.Figure] {
         func figure(_ name: String, bar: String, group: String,
                     _ value: @escaping (ApplicationMetrics.Cell, ApplicationMetrics.Scores) -> Double?) -> ApplicationMetrics.Figure {
             ApplicationMetrics.figure(name, bar: bar, cells: cells, states: states, include: { $0.group == group }, value)

@@ -80,8 +80,9 @@ public enum VirtualConcepts {
         let run = ApplicationRun(
             inputs: inputs, command: "create-concept",
             title: "Virtual concepts: " + concepts.map { "\($0.name) = \($0.description)" }.joined(separator: "; "),
-            knowledge: concepts.map { ConceptKnowledge(concept: $0.name, anchor: $0.description, knowledge: [$0.name]) },
-            queries: queries, cells: cells,
+            edits: KnowledgeUpdate.items(
+                concepts.map { ConceptKnowledge(concept: $0.name, anchor: $0.description, knowledge: [$0.name]) }, queries: queries),
+            cells: cells,
             states: [.init(name: "base", description: "the unedited pipeline", edited: false),
                      .init(name: "edited", description: "the edited text encoder", edited: true)])
         return try run.run(to: out, progress: progress) { figures(concepts: concepts, cells: $0) }
