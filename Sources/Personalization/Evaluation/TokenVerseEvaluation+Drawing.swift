@@ -14,6 +14,8 @@ extension TokenVerseEvaluation {
         let learned: [ConceptModulationSet]
         let seeds: [UInt64]
         private(set) var seconds: [String: Double] = [:]
+        /// The process's CPU time per state (all threads; steadier than wall time on shared cores).
+        private(set) var cpuSeconds: [String: Double] = [:]
         private(set) var setupSeconds = 0.0
 
         init(
@@ -51,9 +53,19 @@ extension TokenVerseEvaluation {
         }
 
         private func timed(_ state: String, _ body: () throws -> Tensor) rethrows -> Tensor {
-            let start = Date()
-            defer { seconds[state, default: 0] += Date().timeIntervalSince(start) }
+            let (start, cpuStart) = (Date(), Self.processCPUTime())
+            defer {
+                seconds[state, default: 0] += Date().timeIntervalSince(start)
+                cpuSeconds[state, default: 0] += Self.processCPUTime() - cpuStart
+            }
             return try body()
+        }
+
+        /// CLOCK_PROCESS_CPUTIME_ID in seconds.
+        static func processCPUTime() -> Double {
+            var time = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+            return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
         }
     }
 }

@@ -100,6 +100,8 @@ public enum TokenVerseEvaluation {
             guidance: Double(settings.generation.guidanceScale), concepts: concepts, cases: results,
             summary: perState.mapValues(summary), samplingSeconds: drawing.seconds,
             modulationOverhead: (drawing.seconds["tokenverse"] ?? 0) / max(drawing.seconds["base"] ?? 0, 1e-9) - 1,
+            samplingCPUSeconds: drawing.cpuSeconds,
+            modulationCPUOverhead: (drawing.cpuSeconds["tokenverse"] ?? 0) / max(drawing.cpuSeconds["base"] ?? 0, 1e-9) - 1,
             modulationSetupSeconds: drawing.setupSeconds, seconds: Date().timeIntervalSince(start))
         try TokenVerseReport(metrics: metrics, grid: grid, concepts: images, modulations: learned, layers: generator.transformer.configuration.layerCount)
             .write(to: out)

@@ -50,6 +50,9 @@ public struct TokenVerseMetrics: Codable, Sendable {
     /// the seconds spent building the modulations (tokenising the words).
     public var samplingSeconds: [String: Double]
     public var modulationOverhead: Double
+    /// The same in process CPU seconds (all threads), and the overhead they give.
+    public var samplingCPUSeconds: [String: Double]
+    public var modulationCPUOverhead: Double
     public var modulationSetupSeconds: Double
     public var seconds: Double
 }

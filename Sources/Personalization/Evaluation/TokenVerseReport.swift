@@ -63,7 +63,9 @@ struct TokenVerseReport {
         let modulated = String(format: "%.2f", m.samplingSeconds["tokenverse"] ?? 0)
         let overhead = String(format: "%+.1f", 100 * m.modulationOverhead)
         let setup = String(format: "%.3f", m.modulationSetupSeconds)
-        lines += ["base \(base) s, with Δ \(modulated) s for the same prompts and seeds: \(overhead) %; building the "
+        let cpu = String(format: "%.2f s and %.2f s of CPU time, %+.1f %%", m.samplingCPUSeconds["base"] ?? 0,
+                         m.samplingCPUSeconds["tokenverse"] ?? 0, 100 * m.modulationCPUOverhead)
+        lines += ["base \(base) s, with Δ \(modulated) s for the same prompts and seeds: \(overhead) % (\(cpu)); building the "
                     + "modulations \(setup) s.", "",
                   "## Concepts", "", "| concept | caption | words | first loss | mean loss, last 20 | seconds |", "|---|---|---|---|---|---|"]
         lines += m.concepts.enumerated().map { index, c -> String in
