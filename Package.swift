@@ -206,6 +206,9 @@ let package = Package(
         // files, made-up facts as EditRequests from KnowledgeEditing, comparing results' deltas' Tensors).
         .target(name: "EditingTestSupport", dependencies: ["KnowledgeEditing", "Tensors"], path: "Tests/EditingTestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+        // PersonalizationTests: the TokenVerse objective on GeneratorsTests' tiny transformer fixture
+        // (Generators loads it; Training's options), gradient checks through TestSupport.
+        .testTarget(name: "PersonalizationTests", dependencies: ["Personalization", "Generators", "Tensors", "TestSupport", "Training"]),
         // ROME on the committed tiny fixtures (TextEncoders loads them); TestSupport for scratch folders.
         .testTarget(
             name: "ROMETests",
