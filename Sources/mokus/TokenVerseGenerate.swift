@@ -47,7 +47,9 @@ extension Mokus.TokenVerseCommand {
                 let set = try ConceptModulationSet.read(
                     from: URL(fileURLWithPath: path), fingerprint: pipeline.fingerprint, width: c.innerDim, layers: c.layerCount)
                 if let missing = words?.first(where: { word in !set.concepts.contains { $0.word == word } }) {
-                    throw ValidationError("--concept \(argument): the file has no word \"\(missing)\" (it has \(set.concepts.map(\.word)))")
+                    throw PersonalizationError.invalidSetting(
+                        name: "--concept \(argument)", expected: "words of the file (\(set.concepts.map(\.word).joined(separator: ", ")))",
+                        found: "\"\(missing)\"")
                 }
                 return (words.map { set.selecting(Set($0)) } ?? set).concepts.map { (path, $0) }
             }

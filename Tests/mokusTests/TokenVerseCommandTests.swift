@@ -149,6 +149,10 @@ struct TokenVerseCommandTests {
         #expect(throws: PersonalizationError.duplicateWord(word: "star", files: [Self.path(learned), Self.path(learned)])) {
             try generate([Self.path(learned), Self.path(learned) + ":star"], prompt: Self.caption, out: out)
         }
+        #expect(throws: PersonalizationError.invalidSetting(
+            name: "--concept \(Self.path(learned)):heart", expected: "words of the file (star, striped)", found: "\"heart\"")) {
+            try generate([Self.path(learned) + ":heart"], prompt: Self.caption, out: out)
+        }
         #expect(!FileManager.default.fileExists(atPath: Self.path(out)))
     }
 }
