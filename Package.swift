@@ -166,6 +166,14 @@ let package = Package(
                            "Generators"],
             resources: [.copy("Resources/world")]),
 
+        // Personalization: TokenVerse per-token modulation on Generators' transformer (its TextModulation hook,
+        // prompt template, pipeline), trained by Training's loop and rectified-flow step; Δ files through ModelIO;
+        // concept PNGs (Imaging); the world evaluation renders World's concepts, scores them with the Evaluator
+        // and writes its report with MoKus's report images. Models never import it.
+        .target(
+            name: "Personalization",
+            dependencies: ["Generators", "Training", "ModelIO", "ModelInterfaces", "Imaging", "Tensors", "World", "Evaluator", "MoKus"]),
+
         // mokus: the CLI and composition root.
         .executableTarget(
             name: "mokus",
@@ -175,6 +183,7 @@ let package = Package(
                            "Training", // the pretrain command
                            "Generators", "Imaging", "ModelIO", // the generate command: sampling, PNG, safetensors
                            "World", "Evaluator", // the world command group (render, train, eval, score)
+                           "Personalization", // the tokenverse commands
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: a separate executable, never timed assertions in tests.
@@ -197,6 +206,9 @@ let package = Package(
         // files, made-up facts as EditRequests from KnowledgeEditing, comparing results' deltas' Tensors).
         .target(name: "EditingTestSupport", dependencies: ["KnowledgeEditing", "Tensors"], path: "Tests/EditingTestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+        // PersonalizationTests: the TokenVerse objective on GeneratorsTests' tiny transformer fixture
+        // (Generators loads it; Training's options), gradient checks through TestSupport.
+        .testTarget(name: "PersonalizationTests", dependencies: ["Personalization", "Generators", "Tensors", "TestSupport", "Training"]),
         // ROME on the committed tiny fixtures (TextEncoders loads them); TestSupport for scratch folders.
         .testTarget(
             name: "ROMETests",
@@ -230,6 +242,7 @@ let package = Package(
         .testTarget(
             name: "mokusTests",
             dependencies: [
+                "Personalization", // tokenverse's Δ files and typed errors
                 "mokus", "KnowledgeEditing", "ModelInterfaces", "Statistics", "TextEncoders", "Tokenizers", "Generators", "Imaging", "ModelIO", "Tensors",
                 "Training", // trains the tiny model that complete is tested on
                 "World", "Evaluator", // the world commands (an untrained evaluator for world score's error cases)

@@ -71,6 +71,24 @@ struct QwenImageGradientTests {
         #expect(report.maxRelativeError <= Self.tolerance, "\(report)")
     }
 
+    @Test("whole model: per-block Δ_ℓ beside the shared Δ")
+    func perBlockModulation() throws {
+        let directory = try TemporaryDirectory(label: "mokus-generators")
+        try TinyQwenImage.write(to: directory.url, configuration: Self.small, seed: 7)
+        let model = try QwenImageTransformer(directory: directory.url)
+        let modulated = Tensor(shape: [1, 3], scalars: [1, 0, 1])
+        var random = RandomGenerator(seed: 13)
+        let (latents, text) = (random.normal([1, 4, 4]), random.normal([1, 3, 8]))
+        let inputs = (0..<3).map { _ in random.normal([1, 3, 16], standardDeviation: 0.5) }
+        let report = GradientCheck.check(inputs) { values in
+            try! model.velocity(
+                latents: latents, imageShapes: [PackedImageShape(height: 2, width: 2)], text: text,
+                timestep: Tensor(shape: [1], scalars: [0.4]),
+                modulation: TextModulation(delta: values[0], mask: modulated, blockDeltas: [values[1], values[2]]))
+        }
+        #expect(report.maxRelativeError <= Self.tolerance, "\(report)")
+    }
+
     @Test("the tracked overlay's parameters receive the gradients of a loss")
     func trackedOverlay() throws {
         let directory = try TemporaryDirectory(label: "mokus-generators")

@@ -131,6 +131,24 @@ struct QwenImageTransformerTests {
         #expect(relativeError(modulated.slice(axis: 0, 1..<2), reference.slice(axis: 0, 1..<2)) > 1e-3)
     }
 
+    @Test("per-block Δ_ℓ: Δ + Δ_ℓ is what each block applies; a wrong count of blocks is an input error")
+    func perBlockModulation() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var random = RandomGenerator(seed: 8)
+        let (delta, offset) = (random.normal([2, 7, 48]), random.normal([2, 7, 48]))
+        let mask = Tensor(shape: [2, 7], scalars: [0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0])
+        let blocks = Array(repeating: offset, count: model.configuration.layerCount)
+        let split = try plain(modulation: TextModulation(delta: delta, mask: mask, blockDeltas: blocks))
+        let summed = try plain(modulation: TextModulation(delta: delta + offset, mask: mask))
+        #expect(relativeError(split, summed) < 1e-6)
+        let first = try plain(modulation: TextModulation(
+            delta: delta, mask: mask, blockDeltas: [offset] + blocks.dropFirst().map { $0 * 0 }))
+        #expect(relativeError(first, summed) > 1e-4)
+        #expect(throws: GeneratorError.self) {
+            try plain(modulation: TextModulation(delta: delta, mask: mask, blockDeltas: Array(blocks.dropLast())))
+        }
+    }
+
     @Test("merging W + s·B·A into the checkpoint predicts what the overlay predicts")
     func mergedEqualsOverlay() throws {
         defer { try? FileManager.default.removeItem(at: directory) }

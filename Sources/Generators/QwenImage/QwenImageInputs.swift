@@ -40,6 +40,14 @@ enum QwenImageInputs {
             guard modulation.mask.shape == [batch, textLength] else {
                 throw invalid("modulation mask", "[\(batch), \(textLength)]", "\(modulation.mask.shape)")
             }
+            if let blocks = modulation.blockDeltas {
+                let shape = [batch, textLength, c.innerDim]
+                guard blocks.count == c.layerCount, blocks.allSatisfy({ $0.shape == shape }) else {
+                    throw invalid(
+                        "modulation block deltas", "\(c.layerCount) × \(shape)",
+                        "\(blocks.count) × \(blocks.first?.shape ?? [])")
+                }
+            }
         }
         return imageShapes.count == batch ? imageShapes : Array(repeating: imageShapes[0], count: batch)
     }

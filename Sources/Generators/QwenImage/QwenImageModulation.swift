@@ -9,16 +9,26 @@ import Tensors
 ///                          Linear_ℓ(SiLU(temb_b))            elsewhere,
 ///
 /// so all six shift/scale/gate vectors of the text stream become per-token; the image stream is
-/// unchanged. Δ may be a tape variable (its gradient is how a concept direction is learned).
+/// unchanged. With per-block offsets (TokenVerse's second stage), block ℓ uses Δ + Δ_ℓ in place of
+/// Δ. Δ and Δ_ℓ may be tape variables (their gradients are how a concept direction is learned).
 public struct TextModulation {
     /// Δ, `[B, L, D]` (D = the model width).
     public var delta: Tensor
     /// `[B, L]`; nonzero marks a modulated token.
     public var mask: Tensor
+    /// Δ_ℓ per block, each `[B, L, D]` (one per block of the model), or nil for Δ in every block.
+    public var blockDeltas: [Tensor]?
 
-    public init(delta: Tensor, mask: Tensor) {
+    public init(delta: Tensor, mask: Tensor, blockDeltas: [Tensor]? = nil) {
         self.delta = delta
         self.mask = mask
+        self.blockDeltas = blockDeltas
+    }
+
+    /// The modulation block `index` applies: Δ + Δ_index with per-block offsets, else self.
+    func block(_ index: Int) -> TextModulation {
+        guard let blockDeltas else { return self }
+        return TextModulation(delta: delta + blockDeltas[index], mask: mask)
     }
 }
 

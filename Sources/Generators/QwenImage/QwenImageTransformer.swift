@@ -164,7 +164,8 @@ public final class QwenImageTransformer {
     ///   - text: text-encoder hidden states `[B, L, joint_attention_dim]`.
     ///   - textMask: `[B, L]`, 1 for real tokens and 0 for padding (nil: all real).
     ///   - timestep: σ per sample, `[B]` (the pipeline's t/1000).
-    ///   - modulation: optional per-token text-stream modulation (Δ `[B, L, D]`, mask `[B, L]`).
+    ///   - modulation: optional per-token text-stream modulation (Δ `[B, L, D]`, mask `[B, L]`,
+    ///     optional per-block Δ_ℓ).
     /// - Returns: `[B, N, patch²·out_channels]`.
     /// - Throws: ``GeneratorError/invalidInput(name:expected:found:)`` for any input whose shape
     ///   does not fit the model or the others; ``GeneratorError/invalidLoRA(file:key:reason:)`` when
@@ -209,8 +210,11 @@ public final class QwenImageTransformer {
 
         for index in 0..<configuration.layerCount {
             let block = QwenImageTransformerBlock(index: index, configuration: configuration)
+            let blockConditioning = modulation?.blockDeltas == nil
+                ? conditioning
+                : BlockConditioning(temb: temb, textLength: textLength, modulation: modulation?.block(index))
             (image, context) = block(
-                image: image, text: context, conditioning: conditioning, attention: attention, linear: linear)
+                image: image, text: context, conditioning: blockConditioning, attention: attention, linear: linear)
             afterBlock?(index, image, context)
         }
         let output = linear(conditioning.activated, "norm_out.linear").reshaped([

@@ -27,7 +27,7 @@ public enum TimestepSampling: Codable, Sendable, Equatable {
     }
 
     /// σ for one example on a grid of `trainTimesteps` levels.
-    func sigma(_ random: inout RandomGenerator, trainTimesteps: Int) -> Float {
+    package func sigma(_ random: inout RandomGenerator, trainTimesteps: Int) -> Float {
         let index = Swift.min(Int(unitValue(&random) * Double(trainTimesteps)), trainTimesteps - 1)
         return Float(trainTimesteps - index) / Float(trainTimesteps)
     }

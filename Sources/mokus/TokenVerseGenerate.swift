@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Imaging
+import Personalization
+
+extension Mokus.TokenVerseCommand {
+    /// `mokus tokenverse generate`: a prompt with learned concepts' Δ on their words.
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Draw a prompt with the Δ of learned concepts added to their words (several files compose).",
+            discussion: """
+                Each --concept is a Δ file of `tokenverse learn`, optionally followed by :WORD,WORD to use only \
+                those of its words (e.g. --concept star.safetensors:red,star --concept dots.safetensors:dotted). \
+                Every used word must be a whole word of --prompt, no word may come from two concepts, and every \
+                file must have been learned on this generator (its fingerprint).
+                """)
+
+        @OptionGroup var model: GeneratorOptions
+        @Option(name: .customLong("concept"), help: ArgumentHelp("A Δ file, optionally FILE:word,word.", valueName: "file[:words]"))
+        var concepts: [String] = []
+        @Option(help: "The prompt.") var prompt: String
+        @Option(help: "Seed of the initial noise.") var seed: UInt64 = 0
+        @Option(help: "Denoising steps (default: the pipeline's).") var steps: Int?
+        @Option(help: "True classifier-free guidance scale.") var guidance: Float = 4
+        @Option(help: ArgumentHelp("Output PNG.", valueName: "file")) var out = "image.png"
+        @OptionGroup var memory: MemoryOptions
+
+        func validate() throws {
+            guard !concepts.isEmpty else { throw ValidationError("Give at least one --concept.") }
+            try ArgumentChecks.check("--steps", steps, in: 1...10_000)
+            try ArgumentChecks.check("--guidance", guidance, in: 0...100)
+            _ = try outputs()
+        }
+
+        private func outputs() throws -> OutputPlan { try OutputPlan([.init(option: "--out", path: out)]) }
+
+        func run() throws {
+            memory.apply()
+            try outputs().run { _ in try generate() }
+        }
+
+        private func generate() throws {
+            let pipeline = try TokenVersePipeline(model)
+            let c = pipeline.generator.transformer.configuration
+            let used = try concepts.flatMap { argument -> [(source: String, concept: ConceptModulation)] in
+                let (path, words) = Self.split(argument)
+                let set = try ConceptModulationSet.read(
+                    from: URL(fileURLWithPath: path), fingerprint: pipeline.fingerprint, width: c.innerDim, layers: c.layerCount)
+                if let missing = words?.first(where: { word in !set.concepts.contains { $0.word == word } }) {
+                    throw PersonalizationError.invalidSetting(
+                        name: "--concept \(argument)", expected: "words of the file (\(set.concepts.map(\.word).joined(separator: ", ")))",
+                        found: "\"\(missing)\"")
+                }
+                return (words.map { set.selecting(Set($0)) } ?? set).concepts.map { (path, $0) }
+            }
+            let embeddings = try pipeline.prompts.encode([prompt])
+            pipeline.generator.modulation = try TokenVerse.modulation(
+                prompt: prompt, concepts: used, prompts: pipeline.prompts, textLength: embeddings.embeddings.shape[1], batch: 1,
+                layers: c.layerCount)
+            let negative = try pipeline.defaults.negativePrompt.map { try pipeline.prompts.encode([$0]) }
+            let images = try pipeline.generator.images(
+                prompt: embeddings, negativePrompt: negative, noiseSeeds: [seed], settings: pipeline.generation(steps: steps, guidance: guidance))
+            try PNGCodec.write(try Image(tensor: images.reshaped(Array(images.shape.dropFirst())), range: .zeroToOne), to: URL(fileURLWithPath: out))
+            print(out)
+        }
+
+        /// `FILE:w1,w2` → (FILE, [w1, w2]); a plain path → (path, nil).
+        static func split(_ argument: String) -> (path: String, words: [String]?) {
+            guard let colon = argument.lastIndex(of: ":"), !FileManager.default.fileExists(atPath: argument) else { return (argument, nil) }
+            let words = argument[argument.index(after: colon)...].split(separator: ",").map(String.init)
+            return (String(argument[..<colon]), words.isEmpty ? nil : words)
+        }
+    }
+}
