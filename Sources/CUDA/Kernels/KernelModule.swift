@@ -1,7 +1,8 @@
 /// The backend's kernels (``KernelSource``), compiled by NVRTC for the device's architecture and
 /// loaded as one module; functions are looked up once, by name.
 final class KernelModule: @unchecked Sendable {
-    private let device: CUDADevice
+    /// The device that owns this module (unowned: the device keeps the module, not the reverse).
+    private unowned let device: CUDADevice
     private let functions: [String: OpaquePointer]
 
     /// Compiles and loads the module (about a second, once per process and device).

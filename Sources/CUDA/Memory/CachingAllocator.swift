@@ -90,6 +90,10 @@ public final class CachingAllocator: @unchecked Sendable {
         releaseCachedBlocks()
     }
 
+    deinit {
+        releaseCachedBlocks()
+    }
+
     private func releaseCachedBlocks() {
         for address in freeBlocks.values.joined() { _ = driver.cuMemFree(address) }
         freeBlocks.removeAll()
