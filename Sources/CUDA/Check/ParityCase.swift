@@ -12,7 +12,7 @@ public struct ParityResult: Sendable, CustomStringConvertible {
 
     public var description: String {
         let status = passed ? "ok  " : "FAIL"
-        return "\(status) \(name.padding(toLength: 44, withPad: " ", startingAt: 0)) error \(String(format: "%.2e", error))  tolerance \(String(format: "%.0e", tolerance))"
+        return "\(status) \(name.padding(toLength: 44, withPad: " ", startingAt: 0)) error \(String(format: "%.2e", error))  tolerance \(String(format: "%.1e", tolerance))"
     }
 
     /// Compares `gpu` with the CPU reference `cpu` (same shape, or the result fails with error ∞).
