@@ -24,6 +24,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "CUDA", targets: ["CUDA"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Linalg", targets: ["Linalg"]),
@@ -43,6 +44,7 @@ let package = Package(
         .library(name: "World", targets: ["World"]),
         .executable(name: "mokus", targets: ["mokus"]),
         .executable(name: "mokus-bench", targets: ["mokus-bench"]),
+        .executable(name: "mokus-cuda", targets: ["mokus-cuda"]),
     ],
     dependencies: [
         // YAML (hparams, configs): Yams vendors libyaml, so no system YAML library is needed to build.
@@ -77,6 +79,10 @@ let package = Package(
             name: "Tensors",
             dependencies: ["COpenBLAS", .target(name: "CMalloc", condition: .when(platforms: [.linux]))],
             swiftSettings: kernelSettings),
+
+        // CUDA: the GPU backend, loaded at run time (dlopen of libcuda, NVRTC, cuBLAS; nothing links
+        // CUDA at build time); Tensors for storage types and the CPU ops its parity suite checks against.
+        .target(name: "CUDA", dependencies: ["Tensors"]),
 
         // Tokenizers: byte-level BPE from tokenizer.json, and BPE training that writes one (Foundation:
         // NSRegularExpression, NFC); ModelIO for atomic writes and one-line wording of file errors.
@@ -184,6 +190,7 @@ let package = Package(
                            "Generators", "Imaging", "ModelIO", // the generate command: sampling, PNG, safetensors
                            "World", "Evaluator", // the world command group (render, train, eval, score)
                            "Personalization", // the tokenverse commands
+                           "CUDA", // info --system: the GPUs, or why CUDA cannot be used
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: a separate executable, never timed assertions in tests.
@@ -201,6 +208,12 @@ let package = Package(
                            "World", "TestSupport"],
             exclude: ["References"]),
 
+        // mokus-cuda: the CUDA backend's parity suite and timings, small enough to carry as a static binary.
+        .executableTarget(
+            name: "mokus-cuda",
+            dependencies: ["CUDA", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["References"]), // the PyTorch timing script run beside it on the GPU machine
+
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
         // EditingTestSupport: what the editor suites share (the tiny Qwen2 checkpoint, the tiny hparams
         // files, made-up facts as EditRequests from KnowledgeEditing, comparing results' deltas' Tensors).
@@ -209,6 +222,8 @@ let package = Package(
         // PersonalizationTests: the TokenVerse objective on GeneratorsTests' tiny transformer fixture
         // (Generators loads it; Training's options), gradient checks through TestSupport.
         .testTarget(name: "PersonalizationTests", dependencies: ["Personalization", "Generators", "Tensors", "TestSupport", "Training"]),
+        // CUDATests: the library search and typed errors without CUDA; on a GPU, the parity suite.
+        .testTarget(name: "CUDATests", dependencies: ["CUDA", "Tensors"]),
         // ROME on the committed tiny fixtures (TextEncoders loads them); TestSupport for scratch folders.
         .testTarget(
             name: "ROMETests",

@@ -1,8 +1,10 @@
+import CUDA
 import Foundation
 import Tensors
 
 /// What `mokus info --system` reports: cores, the OpenBLAS build, the kernels it runs and why
-/// (``BLASKernelChoice``), and the CPU features that decision read.
+/// (``BLASKernelChoice``), the CPU features that decision read, and the CUDA GPUs (or why none
+/// can be used: the library or call that failed).
 enum SystemInfo {
     /// The vector-unit flags the kernel decision looks at, in the order they are listed.
     static let vectorFlags = ["avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd", "avx512_bf16"]
@@ -22,6 +24,7 @@ enum SystemInfo {
             ("cpu_vector_flags", vectorFlags.filter(flags.contains).joined(separator: " ")),
             (BLASKernelChoice.coreTypeVariable, environment[BLASKernelChoice.coreTypeVariable] ?? "(unset)"),
             (BLASKernelChoice.optOutVariable, environment[BLASKernelChoice.optOutVariable] ?? "(unset)"),
+            ("cuda", CUDARuntime.availability()),
         ]
     }
 }

@@ -1,0 +1,49 @@
+import ArgumentParser
+import CUDA
+import Foundation
+
+/// `mokus-cuda`: the CUDA backend's own checks on a GPU machine — what was found (`info`), every
+/// kernel against the CPU backend and the standard timings (`check`). A small executable so a
+/// statically linked build can be carried to a machine without a Swift toolchain (docs/cuda.md).
+@main
+struct MokusCUDA: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mokus-cuda",
+        abstract: "Check the CUDA backend on this machine's GPU against the CPU backend.",
+        subcommands: [Info.self, Check.self])
+
+    struct Info: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Report the GPU, the driver and the CUDA libraries found, or why there are none.")
+
+        func run() throws {
+            print("cuda: \(CUDARuntime.availability())")
+            let device = try CUDADevice()
+            for (name, path) in device.libraries.sorted(by: { $0.key < $1.key }) { print("\(name): \(path)") }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run every GPU kernel against the CPU op it mirrors; with --timing, also the GEMM, attention and row-kernel timings.")
+
+        @Flag(help: "Also time the standard cases (GEMMs, attention, RMSNorm, softmax, SiLU at real-model shapes).")
+        var timing = false
+
+        func run() throws {
+            let device = try CUDADevice()
+            print("device: \(device.properties)")
+            let start = ContinuousClock.now
+            let results = try ParitySuite.run(on: device)
+            results.forEach { print($0) }
+            let failed = results.filter { !$0.passed }.count
+            print("parity: \(results.count - failed)/\(results.count) within tolerance (\(ContinuousClock.now - start), kernel compilation included)")
+            if timing {
+                try Timing.standard(on: device).forEach { print($0) }
+                let stats = device.allocator.statistics
+                print("allocator: peak \(stats.peakBytesInUse >> 20) MiB in use, \(stats.bytesCached >> 20) MiB cached, "
+                    + "\(stats.cacheHits) cache hits, \(stats.driverAllocations) cuMemAlloc calls")
+            }
+            if failed > 0 { throw ExitCode(1) }
+        }
+    }
+}
