@@ -147,14 +147,8 @@ struct KnowCusDataJSON {
         return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
 
-    /// A value's JSON type for errors ("a number 3").
+    /// A value's JSON type for errors; a string with its text ("a string \"x\"").
     static func kind(_ value: Any) -> String {
-        switch value {
-        case is String: "a string \(text(value))"
-        case is [Any]: "a list"
-        case is [String: Any]: "an object"
-        case is NSNull: "null"
-        default: "\(text(value))"
-        }
+        value is String ? "a string \(text(value))" : ConceptKnowledge.typeName(value)
     }
 }
