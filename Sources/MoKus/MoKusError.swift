@@ -53,6 +53,8 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
     case shardMismatch(file: String, reason: String)
     /// A benchmark suite that cannot run: no concept, a concept without statements or prompts, images of the wrong shape.
     case invalidSuite(field: String, expected: String, found: String)
+    /// A KnowCusBench data folder (`mokus bench knowcus --data`) with a missing or malformed file or key.
+    case invalidBenchmarkData(file: String, key: String, expected: String, found: String)
 
     public var description: String {
         func at(_ line: Int?) -> String { line.map { ", line \($0)" } ?? "" }
@@ -109,6 +111,8 @@ public enum MoKusError: Error, CustomStringConvertible, Equatable {
             return "\(file): cannot merge this benchmark shard: \(reason)"
         case .invalidSuite(let field, let expected, let found):
             return "benchmark suite: '\(field)' must be \(expected), found \(found)"
+        case .invalidBenchmarkData(let file, let key, let expected, let found):
+            return "\(file): \(key.isEmpty ? "" : "'\(key)': ")expected \(expected), found \(found)"
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluator
 import Foundation
+import Generators
 import KnowledgeEditing
 import MoKus
 import ModelInterfaces
@@ -13,12 +14,15 @@ extension Mokus.Bench {
     struct KnowCus: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "knowcus",
-            abstract: "MoKus (one row per --hparams editor) against Naive-DB, Enc-FT and the anchor DreamBooth on a world.",
+            abstract: "MoKus (one row per --hparams editor) against Naive-DB, Enc-FT and the anchor DreamBooth on a world or KnowCusBench data.",
             discussion: """
-                Concepts are the world's reserved concepts, knowledge one statement per MoKus perspective, prompts \
-                the phrase alone and four changes (background, size as the new-object analogue, colour, pattern). \
-                Writes --out/results.json, timings.json, report.md and time-per-item.svg; with --shard i/n only \
-                --out/shard-i-of-n.json (join them with mokus bench merge --out). --quick: ≤ 3 min on 2 cores.
+                On a world (--world, the default) concepts are the world's reserved concepts, knowledge one statement \
+                per MoKus perspective, prompts the phrase alone and four changes (background, size as the new-object \
+                analogue, colour, pattern). --data reads the published KnowCusBench layout (concept_image/, \
+                concept_image/dataset.json, knowledge_data/, visual_ckpt/) and runs it on --generator/--encoder. \
+                Writes --out/results.json, timings.json, report.md, time-per-item.svg, eta.svg (with --eta), \
+                grid-c<c>.png and images/; with --shard i/n only --out/shard-i-of-n.json and its images (join \
+                them with mokus bench merge). --quick: ≤ 3 min on 2 cores.
                 """)
 
         /// The run's size: the default (≤ 30 min on 2 cores) or --quick (≤ 3 min).
@@ -36,6 +40,11 @@ extension Mokus.Bench {
         @Option(help: ArgumentHelp("World folder with world.json and its pipeline (default: the bundled world).", valueName: "dir"),
                 completion: .directory)
         var world: String?
+        @Option(help: ArgumentHelp(
+            "A KnowCusBench folder (concept_image/, knowledge_data/, visual_ckpt/) instead of a world; --concepts, "
+                + "--statements, --images limit it only when given (or with --quick).", valueName: "dir"), completion: .directory)
+        var data: String?
+        @OptionGroup var models: GeneratorOptions
         @Option(help: ArgumentHelp("Run folder (created when missing).", valueName: "dir")) var out: String
         @Option(help: ArgumentHelp("Run shard i of n (0-based), writing only --out/shard-i-of-n.json.", valueName: "i/n"))
         var shard: String?
@@ -53,6 +62,11 @@ extension Mokus.Bench {
             "An editor's hparams file, one MoKus row each; repeatable (default UltraEdit and ROME world files; --quick UltraEdit).",
             valueName: "file"))
         var hparams: [String] = []
+        @Option(help: ArgumentHelp(
+            "η ablation: UltraEdit's learning rates (its lr key), comma-separated; one MoKus row each, from the first "
+                + "UltraEdit --hparams file (else \(KnowCusEtaAblation.defaultFile)).", valueName: "η,…"),
+                transform: KnowCusEtaAblation.parse)
+        var eta: [Double]?
         @OptionGroup var statistics: StatisticsOptions
         @Option(help: "Query template of MoKus and Enc-FT; {knowledge} is the statement.")
         var template = KnowledgeQuery.defaultTemplate
@@ -64,6 +78,10 @@ extension Mokus.Bench {
 
         func validate() throws {
             if let shard { _ = try KnowCusShard(parsing: shard) }
+            if data != nil && world != nil { throw ValidationError("--data and --world exclude each other") }
+            if data == nil && (models.generator != nil || models.encoder != nil) {
+                throw ValidationError("--generator and --encoder go with --data (a world folder holds its own pipeline)")
+            }
             try ArgumentChecks.check("--concepts", concepts, in: 1...16)
             try ArgumentChecks.check("--statements", statements, in: 1...6)
             try ArgumentChecks.check("--images", images, in: 1...1000)
@@ -78,50 +96,86 @@ extension Mokus.Bench {
         }
 
         func run() throws {
-            let folder = try BundledWorld.resolve(world.map { URL(fileURLWithPath: $0, isDirectory: true) })
-            let loaded = try World.load(from: folder)
-            let suite = try KnowCusWorldSuite.suite(
-                world: loaded, name: world == nil ? "bundled world" : folder.lastPathComponent,
-                concepts: Array(0..<(concepts ?? preset.concepts)), images: images ?? preset.images,
-                statements: statements ?? preset.statements)
-            let encoderFolder = folder.appending(path: WorldFolder.textEncoder)
+            let (suite, pipeline, encoderFolder, evaluator) = try inputs()
+            for (key, _) in suite.concepts.flatMap(\.unknownKeys).sorted(by: { $0.key < $1.key }) {
+                FileHandle.standardError.write(Data("note: kept unknown key \(key) (listed in report.md)\n".utf8))
+            }
             let reporter = progress.reporter
             let loadEncoder = { try TextEncoderLoader.load(directory: encoderFolder) }
             let benchmark = KnowCusBenchmark(
-                pipeline: folder, loadEncoder: loadEncoder,
-                evaluator: try ImageEvaluator.load(from: folder.appending(path: "evaluator")),
+                pipeline: pipeline, loadEncoder: loadEncoder, evaluator: evaluator,
                 methods: try editors(encoder: try loadEncoder(), progress: reporter) + [.naiveDreamBooth, .encoderFineTuning],
                 settings: try settings())
             let shard = try self.shard.map(KnowCusShard.init(parsing:)) ?? .whole
-            let result = try benchmark.run(suite, shard: shard, progress: reporter)
+            let output = try benchmark.run(suite, shard: shard, progress: reporter)
             let url = URL(fileURLWithPath: out, isDirectory: true)
             if self.shard == nil {
-                let results = try KnowCusOutput.writeRun([(file: out, result: result)], into: url)
+                let results = try KnowCusOutput.writeRun([(file: out, result: output.result)], images: output.images, into: url)
                 print("\(out)/report.md: \(results.records.count) records, \(results.info.methods.joined(separator: ", "))")
             } else {
-                try KnowCusOutput.writeShard(result, into: url)
-                print("\(out)/\(shard.fileName): \(result.units.count) units, \(result.records.count) records")
+                try KnowCusOutput.writeShard(output, into: url)
+                print("\(out)/\(shard.fileName): \(output.result.units.count) units, \(output.result.records.count) records")
             }
         }
 
-        /// One MoKus method per hparams file, each editor built once on `encoder` first (so a bad file fails
-        /// before anything runs) and named by its algorithm, plus the file's name where two share one.
+        /// The suite, the pipeline folder, the text encoder folder and the evaluator: a world's (its
+        /// evaluator required), or the KnowCusBench folder's with --generator/--encoder (the pipeline's
+        /// `evaluator/` when it has one, else no scores).
+        func inputs() throws -> (KnowCusSuite, URL, URL, ImageEvaluator?) {
+            guard let data else {
+                let folder = try BundledWorld.resolve(world.map { URL(fileURLWithPath: $0, isDirectory: true) })
+                let suite = try KnowCusWorldSuite.suite(
+                    world: try World.load(from: folder), name: world == nil ? "bundled world" : folder.lastPathComponent,
+                    concepts: Array(0..<(concepts ?? preset.concepts)), images: images ?? preset.images,
+                    statements: statements ?? preset.statements)
+                return (suite, folder, folder.appending(path: WorldFolder.textEncoder),
+                        try ImageEvaluator.load(from: folder.appending(path: WorldFolder.evaluator)))
+            }
+            let pipeline = try models.pipeline()
+            let size = try QwenImagePipelineFolder.defaults(of: pipeline)
+            let suite = try KnowCusDataFolder.suite(
+                folder: URL(fileURLWithPath: data, isDirectory: true), width: size.width, height: size.height
+            ).limited(concepts: concepts ?? (quick ? preset.concepts : nil), statements: statements ?? (quick ? preset.statements : nil),
+                      images: images ?? (quick ? preset.images : nil))
+            let evaluatorFolder = pipeline.appending(path: WorldFolder.evaluator)
+            let evaluator = FileManager.default.fileExists(atPath: evaluatorFolder.path(percentEncoded: false))
+                ? try ImageEvaluator.load(from: evaluatorFolder) : nil
+            return (suite, pipeline, models.encoderDirectory(pipeline: pipeline), evaluator)
+        }
+
+        /// One MoKus method per hparams file, named by its algorithm, plus the file's name where two share
+        /// one; then one per --eta value (``KnowCusEtaAblation``).
         func editors(encoder: TransformerTextEncoder, progress: (any ProgressReporter)?) throws -> [KnowCusMethod] {
-            let paths = hparams.isEmpty ? preset.hparams : hparams
-            let made = try paths.map { path in
-                let file = try HyperparameterFile(contentsOf: URL(fileURLWithPath: path))
-                let settings = try file.decode(RunSettings.self, keys: file.keys.map(\.name))
-                let make = { (encoder: TransformerTextEncoder) in
-                    try EditingOptions.editor(
-                        for: file, settings: settings, encoder: encoder, corpus: statistics.corpus,
-                        statsDir: statistics.statsDir, stats: statistics.stats, progress: progress)
-                }
-                return (name: type(of: try make(encoder)).algorithmName, file: URL(fileURLWithPath: path).lastPathComponent, make: make)
+            let files = try (hparams.isEmpty ? preset.hparams : hparams).map {
+                try HyperparameterFile(contentsOf: URL(fileURLWithPath: $0))
             }
-            return made.map { editor in
+            let made = try files.map { try editor($0, encoder: encoder, progress: progress) }
+            let rows = zip(files, made).map { file, editor in
                 let shared = made.filter { $0.name == editor.name }.count > 1
-                return .mokus(name: shared ? "\(editor.name) \(editor.file)" : editor.name, make: editor.make)
+                let name = shared ? "\(editor.name) \(URL(fileURLWithPath: file.path).lastPathComponent)" : editor.name
+                return KnowCusMethod.mokus(name: name, make: editor.make)
             }
+            guard let eta else { return rows }
+            let ultraEdit = try files.first { $0.algorithmName.uppercased() == "ULTRAEDIT" }
+                ?? HyperparameterFile(contentsOf: URL(fileURLWithPath: KnowCusEtaAblation.defaultFile))
+            return try rows + eta.map { value in
+                let editor = try editor(try KnowCusEtaAblation.file(ultraEdit, eta: value), encoder: encoder, progress: progress)
+                return KnowCusMethod.mokus(name: editor.name, eta: value, make: editor.make)
+            }
+        }
+
+        /// What builds `file`'s editor for a freshly loaded encoder, built once on `encoder` (so a bad file
+        /// fails before anything runs), and its algorithm's name.
+        func editor(_ file: HyperparameterFile, encoder: TransformerTextEncoder, progress: (any ProgressReporter)?)
+            throws -> (name: String, make: (TransformerTextEncoder) throws -> any KnowledgeEditor)
+        {
+            let settings = try file.decode(RunSettings.self, keys: file.keys.map(\.name))
+            let make = { (encoder: TransformerTextEncoder) in
+                try EditingOptions.editor(
+                    for: file, settings: settings, encoder: encoder, corpus: statistics.corpus,
+                    statsDir: statistics.statsDir, stats: statistics.stats, progress: progress)
+            }
+            return (type(of: try make(encoder)).algorithmName, make)
         }
 
         func settings() throws -> KnowCusSettings {

@@ -18,27 +18,34 @@ struct BenchCommandTests {
         try Mokus.Bench.KnowCus.parse(["--out", CustomizeCommandTests.path(out)] + reduced + extra).run()
     }
 
-    @Test("4 shards merged write results.json byte for byte as the unsharded run; a shard reruns alone")
+    @Test("4 shards merged write results.json and the grid byte for byte as the unsharded run, η ablation included; a shard reruns alone")
     func shardsMergeToTheUnshardedRun() throws {
         let folder = try TemporaryDirectory(label: "bench")
         let whole = folder.file("whole")
-        try Self.knowcus(whole)
+        let eta = ["--eta", "1e-4,1e-2"]
+        try Self.knowcus(whole, eta)
         #expect(try folder.contents().contains("whole"))
         let files = try FileManager.default.contentsOfDirectory(atPath: CustomizeCommandTests.path(whole)).sorted()
-        #expect(files == ["report.md", "results.json", "time-per-item.svg", "timings.json"])
+        #expect(files == ["eta.svg", "grid-c0.png", "images", "report.md", "results.json", "time-per-item.svg", "timings.json"])
 
         let sharded = folder.file("sharded")
-        for i in 0..<4 { try Self.knowcus(sharded, ["--shard", "\(i)/4"]) }
+        for i in 0..<4 { try Self.knowcus(sharded, eta + ["--shard", "\(i)/4"]) }
         let shard1 = try Data(contentsOf: sharded.appending(path: "shard-1-of-4.json"))
-        try Self.knowcus(sharded, ["--shard", "1/4"])
+        try Self.knowcus(sharded, eta + ["--shard", "1/4"])
         #expect(try KnowCusOutput.readShards(in: sharded).count == 4)
         try Mokus.Bench.Merge.parse([CustomizeCommandTests.path(sharded)]).run()
 
         let expected = try Data(contentsOf: whole.appending(path: "results.json"))
         #expect(try Data(contentsOf: sharded.appending(path: "results.json")) == expected)
-        // 1 anchor × 5 prompts + 2 statements × 3 methods × 5 prompts.
+        #expect(try Data(contentsOf: sharded.appending(path: "grid-c0.png")) == Data(contentsOf: whole.appending(path: "grid-c0.png")))
+        // 1 anchor × 5 prompts + 2 statements × 5 methods (UltraEdit, two η rows, Naive-DB, Enc-FT) × 5 prompts.
         let json = try #require(try JSONSerialization.jsonObject(with: expected) as? [String: Any])
-        #expect((json["records"] as? [Any])?.count == 35)
+        #expect((json["records"] as? [Any])?.count == 55)
+        let points = try #require(json["eta"] as? [[String: Any]])
+        #expect(points.map { $0["eta"] as? Double } == [1e-4, 1e-2])
+        #expect(points.allSatisfy { $0["generation_similarity"] != nil })
+        let svg = try String(contentsOf: whole.appending(path: "eta.svg"), encoding: .utf8)
+        #expect(svg.contains("log10 η") && svg.contains("generation image sim."))
         // A rerun shard differs at most in its timings.
         let rerun = try JSONSerialization.jsonObject(with: Data(contentsOf: sharded.appending(path: "shard-1-of-4.json"))) as? [String: Any]
         let first = try JSONSerialization.jsonObject(with: shard1) as? [String: Any]
@@ -51,7 +58,7 @@ struct BenchCommandTests {
         let run = folder.file("run")
         try Self.knowcus(run, ["--shard", "2/4"])
         #expect(throws: MoKusError.self) { try Mokus.Bench.Merge.parse([CustomizeCommandTests.path(run)]).run() }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: CustomizeCommandTests.path(run)) == ["shard-2-of-4.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: CustomizeCommandTests.path(run)).sorted() == ["images", "shard-2-of-4.json"])
     }
 
     @Test("bad options are refused before anything runs", arguments: [["--shard", "4/4"], ["--statements", "7"], ["--seeds", "0"]])

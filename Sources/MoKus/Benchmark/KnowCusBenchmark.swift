@@ -21,12 +21,13 @@ public struct KnowCusBenchmark {
     public var pipeline: URL
     /// Loads the unedited text encoder (called once per MoKus and Enc-FT item, and once for the rest).
     public var loadEncoder: () throws -> TransformerTextEncoder
-    public var evaluator: ImageEvaluator
+    /// Scores the images (``KnowCusScorer``); nil: no scores, only images and timings.
+    public var evaluator: ImageEvaluator?
     public var methods: [KnowCusMethod]
     public var settings: KnowCusSettings
 
     public init(
-        pipeline: URL, loadEncoder: @escaping () throws -> TransformerTextEncoder, evaluator: ImageEvaluator,
+        pipeline: URL, loadEncoder: @escaping () throws -> TransformerTextEncoder, evaluator: ImageEvaluator?,
         methods: [KnowCusMethod], settings: KnowCusSettings
     ) {
         (self.pipeline, self.loadEncoder, self.evaluator, self.methods, self.settings) =
@@ -39,7 +40,9 @@ public struct KnowCusBenchmark {
             suite: suite.name,
             concepts: suite.concepts.map {
                 .init(name: $0.name, anchor: $0.anchor, images: $0.images.shape[0], exactMasks: $0.masks != nil,
-                      knowledge: $0.knowledge, prompts: $0.prompts)
+                      knowledge: $0.knowledge, prompts: $0.prompts,
+                      visualCheckpoint: $0.visualCheckpoint.map { $0.pathComponents.suffix(3).joined(separator: "/") },
+                      unknownKeys: $0.unknownKeys.isEmpty ? nil : $0.unknownKeys)
             },
             methods: [KnowCusMethod.anchorReference] + methods.map(\.name), seeds: settings.seeds,
             guidance: settings.guidance,
@@ -47,15 +50,24 @@ public struct KnowCusBenchmark {
             loraSteps: settings.learning.training.steps, loraLearningRate: settings.learning.training.learningRate,
             loraRank: settings.learning.rank, encoderTuningSteps: settings.encoderTuning.steps,
             encoderTuningLearningRate: settings.encoderTuning.learningRate, queryTemplate: settings.query.template,
-            chatTemplate: settings.query.chatTemplate.rawValue)
+            chatTemplate: settings.query.chatTemplate.rawValue, eta: etaRows)
     }
 
-    /// Runs the units of `shard`.
+    /// Method name → η of the η ablation's rows; nil when there are none.
+    var etaRows: [String: Double]? {
+        let rows = methods.compactMap { method -> (String, Double)? in
+            guard case .mokus(_, let eta?, _) = method else { return nil }
+            return (method.name, eta)
+        }
+        return rows.isEmpty ? nil : Dictionary(rows) { first, _ in first }
+    }
+
+    /// Runs the units of `shard`: its records and timings, and the first seed's images (for the grids).
     ///
     /// - Throws: ``MoKusError/invalidSuite(field:expected:found:)``, and the errors of the generator,
     ///   the editors, training and the evaluator (typed, per module).
     public func run(_ suite: KnowCusSuite, shard: KnowCusShard = .whole, progress: (any ProgressReporter)? = nil)
-        throws -> KnowCusShardResult
+        throws -> KnowCusShardOutput
     {
         try suite.validate()
         let info = try info(suite)
@@ -64,7 +76,8 @@ public struct KnowCusBenchmark {
         let defaults = try QwenImagePipelineFolder.defaults(of: pipeline)
         let baseEncoder = try loadEncoder()
         let units = shard.units(of: suite)
-        var result = KnowCusShardResult(info: info, shard: shard, units: units, records: [], timings: [])
+        var output = KnowCusShardOutput(
+            result: KnowCusShardResult(info: info, shard: shard, units: units, records: [], timings: []), images: KnowCusImages())
         for (c, conceptUnits) in Dictionary(grouping: units, by: \.concept).sorted(by: { $0.key < $1.key }) {
             let concept = suite.concepts[c]
             var report = try CustomizationReportSettings(prompts: concept.prompts.map(\.template), seeds: settings.seeds)
@@ -73,14 +86,15 @@ public struct KnowCusBenchmark {
             try drawing.check()
             let context = ConceptRun(
                 benchmark: self, concept: concept, index: c, generator: generator, drawing: drawing,
-                scorer: try KnowCusScorer(evaluator: evaluator, concept: concept.images, masks: concept.masks),
+                scorer: try evaluator.map { try KnowCusScorer(evaluator: $0, concept: concept.images, masks: concept.masks) },
                 baseEncoder: baseEncoder, progress: progress)
-            let anchor = try context.learn(concept.anchor)
+            output.images.addConcept(c, images: concept.images, count: concept.prompts.count)
+            let anchor = try context.anchorLoRA()
             for unit in conceptUnits {
-                try context.run(unit, anchor: anchor, into: &result)
+                try context.run(unit, anchor: anchor, into: &output)
             }
         }
-        return result
+        return output
     }
 }
 
@@ -91,9 +105,17 @@ struct ConceptRun {
     let index: Int
     let generator: QwenImageGenerator
     let drawing: CustomizationDrawing
-    let scorer: KnowCusScorer
+    let scorer: KnowCusScorer?
     let baseEncoder: TransformerTextEncoder
     let progress: (any ProgressReporter)?
+
+    /// The anchor LoRA and its seconds: the concept's visual checkpoint when it has one (loaded), else learnt.
+    func anchorLoRA() throws -> (lora: LoRAOverlay, seconds: Double) {
+        guard let file = concept.visualCheckpoint else { return try learn(concept.anchor) }
+        let start = Date()
+        let lora = try LoRAOverlay(contentsOf: file, modules: generator.transformer.linearShapes)
+        return (lora, Date().timeIntervalSince(start))
+    }
 
     /// A DreamBooth LoRA learnt from the concept images with `prompt`, and its seconds.
     func learn(_ prompt: String) throws -> (lora: LoRAOverlay, seconds: Double) {
@@ -109,10 +131,10 @@ struct ConceptRun {
     }
 
     /// The anchor reference (statement nil) or every method on one statement.
-    func run(_ unit: KnowCusUnit, anchor: (lora: LoRAOverlay, seconds: Double), into result: inout KnowCusShardResult) throws {
+    func run(_ unit: KnowCusUnit, anchor: (lora: LoRAOverlay, seconds: Double), into output: inout KnowCusShardOutput) throws {
         func add(_ method: String, phrase: String, lora: LoRAOverlay, encoder: TransformerTextEncoder, seconds: Double) throws {
-            result.records += try records(method, unit: unit, phrase: phrase, lora: lora, encoder: encoder)
-            result.timings.append(.init(method: method, concept: index, statement: unit.statement, seconds: seconds))
+            output.result.records += try records(method, unit: unit, phrase: phrase, lora: lora, encoder: encoder, images: &output.images)
+            output.result.timings.append(.init(method: method, concept: index, statement: unit.statement, seconds: seconds))
         }
         guard let k = unit.statement else {
             return try add(KnowCusMethod.anchorReference, phrase: concept.anchor, lora: anchor.lora, encoder: baseEncoder,
@@ -121,7 +143,7 @@ struct ConceptRun {
         let statement = concept.knowledge[k].text
         for method in benchmark.methods {
             switch method {
-            case .mokus(_, let make):
+            case .mokus(_, _, let make):
                 let encoder = try benchmark.loadEncoder()
                 let update = try KnowledgeUpdate.run(
                     [ConceptKnowledge(concept: concept.name, anchor: concept.anchor, knowledge: [statement])],
@@ -149,20 +171,23 @@ struct ConceptRun {
         return Date().timeIntervalSince(start)
     }
 
-    /// Draws `phrase` in every prompt (one image per seed) and scores the images.
-    func records(_ method: String, unit: KnowCusUnit, phrase: String, lora: LoRAOverlay, encoder: TransformerTextEncoder)
-        throws -> [KnowCusRecord]
-    {
+    /// Draws `phrase` in every prompt (one image per seed), keeps the first seed's images and scores them all.
+    func records(
+        _ method: String, unit: KnowCusUnit, phrase: String, lora: LoRAOverlay, encoder: TransformerTextEncoder,
+        images kept: inout KnowCusImages
+    ) throws -> [KnowCusRecord] {
         generator.transformer.lora = lora
         defer { generator.transformer.lora = nil }
         let images = try drawing.draw([phrase], encoder: encoder, label: "\(method): \(phrase)", progress: progress)
+        let names = [KnowCusMethod.anchorReference] + benchmark.methods.map(\.name)
         return try concept.prompts.enumerated().map { q, prompt in
-            let scores = try scorer.scores(images[q], prompt: prompt)
+            kept.add(images[q], concept: index, statement: unit.statement, method: names.firstIndex(of: method) ?? 0, prompt: q)
+            let scores = try scorer?.scores(images[q], prompt: prompt)
             return KnowCusRecord(
                 method: method, concept: index, statement: unit.statement, prompt: q, kind: prompt.kind,
-                text: CustomizationReportSettings.text(prompt.template, phrase: phrase), similarity: scores.similarity,
-                segmentedSimilarity: scores.segmentedSimilarity, alignment: scores.alignment,
-                attributeAccuracy: scores.attributeAccuracy)
+                text: CustomizationReportSettings.text(prompt.template, phrase: phrase), similarity: scores?.similarity,
+                segmentedSimilarity: scores?.segmentedSimilarity, alignment: scores?.alignment,
+                attributeAccuracy: scores?.attributeAccuracy)
         }
     }
 }

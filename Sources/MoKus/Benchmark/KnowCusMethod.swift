@@ -1,3 +1,4 @@
+import Foundation
 import KnowledgeEditing
 import TextEncoders
 import Training
@@ -8,8 +9,9 @@ import Training
 public enum KnowCusMethod {
     /// MoKus: the concept's anchor LoRA, and the encoder edited so the statement's query answers the
     /// anchor (one edit, ``KnowledgeUpdate``) by the editor `make` builds for a freshly loaded
-    /// encoder (an hparams file; `name` is its `alg_name`). Timed: the edit.
-    case mokus(name: String, make: (TransformerTextEncoder) throws -> any KnowledgeEditor)
+    /// encoder (an hparams file; `name` is its `alg_name`). Timed: the edit. `eta`: a row of the η
+    /// ablation (UltraEdit at learning rate η, ``KnowCusRunInfo/eta``).
+    case mokus(name: String, eta: Double? = nil, make: (TransformerTextEncoder) throws -> any KnowledgeEditor)
     /// Naive-DB: one DreamBooth LoRA per statement, learnt from the concept images with the
     /// statement as the prompt (the anchor's settings); the encoder unedited. Timed: the learning.
     case naiveDreamBooth
@@ -22,10 +24,11 @@ public enum KnowCusMethod {
     /// The reference row's name: DreamBooth on the anchor prompt, drawn with the anchor.
     public static let anchorReference = "DB (anchor)"
 
-    /// The row name in reports: "MoKus (UltraEdit)", "Naive-DB", "Enc-FT".
+    /// The row name in reports: "MoKus (UltraEdit)", "MoKus (UltraEdit, η 0.001)", "Naive-DB", "Enc-FT".
     public var name: String {
         switch self {
-        case .mokus(let name, _): "MoKus (\(name))"
+        case .mokus(let name, let eta?, _): "MoKus (\(name), η \(String(format: "%g", eta)))"
+        case .mokus(let name, nil, _): "MoKus (\(name))"
         case .naiveDreamBooth: "Naive-DB"
         case .encoderFineTuning: "Enc-FT"
         }

@@ -7,6 +7,10 @@ public struct KnowCusRunInfo: Codable, Sendable, Equatable {
         public var exactMasks: Bool
         public var knowledge: [KnowCusStatement]
         public var prompts: [KnowCusPrompt]
+        /// The stage-1 LoRA file used instead of learning (its last three path components); nil: learnt.
+        public var visualCheckpoint: String? = nil
+        /// The data files' keys the reader kept unused (path → JSON text); nil when none.
+        public var unknownKeys: [String: String]? = nil
     }
 
     public var suite: String
@@ -23,6 +27,8 @@ public struct KnowCusRunInfo: Codable, Sendable, Equatable {
     public var encoderTuningLearningRate: Float
     public var queryTemplate: String
     public var chatTemplate: String
+    /// The η ablation's rows: method name → UltraEdit's learning rate η; nil without one.
+    public var eta: [String: Double]? = nil
 }
 
 /// The scores of one phrase in one prompt under one method: one value per seed.
@@ -35,8 +41,10 @@ public struct KnowCusRecord: Codable, Sendable, Equatable {
     public var kind: KnowCusPromptKind
     /// The drawn text ("my lucky charm on a maroon background").
     public var text: String
-    public var similarity: [Double]
-    public var segmentedSimilarity: [Double]
+    /// nil (with every score): the run had no evaluator.
+    public var similarity: [Double]?
+    public var segmentedSimilarity: [Double]?
+    /// nil: the prompt has no expected attributes (a suite without attribute labels).
     public var alignment: [Double]?
     public var attributeAccuracy: [Double]?
 }
@@ -56,4 +64,10 @@ public struct KnowCusShardResult: Codable, Sendable, Equatable {
     public var units: [KnowCusUnit]
     public var records: [KnowCusRecord]
     public var timings: [KnowCusTiming]
+}
+
+/// What a run of a shard gives: its result (written as the shard file) and its first-seed images.
+public struct KnowCusShardOutput {
+    public var result: KnowCusShardResult
+    public var images: KnowCusImages
 }

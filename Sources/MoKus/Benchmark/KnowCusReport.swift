@@ -4,13 +4,13 @@ import ModelIO
 
 /// `report.md` of a benchmark run: the paper's Table 1 (reconstruction and generation scores per
 /// method, mean ± 95% interval over seeds, and seconds per knowledge item), the scores per prompt
-/// kind, and the run's concepts, statements and settings; `time-per-item.svg` beside it.
+/// kind, the run's concepts, statements and settings, the η ablation and the grids; `time-per-item.svg` beside it.
 struct KnowCusReport {
     let results: KnowCusResults
     let timings: KnowCusTimings
 
     static func format(_ interval: KnowCusResults.Interval?) -> String {
-        guard let interval else { return "–" }
+        guard let interval else { return "n/a" }
         return String(format: "%.3f", interval.mean) + (interval.halfWidth.map { String(format: " ± %.3f", $0) } ?? "")
     }
 
@@ -33,12 +33,13 @@ struct KnowCusReport {
             let g = results.row(method, "generation")
             let cells = [r?.similarity, r?.segmentedSimilarity, r?.alignment, g?.similarity, g?.segmentedSimilarity,
                          g?.alignment, g?.attributeAccuracy].map(Self.format)
-            let time = seconds[method].map { String(format: "%.2f", $0) } ?? "–"
+            let time = seconds[method].map { String(format: "%.2f", $0) } ?? "n/a"
             lines.append("| \(method) | " + cells.joined(separator: " | ") + " | \(time) |")
         }
         lines += ["", "The reference row draws the anchor; the others draw the knowledge statements. Seconds per item: "
             + "the anchor LoRA per concept for the reference, the edit (MoKus), the LoRA (Naive-DB), the fine-tuning (Enc-FT).",
             "", "## Per prompt kind (image similarity / attribute accuracy)", "",
+            "n/a: not computed (no evaluator, or prompts without attribute labels).", "",
             "| method | " + KnowCusPromptKind.allCases.map(\.rawValue).joined(separator: " | ") + " |",
             "|---|" + String(repeating: "---|", count: KnowCusPromptKind.allCases.count)]
         for method in info.methods {
@@ -54,7 +55,12 @@ struct KnowCusReport {
                 + (concept.exactMasks ? ", exact masks" : "") + "): "
                 + concept.knowledge.map { "\"\($0.text)\"" + ($0.perspective.map { " (\($0))" } ?? "") }.joined(separator: ", "))
             lines.append("  prompts: " + concept.prompts.map { "`\($0.template)` (\($0.kind.rawValue))" }.joined(separator: ", "))
+            if let file = concept.visualCheckpoint { lines.append("  stage 1: loaded from `\(file)` (not learnt)") }
+            for (key, value) in (concept.unknownKeys ?? [:]).sorted(by: { $0.key < $1.key }) {
+                lines.append("  kept unknown key `\(key)`: `\(value)`")
+            }
         }
+        lines += [""] + etaSection() + gridSection()
         lines += ["", "## Settings", "",
             "LoRA: \(info.loraSteps) steps at \(info.loraLearningRate), rank \(info.loraRank); Enc-FT: \(info.encoderTuningSteps) "
                 + "steps at \(info.encoderTuningLearningRate); query `\(info.queryTemplate)` (chat template \(info.chatTemplate)); "
@@ -72,16 +78,19 @@ struct KnowCusReport {
     }
 }
 
-/// The files of a benchmark run folder: `shard-<i>-of-<n>.json` per shard, and `results.json`,
-/// `timings.json`, `report.md`, `time-per-item.svg` for the whole run. Every file is written
-/// through a temporary file and renamed, so a failed run leaves none of its files.
+/// The files of a benchmark run folder: `shard-<i>-of-<n>.json` per shard with its images under
+/// `images/`, and `results.json`, `timings.json`, `report.md`, `time-per-item.svg`, `eta.svg` (with
+/// an η ablation) and `grid-c<c>.png` per concept for the whole run. Every file is written through
+/// a temporary file and renamed; a run writes nothing before it has finished, and a shard writes
+/// its images before its shard file, so a failed shard leaves no shard file.
 public enum KnowCusOutput {
-    /// Writes `result` as its shard file in `folder` (created when missing).
+    /// Writes the shard's images and then its shard file into `folder` (created when missing).
     ///
     /// - Throws: ``ModelIO/ModelIOError/writeFailed(file:reason:)``, encoding errors.
-    public static func writeShard(_ result: KnowCusShardResult, into folder: URL) throws {
+    public static func writeShard(_ output: KnowCusShardOutput, into folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try KnowCusJSON.encoder.encode(result).writeAtomically(to: folder.appending(path: result.shard.fileName))
+        try output.images.write(into: folder)
+        try KnowCusJSON.encoder.encode(output.result).writeAtomically(to: folder.appending(path: output.result.shard.fileName))
     }
 
     /// Every `shard-*-of-*.json` in `folder`, by name.
@@ -106,15 +115,23 @@ public enum KnowCusOutput {
     }
 
     /// Merges `shards` and writes the run's files into `folder` (created when missing).
+    /// The images (an unsharded run's; none when merging shards, which wrote theirs) are written
+    /// first, then a grid per concept composed from the folder's images, then the report files.
     ///
-    /// - Throws: as ``KnowCusResults/merge(_:)`` and the writes.
+    /// - Throws: as ``KnowCusResults/merge(_:)``, ``KnowCusImages/grid(concept:info:folder:)`` and the writes.
     @discardableResult
-    public static func writeRun(_ shards: [(file: String, result: KnowCusShardResult)], into folder: URL) throws -> KnowCusResults {
+    public static func writeRun(
+        _ shards: [(file: String, result: KnowCusShardResult)], images: KnowCusImages = KnowCusImages(), into folder: URL
+    ) throws -> KnowCusResults {
         let (results, timings) = try KnowCusResults.merge(shards)
         let report = KnowCusReport(results: results, timings: timings)
-        let files = [("time-per-item.svg", Data(try report.timePlot().utf8)), ("timings.json", try timings.json()),
+        var files = [("time-per-item.svg", Data(try report.timePlot().utf8)), ("timings.json", try timings.json()),
                      ("report.md", Data(report.markdown().utf8)), ("results.json", try results.json())]
+        if let eta = try report.etaPlot() { files.insert((KnowCusReport.etaPlotName, Data(eta.utf8)), at: 0) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try images.write(into: folder)
+        let grids = try results.info.concepts.indices.map { try KnowCusImages.grid(concept: $0, info: results.info, folder: folder) }
+        for (c, grid) in grids.enumerated() { try PNGCodec.write(grid, to: folder.appending(path: KnowCusReport.gridName(c))) }
         for (name, data) in files { try data.writeAtomically(to: folder.appending(path: name)) }
         return results
     }

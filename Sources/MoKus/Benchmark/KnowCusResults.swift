@@ -22,9 +22,21 @@ public struct KnowCusResults: Codable, Sendable, Equatable {
         public var attributeAccuracy: Interval?
     }
 
+    /// One η of the ablation (``KnowCusRunInfo/eta``): its row's image similarity on reconstruction
+    /// and generation prompts, and its generation alignment.
+    public struct EtaPoint: Codable, Sendable, Equatable {
+        public var eta: Double
+        public var method: String
+        public var reconstructionSimilarity: Interval?
+        public var generationSimilarity: Interval?
+        public var generationAlignment: Interval?
+    }
+
     public var info: KnowCusRunInfo
     public var records: [KnowCusRecord]
     public var summary: [Row]
+    /// The η ablation by increasing η; nil without one.
+    public var eta: [EtaPoint]? = nil
 
     /// The groups of the summary, in table order.
     public static let groups = ["reconstruction", "generation"] + KnowCusPromptKind.allCases.dropFirst().map(\.rawValue)
@@ -65,8 +77,15 @@ public struct KnowCusResults: Codable, Sendable, Equatable {
                 < (KnowCusUnit(concept: $1.concept, statement: $1.statement), order($1.method))
         }
         let info = first.result.info
-        return (KnowCusResults(info: info, records: records, summary: summarise(records, info: info)),
-                KnowCusTimings(timings: timings))
+        var results = KnowCusResults(info: info, records: records, summary: summarise(records, info: info))
+        results.eta = info.eta.map { rows in
+            rows.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map { method, eta in
+                EtaPoint(eta: eta, method: method, reconstructionSimilarity: results.row(method, "reconstruction")?.similarity,
+                         generationSimilarity: results.row(method, "generation")?.similarity,
+                         generationAlignment: results.row(method, "generation")?.alignment)
+            }
+        }
+        return (results, KnowCusTimings(timings: timings))
     }
 
     /// Per method and group, each score's mean over seeds and 95% interval: for seed s, x_s is the

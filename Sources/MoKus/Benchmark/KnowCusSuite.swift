@@ -1,8 +1,9 @@
+import Foundation
 import Tensors
 
 /// What a KnowCusBench-style benchmark runs on: concepts, each with its images, its knowledge
-/// statements and its prompts (reference A.2, A.8). Built from the bundled world
-/// (`mokus bench knowcus --world`).
+/// statements and its prompts (reference A.2, A.8). Built from a world (`mokus bench knowcus
+/// --world`) or read from the published layout (``KnowCusDataFolder``, `--data`).
 public struct KnowCusSuite {
     /// A name for reports ("world", or the data folder's name).
     public var name: String
@@ -56,10 +57,17 @@ public struct KnowCusConcept {
     public var masks: Tensor?
     public var knowledge: [KnowCusStatement]
     public var prompts: [KnowCusPrompt]
+    /// A stage-1 LoRA file (diffusers/PEFT) that replaces learning the anchor LoRA; nil: learnt.
+    public var visualCheckpoint: URL?
+    /// What the data files held that the reader does not use: key path → JSON text (kept for the report).
+    public var unknownKeys: [String: String]
 
-    public init(name: String, anchor: String, images: Tensor, masks: Tensor?, knowledge: [KnowCusStatement], prompts: [KnowCusPrompt]) {
+    public init(
+        name: String, anchor: String, images: Tensor, masks: Tensor?, knowledge: [KnowCusStatement], prompts: [KnowCusPrompt],
+        visualCheckpoint: URL? = nil, unknownKeys: [String: String] = [:]
+    ) {
         (self.name, self.anchor, self.images, self.masks) = (name, anchor, images, masks)
-        (self.knowledge, self.prompts) = (knowledge, prompts)
+        (self.knowledge, self.prompts, self.visualCheckpoint, self.unknownKeys) = (knowledge, prompts, visualCheckpoint, unknownKeys)
     }
 }
 
@@ -92,5 +100,20 @@ public struct KnowCusPrompt: Codable, Sendable, Equatable {
 
     public init(kind: KnowCusPromptKind, template: String, expected: [String: String], requested: [String: String]) {
         (self.kind, self.template, self.expected, self.requested) = (kind, template, expected, requested)
+    }
+}
+
+extension KnowCusSuite {
+    /// The first `concepts` concepts, each with its first `statements` statements and first `images`
+    /// images (and masks); nil keeps all.
+    public func limited(concepts: Int?, statements: Int?, images: Int?) -> KnowCusSuite {
+        KnowCusSuite(name: name, concepts: self.concepts.prefix(concepts ?? self.concepts.count).map { concept in
+            var concept = concept
+            concept.knowledge = Array(concept.knowledge.prefix(statements ?? concept.knowledge.count))
+            let count = min(images ?? concept.images.shape[0], concept.images.shape[0])
+            concept.images = concept.images.slice(axis: 0, 0..<count)
+            concept.masks = concept.masks?.slice(axis: 0, 0..<count)
+            return concept
+        })
     }
 }
