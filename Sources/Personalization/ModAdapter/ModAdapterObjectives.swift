@@ -23,7 +23,9 @@ struct ModAdapterPredictor {
     /// A fingerprint of the stage, the network's configuration and the data (for checkpoints).
     func fingerprint(stage: String, options: String) -> String {
         var hasher = SHA256()
-        let configuration = (try? JSONEncoder().encode(network.configuration)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let configuration = (try? encoder.encode(network.configuration)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         hasher.update("mokus-modadapter-\(stage)/1\n\(configuration)\n\(options)\n\(experts.sorted { $0.key < $1.key })\n")
         for example in data.examples {
             hasher.update("\(example.words) \(example.spans)\n")
