@@ -121,7 +121,14 @@ struct ModAdapterCommandTests {
         let original = try SafetensorsFile(url: adapter)
         try SafetensorsWriter.write(
             [SafetensorsEntry("query.weight", Tensor.zeros([3, 3]))], to: cut, metadata: original.metadata)
-        for (file, key) in [(garbage, "header"), (bare, "__metadata__.\(ModAdapter.metadataKey)"), (cut, "query.weight")] {
+        let noExperts = folder.file("experts.safetensors")
+        let header = original.metadata[ModAdapter.metadataKey]!
+        #expect(header.contains("\"experts\":2"))
+        try SafetensorsWriter.write(
+            [SafetensorsEntry("query.weight", Tensor.zeros([3, 3]))], to: noExperts,
+            metadata: [ModAdapter.metadataKey: header.replacingOccurrences(of: "\"experts\":2", with: "\"experts\":0")])
+        for (file, key) in [(garbage, "header"), (bare, "__metadata__.\(ModAdapter.metadataKey)"), (cut, "query.weight"),
+                            (noExperts, "configuration")] {
             #expect {
                 try generate(adapter: file, concepts: [Self.path(image) + ":star"], prompt: prompt, out: out)
             } throws: { error in

@@ -72,6 +72,10 @@ extension ModAdapter {
             }
         }
         let c = header.configuration
+        let sizes = [c.imageChannels, c.textWidth, c.attentionWidth, c.hiddenWidth, c.outputWidth, c.queries, c.experts]
+        guard sizes.allSatisfy({ (1...65_536).contains($0) }), c.routing != .single || c.experts == 1 else {
+            throw malformed("configuration", "expected sizes in 1...65536 (one expert for single routing), found \(sizes) (\(c.routing.rawValue))")
+        }
         func tensor(_ name: String, shape: [Int]) throws -> Tensor {
             guard file.contains(name) else { throw malformed(name, "missing") }
             let value = try file.tensor(named: name)
