@@ -172,7 +172,7 @@ let package = Package(
                            "Generators"],
             resources: [.copy("Resources/world")]),
 
-        // Personalization: TokenVerse per-token modulation on Generators' transformer (its TextModulation hook,
+        // Personalization: TokenVerse per-token modulation and Mod-Adapter (Evaluator backbone as its image encoder) on Generators' transformer (its TextModulation hook,
         // prompt template, pipeline), trained by Training's loop and rectified-flow step; Δ files through ModelIO;
         // concept PNGs (Imaging); the world evaluation renders World's concepts, scores them with the Evaluator
         // and writes its report with MoKus's report images. Models never import it.

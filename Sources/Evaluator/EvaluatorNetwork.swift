@@ -55,14 +55,19 @@ struct EvaluatorNetwork: Sendable {
     /// f: `[B, D]` LayerNorm-ed pooled features of `[B, 3, H, W]` images; `p` holds the
     /// parameters in ``parameterShapes`` order.
     func features(_ images: Tensor, _ p: [Tensor]) -> Tensor {
+        featureMap(images, p).mean(axes: [2, 3])
+            .layerNorm(weight: p[norm], bias: p[norm + 1], epsilon: configuration.layerNormEpsilon)
+    }
+
+    /// The convolution stack's output `[B, D, h, w]` (ReLU-ed, before pooling) of `[B, 3, H, W]` images.
+    func featureMap(_ images: Tensor, _ p: [Tensor]) -> Tensor {
         let padding = ConvolutionPadding((configuration.kernelSize - 1) / 2)
         var h = images * 2 - 1
         for (i, stride) in configuration.strides.enumerated() {
             h = h.conv2d(weight: p[convolution(i)], bias: p[convolution(i) + 1], stride: stride, padding: padding)
                 .relu()
         }
-        return h.mean(axes: [2, 3])
-            .layerNorm(weight: p[norm], bias: p[norm + 1], epsilon: configuration.layerNormEpsilon)
+        return h
     }
 
     /// zₐ: `[B, Kₐ]` logits of every attribute, in schema order.

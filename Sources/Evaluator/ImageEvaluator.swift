@@ -77,6 +77,19 @@ public struct ImageEvaluator: Sendable {
         return Tensor.concat(chunks(of: images).map { network.features($0, parameters).l2Normalized(axis: 1) }, axis: 0)
     }
 
+    /// The backbone's feature map as tokens: `[B, h·w, D]`, position (y, x) at token y·w + x, the
+    /// ReLU-ed output of the last convolution before pooling (Mod-Adapter's image encoder reads it).
+    ///
+    /// - Throws: as ``predict(_:)``.
+    public func featureTokens(_ images: Tensor) throws -> Tensor {
+        try validate(images)
+        return Tensor.concat(chunks(of: images).map { chunk in
+            let map = network.featureMap(chunk, parameters)
+            let (b, d) = (map.shape[0], map.shape[1])
+            return map.reshaped([b, d, -1]).transposed(1, 2)
+        }, axis: 0)
+    }
+
     /// `[B, D]` embeddings of the images with their background replaced by grey:
     /// x' = m ⊙ x + (1 − m)·½ with m the object mask (1 on the object, 0 on the background;
     /// values between blend).

@@ -1,4 +1,4 @@
-/// The typed errors of per-token personalization (TokenVerse): every case is one line naming the
+/// The typed errors of per-token personalization (TokenVerse, Mod-Adapter): every case is one line naming the
 /// file, word or setting and what was expected against what was found.
 public enum PersonalizationError: Error, CustomStringConvertible, Equatable {
     /// A concept word is not a whole word of the prompt or caption it should modulate.
@@ -15,6 +15,8 @@ public enum PersonalizationError: Error, CustomStringConvertible, Equatable {
     case fingerprintMismatch(file: String, expected: String, found: String)
     /// A Δ file whose header, metadata or tensors are not what `tokenverse learn` writes.
     case malformedModulationFile(file: String, key: String, reason: String)
+    /// A Mod-Adapter file trained with another generator or text encoder (`component`).
+    case componentMismatch(file: String, component: String, expected: String, found: String)
     /// A setting outside its range.
     case invalidSetting(name: String, expected: String, found: String)
 
@@ -34,6 +36,8 @@ public enum PersonalizationError: Error, CustomStringConvertible, Equatable {
             return "\(file): learned on another generator: expected fingerprint \(expected), found \(found)"
         case .malformedModulationFile(let file, let key, let reason):
             return "\(file): \(key): \(reason)"
+        case .componentMismatch(let file, let component, let expected, let found):
+            return "\(file): trained with another \(component): expected fingerprint \(expected), found \(found)"
         case .invalidSetting(let name, let expected, let found):
             return "\(name): expected \(expected), found \(found)"
         }

@@ -25,15 +25,25 @@ struct PromptModulation {
     ///
     /// - Parameter layers: the generator's block count (the length of the per-block list).
     func modulation(batch: Int, textLength: Int, width: Int, layers: Int) -> TextModulation {
+        Self.modulation(samples: Array(repeating: placements, count: batch), textLength: textLength, width: width, layers: layers)
+    }
+
+    /// The modulation of a batch whose sample b has its own placements `samples[b]` (prompts padded
+    /// to `textLength` tokens).
+    static func modulation(samples: [[Placement]], textLength: Int, width: Int, layers: Int) -> TextModulation {
+        let batch = samples.count
+        let all = samples.flatMap { $0 }
         var rows: [Int] = []
         var owners: [Int] = []
-        for b in 0..<batch {
+        var first = 0
+        for (b, placements) in samples.enumerated() {
             for (index, placement) in placements.enumerated() {
                 for token in placement.spans.flatMap({ Array($0) }) {
                     rows.append(b * textLength + token)
-                    owners.append(index)
+                    owners.append(first + index)
                 }
             }
+            first += placements.count
         }
         var flags = [Float](repeating: 0, count: batch * textLength)
         for row in rows { flags[row] = 1 }
@@ -42,13 +52,13 @@ struct PromptModulation {
             return Tensor.zeros([batch * textLength, width]).scatterAdding(axis: 0, rows, stacked.indexSelect(axis: 0, owners))
                 .reshaped([batch, textLength, width])
         }
-        let blockDeltas: [Tensor]? = placements.contains { $0.blockDeltas != nil }
+        let blockDeltas: [Tensor]? = all.contains { $0.blockDeltas != nil }
             ? (0..<layers).map { layer in
-                spread(placements.map { $0.blockDeltas?.slice(axis: 0, layer..<(layer + 1)) ?? .zeros([width]) })
+                spread(all.map { $0.blockDeltas?.slice(axis: 0, layer..<(layer + 1)) ?? .zeros([width]) })
             }
             : nil
         return TextModulation(
-            delta: spread(placements.map(\.delta)), mask: Tensor(shape: [batch, textLength], scalars: flags),
+            delta: spread(all.map(\.delta)), mask: Tensor(shape: [batch, textLength], scalars: flags),
             blockDeltas: blockDeltas)
     }
 }

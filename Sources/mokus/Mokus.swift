@@ -21,7 +21,7 @@ struct Mokus: ParsableCommand {
         version: "0.6.0",
         subcommands: [Demo.self, Info.self, Encode.self, Edit.self, Apply.self, Stats.self, KnowledgeUpdateCommand.self, Generate.self, LearnConcept.self,
                       Customize.self, CreateConcept.self, Erase.self, Repair.self, Bench.self,
-                      Complete.self, Pretrain.self, WorldCommand.self, TokenVerseCommand.self])
+                      Complete.self, Pretrain.self, WorldCommand.self, TokenVerseCommand.self, ModAdapterCommand.self])
 
     /// Runs OpenBLAS with the best kernels this CPU supports (``BLASKernelStartup``, re-executing
     /// once when needed), then parses and runs the command; errors Foundation raised (filesystem errors with

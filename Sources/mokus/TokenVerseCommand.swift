@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Generators
+import Imaging
 import ModelInterfaces
 import MoKus
 import Personalization
@@ -60,12 +61,14 @@ struct TokenVerseOptions: ParsableArguments {
     }
 }
 
-/// A loaded pipeline as the tokenverse commands use it: the generator, its fingerprint, the prompt
+/// A loaded pipeline as the tokenverse and modadapter commands use it: the generator, its fingerprint, the prompt
 /// encoder and the pipeline's sampling defaults.
 struct TokenVersePipeline {
     let folder: URL
     let generator: QwenImageGenerator
     let fingerprint: String
+    /// The text encoder's fingerprint (Mod-Adapter files record it).
+    let encoderFingerprint: String
     let prompts: PromptEncoder
     let defaults: PipelineDefaults
 
@@ -74,13 +77,33 @@ struct TokenVersePipeline {
         generator = try QwenImageGenerator(directory: folder)
         fingerprint = try ConceptLearning.baseFingerprint(of: generator)
         defaults = try QwenImagePipelineFolder.defaults(of: folder)
-        prompts = PromptEncoder(
-            encoder: try TextEncoderLoader.load(directory: options.encoderDirectory(pipeline: folder)),
-            template: defaults.promptTemplate)
+        let encoder = try TextEncoderLoader.load(directory: options.encoderDirectory(pipeline: folder))
+        encoderFingerprint = encoder.fingerprint
+        prompts = PromptEncoder(encoder: encoder, template: defaults.promptTemplate)
     }
 
     /// The pipeline's size and steps with `guidance` (the seed is per image).
     func generation(steps: Int?, guidance: Float) -> GenerationSettings {
         GenerationSettings(width: defaults.width, height: defaults.height, steps: steps ?? defaults.steps, guidanceScale: guidance)
+    }
+
+    /// Draws `prompt` with every concept's Δ on its word and writes the PNG `path`.
+    ///
+    /// - Throws: ``PersonalizationError`` for a word not in the prompt or shared by two concepts;
+    ///   the sampling and PNG errors.
+    func draw(
+        prompt: String, concepts: [(source: String, concept: ConceptModulation)], seed: UInt64, steps: Int?, guidance: Float,
+        to path: String
+    ) throws {
+        let c = generator.transformer.configuration
+        let embeddings = try prompts.encode([prompt])
+        generator.modulation = try TokenVerse.modulation(
+            prompt: prompt, concepts: concepts, prompts: prompts, textLength: embeddings.embeddings.shape[1], batch: 1,
+            layers: c.layerCount)
+        defer { generator.modulation = nil }
+        let negative = try defaults.negativePrompt.map { try prompts.encode([$0]) }
+        let images = try generator.images(
+            prompt: embeddings, negativePrompt: negative, noiseSeeds: [seed], settings: generation(steps: steps, guidance: guidance))
+        try PNGCodec.write(try Image(tensor: images.reshaped(Array(images.shape.dropFirst())), range: .zeroToOne), to: URL(fileURLWithPath: path))
     }
 }

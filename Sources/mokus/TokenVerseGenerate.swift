@@ -53,14 +53,7 @@ extension Mokus.TokenVerseCommand {
                 }
                 return (words.map { set.selecting(Set($0)) } ?? set).concepts.map { (path, $0) }
             }
-            let embeddings = try pipeline.prompts.encode([prompt])
-            pipeline.generator.modulation = try TokenVerse.modulation(
-                prompt: prompt, concepts: used, prompts: pipeline.prompts, textLength: embeddings.embeddings.shape[1], batch: 1,
-                layers: c.layerCount)
-            let negative = try pipeline.defaults.negativePrompt.map { try pipeline.prompts.encode([$0]) }
-            let images = try pipeline.generator.images(
-                prompt: embeddings, negativePrompt: negative, noiseSeeds: [seed], settings: pipeline.generation(steps: steps, guidance: guidance))
-            try PNGCodec.write(try Image(tensor: images.reshaped(Array(images.shape.dropFirst())), range: .zeroToOne), to: URL(fileURLWithPath: out))
+            try pipeline.draw(prompt: prompt, concepts: used, seed: seed, steps: steps, guidance: guidance, to: out)
             print(out)
         }
 

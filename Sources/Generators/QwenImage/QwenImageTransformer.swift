@@ -179,6 +179,16 @@ public final class QwenImageTransformer {
             timestep: timestep, modulation: modulation)
     }
 
+    /// The text stream's input, txt_in(RMSNorm(h)): encoder hidden states `[B, L, joint_attention_dim]`
+    /// → `[B, L, D]`, the generator's own image of text in its width (Mod-Adapter's pretraining targets).
+    public func textProjection(_ text: Tensor) -> Tensor {
+        textProjection(text, linear: LinearLayers(weights: weights, lora: lora))
+    }
+
+    private func textProjection(_ text: Tensor, linear: LinearLayers) -> Tensor {
+        linear(text.rmsNorm(weight: weights.tensor("txt_norm.weight"), epsilon: QwenImageTransformerConfiguration.normEpsilon), "txt_in")
+    }
+
     /// temb for σ per sample, `[B]` → `[B, D]`.
     public func timestepEmbedding(_ timestep: Tensor) -> Tensor {
         TimestepEmbedding.embedding(timestep.scalars, linear: LinearLayers(weights: weights, lora: lora))
@@ -199,7 +209,7 @@ public final class QwenImageTransformer {
         let textLength = text.shape[1]
 
         var image = linear(latents, "img_in")
-        var context = linear(text.rmsNorm(weight: weights.tensor("txt_norm.weight"), epsilon: epsilon), "txt_in")
+        var context = textProjection(text, linear: linear)
         let temb = TimestepEmbedding.embedding(timestep.scalars, linear: linear)
         let conditioning = BlockConditioning(temb: temb, textLength: textLength, modulation: modulation)
         let (cos, sin) = QwenImageRotaryEmbedding(axes: configuration.rotaryAxes).tables(

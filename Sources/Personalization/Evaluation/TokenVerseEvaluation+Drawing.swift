@@ -13,6 +13,8 @@ extension TokenVerseEvaluation {
         let negative: PromptEmbeddings?
         let learned: [ConceptModulationSet]
         let seeds: [UInt64]
+        /// The modulated state's name (the method).
+        let method: String
         private(set) var seconds: [String: Double] = [:]
         /// The process's CPU time per state (all threads; steadier than wall time on shared cores).
         private(set) var cpuSeconds: [String: Double] = [:]
@@ -20,8 +22,9 @@ extension TokenVerseEvaluation {
 
         init(
             generator: QwenImageGenerator, prompts: PromptEncoder, settings: TokenVerseEvaluationSettings,
-            learned: [ConceptModulationSet]
+            learned: [ConceptModulationSet], method: String
         ) throws {
+            self.method = method
             self.generator = generator
             self.prompts = prompts
             self.settings = settings.generation
@@ -46,7 +49,7 @@ extension TokenVerseEvaluation {
                 prompt: testCase.prompt, concepts: concepts, prompts: prompts, textLength: prompt.embeddings.shape[1],
                 batch: seeds.count, layers: generator.transformer.configuration.layerCount)
             setupSeconds += Date().timeIntervalSince(setup)
-            let modulated = try timed("tokenverse") {
+            let modulated = try timed(method) {
                 try generator.images(prompt: prompt, negativePrompt: negative, noiseSeeds: seeds, settings: settings)
             }
             return (base, modulated)

@@ -32,80 +32,32 @@ public enum TokenVerseEvaluation {
         evaluator: ImageEvaluator, settings: TokenVerseEvaluationSettings, out: URL, progress: (any ProgressReporter)? = nil
     ) throws -> TokenVerseMetrics {
         let start = Date()
-        let reserved = world.splits.reservedConcepts.count
-        guard (3...min(16, reserved)).contains(settings.conceptCount), settings.seeds >= 1 else {
-            throw PersonalizationError.invalidSetting(
-                name: "concepts/seeds", expected: "3...\(min(16, reserved)) concepts and ≥ 1 seed",
-                found: "\(settings.conceptCount) concepts, \(settings.seeds) seeds")
-        }
-        let size = settings.generation.width
-        var random = RandomGenerator(seed: settings.seed)
-        let scenes = TokenVerseCase.conceptScenes(world: world, count: settings.conceptCount, random: &random)
-        let images = try scenes.map { try Renderer.render($0, size: size).tensor.reshaped([1, 3, size, size]) }
-
+        var setup = try Setup(world: world, settings: settings)
         var learned: [ConceptModulationSet] = []
         var concepts: [TokenVerseMetrics.Concept] = []
-        for (index, scene) in scenes.enumerated() {
+        for (index, scene) in setup.scenes.enumerated() {
             var learning = settings.learning
             learning.caption = scene.caption
             learning.words = TokenVerseCase.conceptWords(of: scene)
-            let captions = isolationCaptions(excluding: learning.words, count: settings.isolationImages, random: &random)
+            let captions = isolationCaptions(excluding: learning.words, count: settings.isolationImages, random: &setup.random)
             let isolation = try TokenVerse.isolation(
                 generator: generator, prompts: prompts, captions: captions, negativePrompt: settings.negativePrompt,
                 settings: settings.generation)
             let result = try TokenVerse.learn(
-                generator: generator, baseFingerprint: baseFingerprint, prompts: prompts, image: images[index] * 2 - 1,
+                generator: generator, baseFingerprint: baseFingerprint, prompts: prompts, image: setup.images[index] * 2 - 1,
                 isolation: isolation, settings: learning, progress: progress)
             learned.append(result.modulations)
-            let losses = result.losses.map(Double.init)
             concepts.append(TokenVerseMetrics.Concept(
-                caption: scene.caption, words: learning.words, firstLoss: losses.first ?? 0,
-                meanLossLast20: losses.suffix(20).reduce(0, +) / Double(max(1, min(20, losses.count))),
-                seconds: result.seconds))
+                caption: scene.caption, words: learning.words, losses: result.losses, seconds: result.seconds))
         }
-
-        let cases = TokenVerseCase.cases(concepts: scenes, random: &random)
-        let conceptEmbeddings = try evaluator.predict(Tensor.concat(images, axis: 0)).map(\.embedding)
-        let drawing = try Drawing(
-            generator: generator, prompts: prompts, settings: settings, learned: learned)
-        var grid: [[Tensor]] = []
-        var results: [TokenVerseMetrics.Case] = []
-        var perState: [String: [(TokenVerseCase, [TokenVerseScores.Image])]] = [:]
-        progress?.begin("drawing and scoring", total: cases.count)
-        for (index, testCase) in cases.enumerated() {
-            let drawn = try drawing.draw(testCase)
-            var scores: [String: TokenVerseScores] = [:]
-            for (state, batch) in zip(TokenVerseMetrics.states, [drawn.base, drawn.modulated]) {
-                let embeddings = testCase.sources.map { conceptEmbeddings[$0.image] }
-                let read = try evaluator.predict(batch).map {
-                    TokenVerseScores.image($0, testCase: testCase, conceptEmbeddings: embeddings)
-                }
-                scores[state] = TokenVerseScores(read)
-                perState[state, default: []].append((testCase, read))
-            }
-            grid.append(testCase.sources.map { images[$0.image] } + [drawn.base, drawn.modulated])
-            results.append(TokenVerseMetrics.Case(
-                group: testCase.group, kind: testCase.kind, prompt: testCase.prompt,
-                sources: testCase.sources.map { "concept \($0.image): \($0.words.joined(separator: " "))" },
-                concept: testCase.concept, other: testCase.other, scores: scores))
-            progress?.update(completed: index + 1, detail: testCase.prompt)
-        }
-        progress?.end()
-
-        let metrics = TokenVerseMetrics(
-            conceptCount: settings.conceptCount, seeds: drawing.seeds, learningSteps: settings.learning.training.steps,
-            learningRate: Double(settings.learning.training.learningRate), batchSize: settings.learning.training.batchSize,
-            perBlock: settings.learning.perBlock, isolationProbability: Double(settings.learning.isolationProbability),
-            isolationImages: settings.isolationImages, samplingSteps: settings.generation.steps,
-            guidance: Double(settings.generation.guidanceScale), concepts: concepts, cases: results,
-            summary: perState.mapValues(summary), samplingSeconds: drawing.seconds,
-            modulationOverhead: (drawing.seconds["tokenverse"] ?? 0) / max(drawing.seconds["base"] ?? 0, 1e-9) - 1,
-            samplingCPUSeconds: drawing.cpuSeconds,
-            modulationCPUOverhead: (drawing.cpuSeconds["tokenverse"] ?? 0) / max(drawing.cpuSeconds["base"] ?? 0, 1e-9) - 1,
-            modulationSetupSeconds: drawing.setupSeconds, seconds: Date().timeIntervalSince(start))
-        try TokenVerseReport(metrics: metrics, grid: grid, concepts: images, modulations: learned, layers: generator.transformer.configuration.layerCount)
-            .write(to: out)
-        return metrics
+        let t = settings.learning.training
+        let learning = TokenVerseMetrics.Learning(
+            steps: t.steps, learningRate: Double(t.learningRate), batchSize: t.batchSize, perBlock: settings.learning.perBlock,
+            isolationProbability: Double(settings.learning.isolationProbability), isolationImages: settings.isolationImages,
+            variant: "per-image tuning")
+        return try score(
+            method: "tokenverse", setup: setup, learned: learned, concepts: concepts, learning: learning, generator: generator,
+            prompts: prompts, evaluator: evaluator, settings: settings, start: start, out: out, progress: progress)
     }
 
     /// `count` direct captions of random world scenes ("a small red striped star on a grey

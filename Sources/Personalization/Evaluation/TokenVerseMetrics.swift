@@ -1,7 +1,8 @@
 /// What `tokenverse eval` measures (`metrics.json`, snake_case keys).
 public struct TokenVerseMetrics: Codable, Sendable {
-    /// The two states every prompt is drawn in: the plain prompt, and with the concepts' Δ.
-    public static let states = ["base", "tokenverse"]
+    /// The two states every prompt is drawn in: the plain prompt, and with the concepts' Δ (named
+    /// by the method: `tokenverse`, `modadapter`).
+    public var states: [String] { ["base", method] }
 
     /// One concept image and its learning run.
     public struct Concept: Codable, Sendable {
@@ -10,6 +11,35 @@ public struct TokenVerseMetrics: Codable, Sendable {
         public var firstLoss: Double
         public var meanLossLast20: Double
         public var seconds: Double
+
+        /// A concept with its learning run's losses (none for a tuning-free method).
+        init(caption: String, words: [String], losses: [Float], seconds: Double) {
+            self.caption = caption
+            self.words = words
+            firstLoss = Double(losses.first ?? 0)
+            meanLossLast20 = losses.suffix(20).reduce(0) { $0 + Double($1) } / Double(max(1, min(20, losses.count)))
+            self.seconds = seconds
+        }
+    }
+
+    /// How the method learned its Δ: per image (TokenVerse) or once, before any test image (Mod-Adapter).
+    public struct Learning: Codable, Sendable {
+        public var steps: Int
+        public var learningRate: Double
+        public var batchSize: Int
+        public var perBlock: Bool
+        public var isolationProbability: Double
+        public var isolationImages: Int
+        /// "per-image tuning", or the tuning-free adapter's variant.
+        public var variant: String
+
+        public init(
+            steps: Int, learningRate: Double, batchSize: Int, perBlock: Bool, isolationProbability: Double, isolationImages: Int,
+            variant: String
+        ) {
+            (self.steps, self.learningRate, self.batchSize, self.perBlock) = (steps, learningRate, batchSize, perBlock)
+            (self.isolationProbability, self.isolationImages, self.variant) = (isolationProbability, isolationImages, variant)
+        }
     }
 
     /// One prompt's scores per state.
@@ -33,14 +63,11 @@ public struct TokenVerseMetrics: Codable, Sendable {
         public var multi3: TokenVerseScores
     }
 
+    /// The modulated state's name.
+    public var method: String
     public var conceptCount: Int
     public var seeds: [UInt64]
-    public var learningSteps: Int
-    public var learningRate: Double
-    public var batchSize: Int
-    public var perBlock: Bool
-    public var isolationProbability: Double
-    public var isolationImages: Int
+    public var learning: Learning
     public var samplingSteps: Int
     public var guidance: Double
     public var concepts: [Concept]

@@ -33,24 +33,25 @@ struct TokenVerseReport {
         let m = metrics
         func number(_ value: Double) -> String { String(format: "%.3f", value) }
         func row(_ name: String, _ pick: (TokenVerseMetrics.Summary) -> TokenVerseScores) -> String {
-            let cells = TokenVerseMetrics.states.compactMap { m.summary[$0].map(pick) }.map { s in
+            let cells = m.states.compactMap { m.summary[$0].map(pick) }.map { s in
                 [s.cp, s.pf, s.cpTimesPF, s.conceptCorrect, s.allCorrect, s.similarity].map(number).joined(separator: " | ")
             }
             return "| \(name) | " + cells.joined(separator: " | ") + " |"
         }
         let columns = ["CP", "PF", "CP·PF", "concept right", "all right", "similarity"]
-        let learning = "\(m.learningSteps) steps of \(m.batchSize), lr \(m.learningRate), per-block \(m.perBlock)"
-        let isolation = "isolation in \(number(m.isolationProbability)) of steps against \(m.isolationImages) base images"
+        let l = m.learning
+        let learning = "\(l.variant), \(l.steps) steps of \(l.batchSize), lr \(l.learningRate), per-block \(l.perBlock)"
+        let isolation = "isolation in \(number(l.isolationProbability)) of steps against \(l.isolationImages) base images"
         let sampling = "\(m.samplingSteps) steps, guidance \(m.guidance)"
-        let header = TokenVerseMetrics.states.flatMap { state in columns.map { "\(state) \($0)" } }.joined(separator: " | ")
+        let header = m.states.flatMap { state in columns.map { "\(state) \($0)" } }.joined(separator: " | ")
         var lines = [
-            "# TokenVerse on the world", "",
+            "# \(m.method) on the world", "",
             "\(m.conceptCount) concept images (the world's reserved concepts), \(m.seeds.count) seeds per prompt; learning: "
                 + "\(learning), \(isolation); sampling: \(sampling). Total \(String(format: "%.0f", m.seconds)) s.",
             "",
-            "## Scores (base = the plain prompt; tokenverse = with the concepts' Δ on their words)", "",
+            "## Scores (base = the plain prompt; \(m.method) = with the concepts' Δ on their words)", "",
             "| cases | \(header) |",
-            "|---|" + String(repeating: "---|", count: columns.count * TokenVerseMetrics.states.count),
+            "|---|" + String(repeating: "---|", count: columns.count * m.states.count),
             row("single, all kinds") { $0.single },
         ]
         lines += TokenVerseCase.kinds.map { kind in row("single, \(kind.name)") { $0.singleByKind[kind.name] ?? $0.single } }
@@ -60,11 +61,11 @@ struct TokenVerseReport {
                     + "all right: every attribute of the prompt; similarity: cosine of the evaluator embeddings with the concept image(s).", "",
                   "## Sampling time", ""]
         let base = String(format: "%.2f", m.samplingSeconds["base"] ?? 0)
-        let modulated = String(format: "%.2f", m.samplingSeconds["tokenverse"] ?? 0)
+        let modulated = String(format: "%.2f", m.samplingSeconds[m.method] ?? 0)
         let overhead = String(format: "%+.1f", 100 * m.modulationOverhead)
         let setup = String(format: "%.3f", m.modulationSetupSeconds)
         let cpu = String(format: "%.2f s and %.2f s of CPU time, %+.1f %%", m.samplingCPUSeconds["base"] ?? 0,
-                         m.samplingCPUSeconds["tokenverse"] ?? 0, 100 * m.modulationCPUOverhead)
+                         m.samplingCPUSeconds[m.method] ?? 0, 100 * m.modulationCPUOverhead)
         lines += ["base \(base) s, with Δ \(modulated) s for the same prompts and seeds: \(overhead) % (\(cpu)); building the "
                     + "modulations \(setup) s.", "",
                   "## Concepts", "", "| concept | caption | words | first loss | mean loss, last 20 | seconds |", "|---|---|---|---|---|---|"]
@@ -78,7 +79,7 @@ struct TokenVerseReport {
                   "| row | group | kind | prompt | concepts | CP base / Δ | PF base / Δ | concept right base / Δ |", "|---|---|---|---|---|---|---|---|"]
         lines += m.cases.enumerated().map { index, c in
             func pair(_ pick: (TokenVerseScores) -> Double) -> String {
-                TokenVerseMetrics.states.map { c.scores[$0].map(pick).map(number) ?? "–" }.joined(separator: " / ")
+                m.states.map { c.scores[$0].map(pick).map(number) ?? "–" }.joined(separator: " / ")
             }
             let sources = c.sources.joined(separator: "; ")
             let scores = "\(pair(\.cp)) | \(pair(\.pf)) | \(pair(\.conceptCorrect))"
