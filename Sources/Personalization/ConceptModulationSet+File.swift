@@ -9,7 +9,7 @@ extension ConceptModulationSet {
     /// The metadata key of the file's description.
     public static let metadataKey = "mokus_tokenverse"
 
-    struct Header: Codable, Equatable {
+    struct Header: Codable, Equatable, VersionedHeader {
         var format: Int
         var words: [String]
         var caption: String
@@ -51,20 +51,8 @@ extension ConceptModulationSet {
     ///   non-finite Δ; ``PersonalizationError/fingerprintMismatch(file:expected:found:)`` for a file
     ///   learned on another generator.
     public static func read(from url: URL, fingerprint: String?, width: Int, layers: Int) throws -> ConceptModulationSet {
-        let path = url.path(percentEncoded: false)
-        func malformed(_ key: String, _ reason: String) -> PersonalizationError {
-            .malformedModulationFile(file: path, key: key, reason: reason)
-        }
-        let file: SafetensorsFile
-        do { file = try SafetensorsFile(url: url) } catch { throw malformed("header", "not a safetensors file (\(ErrorText.reason(error)))") }
-        guard let text = file.metadata[metadataKey] else {
-            throw malformed("__metadata__.\(metadataKey)", "missing: not a file `mokus tokenverse learn` wrote")
-        }
-        let header: Header
-        do { header = try JSONDecoder().decode(Header.self, from: Data(text.utf8)) } catch {
-            throw malformed("__metadata__.\(metadataKey)", "not the expected JSON (\(ErrorText.json(error, in: Data(text.utf8))))")
-        }
-        guard header.format == 1 else { throw malformed("format", "expected 1, found \(header.format)") }
+        let opened = try PersonalizationFile<Header>(url: url, metadataKey: metadataKey, writer: "mokus tokenverse learn")
+        let (path, header, malformed) = (opened.path, opened.header, opened.malformed)
         if let fingerprint, header.generatorFingerprint != fingerprint {
             throw PersonalizationError.fingerprintMismatch(file: path, expected: fingerprint, found: header.generatorFingerprint)
         }
@@ -73,17 +61,10 @@ extension ConceptModulationSet {
             throw malformed("width/layers", "expected \(width)/\(layers), found \(header.width)/\(header.layers)")
         }
         let concepts = try header.words.enumerated().map { index, word -> ConceptModulation in
-            func tensor(_ name: String, shape: [Int]) throws -> Tensor? {
-                guard file.contains(name) else { return nil }
-                let value = try file.tensor(named: name)
-                guard value.shape == shape else { throw malformed(name, "expected shape \(shape), found \(value.shape)") }
-                guard value.scalars.allSatisfy(\.isFinite) else { throw malformed(name, "holds NaN or infinite values") }
-                return value
-            }
-            guard let delta = try tensor("delta.\(index)", shape: [width]) else {
+            guard let delta = try opened.tensor("delta.\(index)", shape: [width]) else {
                 throw malformed("delta.\(index)", "missing (the Δ of \"\(word)\")")
             }
-            return ConceptModulation(word: word, delta: delta, blockDeltas: try tensor("block_delta.\(index)", shape: [layers, width]))
+            return ConceptModulation(word: word, delta: delta, blockDeltas: try opened.tensor("block_delta.\(index)", shape: [layers, width]))
         }
         return ConceptModulationSet(concepts: concepts, caption: header.caption, generatorFingerprint: header.generatorFingerprint)
     }

@@ -9,7 +9,7 @@ import Tensors
 extension ModAdapter {
     public static let metadataKey = "mokus_modadapter"
 
-    struct Header: Codable {
+    struct Header: Codable, VersionedHeader {
         var format: Int
         var configuration: ModAdapterConfiguration
         var neutralTemplate: String
@@ -50,20 +50,9 @@ extension ModAdapter {
     ///   tensor; ``PersonalizationError/componentMismatch(file:component:expected:found:)`` for
     ///   another generator or encoder.
     public static func read(from url: URL, generatorFingerprint: String?, encoderFingerprint: String?) throws -> ModAdapter {
-        let path = url.path(percentEncoded: false)
-        func malformed(_ key: String, _ reason: String) -> PersonalizationError {
-            .malformedModulationFile(file: path, key: key, reason: reason)
-        }
-        let file: SafetensorsFile
-        do { file = try SafetensorsFile(url: url) } catch { throw malformed("header", "not a safetensors file (\(ErrorText.reason(error)))") }
-        guard let text = file.metadata[metadataKey] else {
-            throw malformed("__metadata__.\(metadataKey)", "missing: not a file `mokus modadapter pretrain|train` wrote")
-        }
-        let header: Header
-        do { header = try JSONDecoder().decode(Header.self, from: Data(text.utf8)) } catch {
-            throw malformed("__metadata__.\(metadataKey)", "not the expected JSON (\(ErrorText.json(error, in: Data(text.utf8))))")
-        }
-        guard header.format == 1 else { throw malformed("format", "expected 1, found \(header.format)") }
+        let opened = try PersonalizationFile<Header>(
+            url: url, metadataKey: metadataKey, writer: "mokus modadapter pretrain|train")
+        let (path, header, malformed) = (opened.path, opened.header, opened.malformed)
         for (component, expected, found) in [
             ("generator", generatorFingerprint, header.generatorFingerprint), ("text encoder", encoderFingerprint, header.encoderFingerprint),
         ] {
@@ -77,10 +66,7 @@ extension ModAdapter {
             throw malformed("configuration", "expected sizes in 1...65536 (one expert for single routing), found \(sizes) (\(c.routing.rawValue))")
         }
         func tensor(_ name: String, shape: [Int]) throws -> Tensor {
-            guard file.contains(name) else { throw malformed(name, "missing") }
-            let value = try file.tensor(named: name)
-            guard value.shape == shape else { throw malformed(name, "expected shape \(shape), found \(value.shape)") }
-            guard value.scalars.allSatisfy(\.isFinite) else { throw malformed(name, "holds NaN or infinite values") }
+            guard let value = try opened.tensor(name, shape: shape) else { throw malformed(name, "missing") }
             return value
         }
         let network = ModAdapterNetwork(configuration: c)
