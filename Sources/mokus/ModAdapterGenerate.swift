@@ -18,11 +18,7 @@ extension Mokus.ModAdapterCommand {
         @Option(help: ArgumentHelp("The adapter file.", valueName: "file")) var adapter: String
         @Option(name: .customLong("concept"), help: ArgumentHelp("A concept image and its words.", valueName: "png:words"))
         var concepts: [String] = []
-        @Option(help: "The prompt.") var prompt: String
-        @Option(help: "Seed of the initial noise.") var seed: UInt64 = 0
-        @Option(help: "Denoising steps (default: the pipeline's).") var steps: Int?
-        @Option(help: "True classifier-free guidance scale.") var guidance: Float = 4
-        @Option(help: ArgumentHelp("Output PNG.", valueName: "file")) var out = "image.png"
+        @OptionGroup var drawing: ModulatedDrawingOptions
         @OptionGroup var memory: MemoryOptions
 
         func validate() throws {
@@ -30,16 +26,11 @@ extension Mokus.ModAdapterCommand {
             for concept in concepts where Mokus.TokenVerseCommand.Generate.split(concept).words == nil {
                 throw ValidationError("--concept \(concept): expected IMAGE.png:word[,word…]")
             }
-            try ArgumentChecks.check("--steps", steps, in: 1...10_000)
-            try ArgumentChecks.check("--guidance", guidance, in: 0...100)
-            _ = try outputs()
         }
-
-        private func outputs() throws -> OutputPlan { try OutputPlan([.init(option: "--out", path: out)]) }
 
         func run() throws {
             memory.apply()
-            try outputs().run { _ in
+            try drawing.outputs().run { _ in
                 let session = try ModAdapterSession(model)
                 let trained = try session.read(adapter)
                 let defaults = session.pipeline.defaults
@@ -47,12 +38,12 @@ extension Mokus.ModAdapterCommand {
                     let (path, words) = Mokus.TokenVerseCommand.Generate.split(argument)
                     let image = try ConceptImage.read(URL(fileURLWithPath: path), width: defaults.width, height: defaults.height)
                     return try trained.concepts(
-                        image: image * 0.5 + 0.5, words: words ?? [], caption: prompt, evaluator: session.evaluator,
+                        image: image * 0.5 + 0.5, words: words ?? [], caption: drawing.prompt, evaluator: session.evaluator,
                         prompts: session.pipeline.prompts
                     ).concepts.map { (path, $0) }
                 }
-                try session.pipeline.draw(prompt: prompt, concepts: used, seed: seed, steps: steps, guidance: guidance, to: out)
-                print(out)
+                try session.pipeline.draw(prompt: drawing.prompt, concepts: used, seed: drawing.seed, steps: drawing.steps, guidance: drawing.guidance, to: drawing.out)
+                print(drawing.out)
             }
         }
     }

@@ -18,25 +18,16 @@ extension Mokus.TokenVerseCommand {
         @OptionGroup var model: GeneratorOptions
         @Option(name: .customLong("concept"), help: ArgumentHelp("A Δ file, optionally FILE:word,word.", valueName: "file[:words]"))
         var concepts: [String] = []
-        @Option(help: "The prompt.") var prompt: String
-        @Option(help: "Seed of the initial noise.") var seed: UInt64 = 0
-        @Option(help: "Denoising steps (default: the pipeline's).") var steps: Int?
-        @Option(help: "True classifier-free guidance scale.") var guidance: Float = 4
-        @Option(help: ArgumentHelp("Output PNG.", valueName: "file")) var out = "image.png"
+        @OptionGroup var drawing: ModulatedDrawingOptions
         @OptionGroup var memory: MemoryOptions
 
         func validate() throws {
             guard !concepts.isEmpty else { throw ValidationError("Give at least one --concept.") }
-            try ArgumentChecks.check("--steps", steps, in: 1...10_000)
-            try ArgumentChecks.check("--guidance", guidance, in: 0...100)
-            _ = try outputs()
         }
-
-        private func outputs() throws -> OutputPlan { try OutputPlan([.init(option: "--out", path: out)]) }
 
         func run() throws {
             memory.apply()
-            try outputs().run { _ in try generate() }
+            try drawing.outputs().run { _ in try generate() }
         }
 
         private func generate() throws {
@@ -53,8 +44,8 @@ extension Mokus.TokenVerseCommand {
                 }
                 return (words.map { set.selecting(Set($0)) } ?? set).concepts.map { (path, $0) }
             }
-            try pipeline.draw(prompt: prompt, concepts: used, seed: seed, steps: steps, guidance: guidance, to: out)
-            print(out)
+            try pipeline.draw(prompt: drawing.prompt, concepts: used, seed: drawing.seed, steps: drawing.steps, guidance: drawing.guidance, to: drawing.out)
+            print(drawing.out)
         }
 
         /// `FILE:w1,w2` → (FILE, [w1, w2]); a plain path → (path, nil).
