@@ -73,6 +73,9 @@ enum WorldGeneratorBenchmark {
             }
             ours[name] = (seconds, images)
             lines.append(row("ours, \(name)", seconds, batch))
+            if batch == 1 {
+                lines += try modulationOverhead(generator, prompt: prompt, negative: unconditional, settings: settings)
+            }
             guard reference else { continue }
             let inputs = directory.appending(path: "world-sampling-\(batch)-inputs.safetensors")
             try SafetensorsWriter.write([
