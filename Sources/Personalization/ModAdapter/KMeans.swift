@@ -22,7 +22,7 @@ struct KMeans: Equatable {
         var random = RandomGenerator(seed: seed)
         var centroids = [rows[random.nextInt(in: 0..<rows.count)]]
         while centroids.count < k {
-            let distances = rows.map { row in centroids.map { Self.squaredDistance(row, $0) }.min()! }
+            let distances = rows.map { row in centroids.map { Self.squaredDistance(row, $0) }.min() ?? 0 }
             let total = distances.reduce(0, +)
             guard total > 0 else { centroids.append(centroids[0]); continue }
             var target = Float(random.nextUnitDouble()) * total

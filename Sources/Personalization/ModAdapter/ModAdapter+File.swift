@@ -31,7 +31,10 @@ extension ModAdapter {
             generatorFingerprint: generatorFingerprint, encoderFingerprint: encoderFingerprint, stages: stages)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        var entries = network.parameterShapes.map { name, _ in SafetensorsEntry(name, parameters[name]!) }
+        var entries = network.parameterShapes.map { name, _ in
+            guard let value = parameters[name] else { preconditionFailure("ModAdapter: no parameter \(name) to write") }
+            return SafetensorsEntry(name, value)
+        }
         if let router {
             entries.append(SafetensorsEntry(
                 "router.centroids",

@@ -57,16 +57,20 @@ public struct ModAdapterData: Sendable {
             var spans: [[Range<Int>]] = []
             var targets: [Tensor] = []
             for word in words {
-                if neutral[word] == nil {
+                let neutralProjection: Tensor
+                if let known = projectedNeutral[word] {
+                    neutralProjection = known
+                } else {
                     let caption = neutralTemplate.replacingOccurrences(of: "{word}", with: word)
                     let (states, wordSpans) = try NeutralFeatures.states(of: word, in: caption, prompts: prompts)
                     neutral[word] = NeutralFeatures.mean(states, over: wordSpans)
-                    projectedNeutral[word] = NeutralFeatures.mean(
+                    neutralProjection = NeutralFeatures.mean(
                         transformer.textProjection(states.expandingDims(at: 0)).reshaped([states.shape[0], -1]), over: wordSpans)
+                    projectedNeutral[word] = neutralProjection
                 }
                 let wordSpans = try PromptWords.spans(of: word, in: scene.caption, template: prompts.template, tokenize: prompts.encoder.tokenize)
                 spans.append(wordSpans)
-                targets.append(NeutralFeatures.mean(projected, over: wordSpans) - projectedNeutral[word]!)
+                targets.append(NeutralFeatures.mean(projected, over: wordSpans) - neutralProjection)
             }
             let image = images.slice(axis: 0, index..<(index + 1)) * 2 - 1
             examples.append(Example(

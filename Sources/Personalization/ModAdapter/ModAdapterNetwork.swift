@@ -63,23 +63,29 @@ struct ModAdapterNetwork {
     ///   - parameters: by name (tape variables or constants).
     ///   - features: F `[P, C]`; `neutral`: n `[E]`.
     ///   - expert: r(n) for k-means routing (ignored otherwise).
+    ///
+    /// `parameters` must hold every name of ``parameterShapes`` (a missing one is a programming error).
     func callAsFunction(_ parameters: [String: Tensor], features: Tensor, neutral: Tensor, expert: Int) -> Tensor {
         let c = configuration
+        func p(_ name: String) -> Tensor {
+            guard let value = parameters[name] else { preconditionFailure("ModAdapterNetwork: no parameter \(name)") }
+            return value
+        }
         let n = neutral.reshaped([1, c.textWidth])
-        let queries = n.matmul(parameters["query.weight"]!) + parameters["query.position"]!
-        let keys = features.matmul(parameters["key.weight"]!)
-        let values = features.matmul(parameters["value.weight"]!)
+        let queries = n.matmul(p("query.weight")) + p("query.position")
+        let keys = features.matmul(p("key.weight"))
+        let values = features.matmul(p("value.weight"))
         let weights = (queries.matmul(keys, transposeOther: true) * (1 / Float(c.attentionWidth).squareRoot())).softmax(axis: 1)
         let hidden = weights.matmul(values) + queries
         func project(_ k: Int) -> Tensor {
-            (hidden.matmul(parameters["expert.\(k).w1"]!) + parameters["expert.\(k).b1"]!).silu()
-                .matmul(parameters["expert.\(k).w2"]!) + parameters["expert.\(k).b2"]!
+            (hidden.matmul(p("expert.\(k).w1")) + p("expert.\(k).b1")).silu()
+                .matmul(p("expert.\(k).w2")) + p("expert.\(k).b2")
         }
         switch c.routing {
         case .kmeans: return project(expert)
         case .single: return project(0)
         case .gate:
-            let gate = n.matmul(parameters["gate.weight"]!).softmax(axis: 1)
+            let gate = n.matmul(p("gate.weight")).softmax(axis: 1)
             var mixture = project(0) * gate.slice(axis: 1, 0..<1)
             for k in 1..<c.experts { mixture = mixture + project(k) * gate.slice(axis: 1, k..<(k + 1)) }
             return mixture

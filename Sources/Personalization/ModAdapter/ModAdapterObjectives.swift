@@ -16,7 +16,8 @@ struct ModAdapterPredictor {
         let named = Dictionary(uniqueKeysWithValues: zip(network.parameterShapes.map(\.0), parameters))
         let e = data.examples[example]
         return e.words.map { word in
-            network(named, features: e.features, neutral: data.neutral[word]!, expert: experts[word] ?? 0)
+            guard let neutral = data.neutral[word] else { preconditionFailure("ModAdapterData: no neutral feature of \(word)") }
+            return network(named, features: e.features, neutral: neutral, expert: experts[word] ?? 0)
         }
     }
 
@@ -108,7 +109,7 @@ final class ModAdapterDiffusionObjective: TrainingObjective {
             }
         }
         let modulation = PromptModulation.modulation(
-            samples: samples, textLength: prompts.map { $0.shape[0] }.max()!, width: c.innerDim, layers: c.layerCount)
+            samples: samples, textLength: prompts.map { $0.shape[0] }.max() ?? 0, width: c.innerDim, layers: c.layerCount)
         let value = try RectifiedFlowStep.squaredErrors(
             model: transformer, clean: Tensor.concat(examples.map { data.examples[$0].latents }, axis: 0),
             imageShape: data.imageShape, prompts: prompts, sigmas: draws.sigmas, noise: draws.noise, modulation: modulation

@@ -47,7 +47,7 @@ public enum ModAdapterTraining {
         let network = ModAdapterNetwork(configuration: configuration)
         let words = data.neutral.keys.sorted()
         let router = settings.routing == .kmeans
-            ? KMeans(rows: words.map { data.neutral[$0]!.scalars }, k: configuration.experts, seed: settings.seed)
+            ? KMeans(rows: words.compactMap { data.neutral[$0]?.scalars }, k: configuration.experts, seed: settings.seed)
             : nil
         return ModAdapter(
             configuration: configuration,
@@ -71,7 +71,10 @@ public enum ModAdapterTraining {
         let predictor = ModAdapterPredictor(
             network: network, data: data,
             experts: data.neutral.mapValues { adapter.expert(neutral: $0) })
-        let initial = network.parameterShapes.map { NamedParameter($0.0, adapter.parameters[$0.0]!) }
+        let initial = network.parameterShapes.map { name, _ in
+            guard let value = adapter.parameters[name] else { preconditionFailure("ModAdapter: no parameter \(name)") }
+            return NamedParameter(name, value)
+        }
         var configuration = stage == .pretrain ? settings.pretraining : settings.training
         configuration.seed = settings.seed
         let trainer = Trainer(configuration: configuration)
