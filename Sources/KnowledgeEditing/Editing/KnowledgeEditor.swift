@@ -149,12 +149,14 @@ public struct WeightDelta: @unchecked Sendable {
         guard case let .lowRank(left, right) = value, base.count > 0 else { return base + dense }
         let (rows, rank, columns) = (left.shape[0], left.shape[1], right.shape[1])
         return Tensor(shape: base.shape) { out in
-            base.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+            guard let target = out.baseAddress else { return }   // base.count > 0: never nil
+            base.withUnsafeBufferPointer { if let source = $0.baseAddress { target.update(from: source, count: $0.count) } }
             guard rank > 0 else { return }
             left.withUnsafeBufferPointer { l in
                 right.withUnsafeBufferPointer { r in
-                    BLAS.gemm(transposeA: false, transposeB: false, m: rows, n: columns, k: rank, a: l.baseAddress!, lda: rank,
-                              b: r.baseAddress!, ldb: columns, beta: 1, c: out.baseAddress!, ldc: columns)
+                    guard let a = l.baseAddress, let b = r.baseAddress else { return }   // rank, rows, columns > 0
+                    BLAS.gemm(transposeA: false, transposeB: false, m: rows, n: columns, k: rank, a: a, lda: rank,
+                              b: b, ldb: columns, beta: 1, c: target, ldc: columns)
                 }
             }
         }
