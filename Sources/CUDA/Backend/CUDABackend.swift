@@ -26,6 +26,7 @@ public final class CUDABackend: TensorBackend, @unchecked Sendable {
     public var name: String { "cuda:\(device.properties.ordinal)" }
 
     public func upload(_ values: UnsafeBufferPointer<Float>) throws -> any DeviceAllocation {
+        try device.makeCurrent()
         let buffer = try device.allocator.allocate(Swift.max(values.count, 1) * 4)
         if let base = values.baseAddress, !values.isEmpty {
             try device.driver.check(device.driver.cuMemcpyHtoD(buffer.address, base, values.count * 4), "cuMemcpyHtoD_v2")
@@ -35,12 +36,16 @@ public final class CUDABackend: TensorBackend, @unchecked Sendable {
 
     public func download(_ allocation: any DeviceAllocation, into values: UnsafeMutableBufferPointer<Float>) throws {
         guard let base = values.baseAddress, !values.isEmpty else { return }
+        try device.makeCurrent()
         try device.driver.check(device.driver.cuMemcpyDtoH(base, try buffer(allocation).address, values.count * 4), "cuMemcpyDtoH_v2")
     }
 
-    /// `tensor` as a device tensor of this GPU (uploaded when it lives on the host).
+    /// `tensor` as a device tensor of this GPU (uploaded when it lives on the host). Makes the
+    /// device's context current first: the driver keeps one per thread, and ops may come from
+    /// any thread (every op reads its operands through here).
     func operand(_ tensor: Tensor) throws -> DeviceTensor {
-        DeviceTensor(shape: tensor.shape, dtype: .float32, buffer: try buffer(tensor.deviceAllocation(on: self)))
+        try device.makeCurrent()
+        return DeviceTensor(shape: tensor.shape, dtype: .float32, buffer: try buffer(tensor.deviceAllocation(on: self)))
     }
 
     /// A device tensor's values as a `Tensor` on this backend.
