@@ -208,10 +208,12 @@ let package = Package(
                            "World", "TestSupport"],
             exclude: ["References"]),
 
-        // mokus-cuda: the CUDA backend's parity suite and timings, small enough to carry as a static binary.
+        // mokus-cuda: the CUDA backend's parity suite and timings, and a text encoder's forward on the GPU
+        // (TextEncoders behind Tensor's CUDA backend); small enough to carry as a static binary.
         .executableTarget(
             name: "mokus-cuda",
-            dependencies: ["CUDA", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CUDA", "Tensors", "TextEncoders", "ModelInterfaces",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["References"]), // the PyTorch timing script run beside it on the GPU machine
 
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),

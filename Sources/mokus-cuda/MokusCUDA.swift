@@ -24,10 +24,19 @@ struct MokusCUDA: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run every GPU kernel against the CPU op it mirrors; with --timing, also the GEMM, attention and row-kernel timings.")
+            abstract: "Run every GPU kernel against the CPU op it mirrors; with --model, a text encoder's forward pass on the GPU "
+                + "against the CPU; with --timing, also the GEMM, attention and row-kernel timings (and a Qwen2.5-7B-shaped layer with --model).")
 
         @Flag(help: "Also time the standard cases (GEMMs, attention, RMSNorm, softmax, SiLU at real-model shapes).")
         var timing = false
+
+        @Option(name: .customLong("model"), help: ArgumentHelp(
+            "A text-encoder checkpoint directory whose forward pass to check on the GPU through Tensor's CUDA backend (repeatable).",
+            valueName: "dir"))
+        var models: [String] = []
+
+        @Option(help: ArgumentHelp("Folder for the 7B-shaped layer's random checkpoint (about 0.5 GB).", valueName: "dir"))
+        var scratch = NSTemporaryDirectory()
 
         func run() throws {
             let device = try CUDADevice()
@@ -35,10 +44,20 @@ struct MokusCUDA: ParsableCommand {
             let start = ContinuousClock.now
             let results = try ParitySuite.run(on: device)
             results.forEach { print($0) }
-            let failed = results.filter { !$0.passed }.count
+            var failed = results.filter { !$0.passed }.count
             print("parity: \(results.count - failed)/\(results.count) within tolerance (\(ContinuousClock.now - start), kernel compilation included)")
+            let backend = CUDABackend(device: device)
+            for model in models {
+                let (line, passed) = try ForwardCheck.parity(directory: URL(fileURLWithPath: model), backend: backend)
+                print(line)
+                if !passed { failed += 1 }
+            }
             if timing {
                 try Timing.standard(on: device).forEach { print($0) }
+                if let first = models.first {
+                    try ForwardCheck.layerTiming(tokenizerDirectory: URL(fileURLWithPath: first),
+                                                 scratch: URL(fileURLWithPath: scratch), backend: backend).forEach { print($0) }
+                }
                 let stats = device.allocator.statistics
                 print("allocator: peak \(stats.peakBytesInUse >> 20) MiB in use, \(stats.bytesCached >> 20) MiB cached, "
                     + "\(stats.cacheHits) cache hits, \(stats.driverAllocations) cuMemAlloc calls")

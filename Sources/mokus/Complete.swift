@@ -13,6 +13,7 @@ extension Mokus {
         @OptionGroup var model: ModelOptions
         @Option(help: "The text to continue.") var prompt: String
         @Option(help: "Most tokens to generate.") var maxTokens = 16
+        @OptionGroup var device: DeviceOptions
         @OptionGroup var output: JSONOutputOption
 
         func validate() throws {
@@ -20,6 +21,7 @@ extension Mokus {
         }
 
         func run() throws {
+            try device.apply()
             let completion = try GreedyCompletion.run(try loadEncoder(model), prompt: prompt, maxTokens: maxTokens)
             if output.json {
                 try printJSON(["prompt": prompt, "completion": completion.text, "tokens": completion.tokens])

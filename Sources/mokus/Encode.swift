@@ -18,6 +18,7 @@ extension Mokus {
         var textFile: String?
         @Option(parsing: .unconditional, help: "How many next-token candidates to print.") var top = 5
         @OptionGroup var memory: MemoryOptions
+        @OptionGroup var device: DeviceOptions
         @OptionGroup var output: JSONOutputOption
 
         func validate() throws {
@@ -27,6 +28,7 @@ extension Mokus {
 
         func run() throws {
             memory.apply()
+            try device.apply()
             let encoder = try loadEncoder(model)
             let texts = try text.map { [$0] } ?? textFile.map { try TextLines.read(contentsOf: URL(fileURLWithPath: $0)) } ?? []
             for line in texts {

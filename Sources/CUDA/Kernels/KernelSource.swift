@@ -10,6 +10,7 @@ enum KernelSource {
     static let names = [
         "cast_f32_bf16", "cast_bf16_f32", "cast_f32_f16", "cast_f16_f32",
         "binary_f32", "unary_f32", "normalize_rows", "softmax_rows", "rotary", "attention_softmax",
+        "permute_f32", "gather_rows", "add_block",
     ]
 
     static let source = """
@@ -149,6 +150,30 @@ enum KernelSource {
         s = block_reduce(s, SumOp(), 0.0f);
         float inv = s > 0.0f ? 1.0f / s : 0.0f;
         for (int j = threadIdx.x; j < keys; j += blockDim.x) pr[j] *= inv;
+    }
+
+    // y[i] = x[Σₖ iₖ·sₖ] where (i₀, …) is i's multi-index in the output extents d (rank ≤ 6):
+    // a permutation (s = the input strides, reordered).
+    extern "C" __global__ void permute_f32(const float* x, float* y, long long n, int rank,
+                                           long long d0, long long d1, long long d2, long long d3, long long d4, long long d5,
+                                           long long s0, long long s1, long long s2, long long s3, long long s4, long long s5) {
+        const long long d[6] = {d0, d1, d2, d3, d4, d5}, s[6] = {s0, s1, s2, s3, s4, s5};
+        GRID_STRIDE(i, n) {
+            long long r = i, offset = 0;
+            for (int k = rank - 1; k >= 0; --k) { offset += (r % d[k]) * s[k]; r /= d[k]; }
+            y[i] = x[offset];
+        }
+    }
+
+    // y[j, e] = x[index[j], e] for rows of `width` values (an embedding lookup).
+    extern "C" __global__ void gather_rows(const float* x, const long long* index, float* y, long long n, long long width) {
+        GRID_STRIDE(i, n) y[i] = x[index[i / width] * width + i % width];
+    }
+
+    // t[o·span + offset + r] += s[o·blockSpan + r] for r < blockSpan: adds a block into a region of
+    // t along one axis (span = extent·inner, blockSpan = blockExtent·inner, offset = start·inner).
+    extern "C" __global__ void add_block(float* t, const float* s, long long n, long long blockSpan, long long span, long long offset) {
+        GRID_STRIDE(i, n) t[(i / blockSpan) * span + offset + i % blockSpan] += s[i];
     }
     """
 }

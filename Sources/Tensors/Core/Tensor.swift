@@ -123,9 +123,10 @@ public struct Tensor: @unchecked Sendable {
         return try body(UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count))
     }
 
-    /// Copies the buffer if it is shared with another tensor or borrowed from a mapped file.
+    /// Copies the buffer if it is shared with another tensor, borrowed from a mapped file or on a
+    /// device (the copy is on the host: host writes never reach device memory).
     mutating func ensureUniqueStorage() {
-        if !isKnownUniquelyReferenced(&storage) || storage.isBorrowed {
+        if !isKnownUniquelyReferenced(&storage) || storage.isBorrowed || storage.residence != nil {
             let copy = TensorStorage(uninitializedCount: storage.count)
             copy.pointer.initialize(from: storage.pointer, count: storage.count)
             storage = copy

@@ -13,7 +13,7 @@ extension Tensor {
     /// a + b.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let (shapeA, shapeB) = (a.shape, b.shape)
-        return recorded(Elementwise.broadcast(a, b, Add(), operation: "add"), inputs: [a, b]) { g, needs in
+        return recorded(Dispatch.elementwise(.add, a, b) ?? Elementwise.broadcast(a, b, Add(), operation: "add"), inputs: [a, b]) { g, needs in
             [needs[0] ? g.sum(toShape: shapeA) : nil, needs[1] ? g.sum(toShape: shapeB) : nil]
         }
     }
@@ -21,7 +21,7 @@ extension Tensor {
     /// a − b.
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         let (shapeA, shapeB) = (a.shape, b.shape)
-        return recorded(Elementwise.broadcast(a, b, Subtract(), operation: "subtract"), inputs: [a, b]) { g, needs in
+        return recorded(Dispatch.elementwise(.subtract, a, b) ?? Elementwise.broadcast(a, b, Subtract(), operation: "subtract"), inputs: [a, b]) { g, needs in
             [needs[0] ? g.sum(toShape: shapeA) : nil, needs[1] ? (-g).sum(toShape: shapeB) : nil]
         }
     }
@@ -29,7 +29,7 @@ extension Tensor {
     /// a ⊙ b (element-wise product).
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         let (ca, cb) = (a.detached(), b.detached())
-        return recorded(Elementwise.broadcast(a, b, Multiply(), operation: "multiply"), inputs: [a, b]) { g, needs in
+        return recorded(Dispatch.elementwise(.multiply, a, b) ?? Elementwise.broadcast(a, b, Multiply(), operation: "multiply"), inputs: [a, b]) { g, needs in
             [needs[0] ? (g * cb).sum(toShape: ca.shape) : nil, needs[1] ? (g * ca).sum(toShape: cb.shape) : nil]
         }
     }
@@ -37,7 +37,7 @@ extension Tensor {
     /// a ⊘ b (element-wise quotient).
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let (ca, cb) = (a.detached(), b.detached())
-        let out = Elementwise.broadcast(a, b, Divide(), operation: "divide")
+        let out = Dispatch.elementwise(.divide, a, b) ?? Elementwise.broadcast(a, b, Divide(), operation: "divide")
         return recorded(out, inputs: [a, b]) { g, needs in
             let ga = g / cb
             return [needs[0] ? ga.sum(toShape: ca.shape) : nil, needs[1] ? (-ga * out).sum(toShape: cb.shape) : nil]
@@ -68,7 +68,7 @@ private struct ScalarOver: UnaryKernel { let s: Float; @inline(__always) func ca
 extension Tensor {
     /// x + s.
     public static func + (x: Tensor, s: Float) -> Tensor {
-        recorded(Elementwise.map(x, AddScalar(s: s)), inputs: [x]) { g, _ in [g] }
+        recorded(Dispatch.elementwise(.addScalar(s), x) ?? Elementwise.map(x, AddScalar(s: s)), inputs: [x]) { g, _ in [g] }
     }
     /// s + x.
     public static func + (s: Float, x: Tensor) -> Tensor { x + s }
@@ -80,7 +80,7 @@ extension Tensor {
     }
     /// x · s.
     public static func * (x: Tensor, s: Float) -> Tensor {
-        recorded(Elementwise.map(x, MultiplyScalar(s: s)), inputs: [x]) { g, _ in [g * s] }
+        recorded(Dispatch.elementwise(.scale(s), x) ?? Elementwise.map(x, MultiplyScalar(s: s)), inputs: [x]) { g, _ in [g * s] }
     }
     /// s · x.
     public static func * (s: Float, x: Tensor) -> Tensor { x * s }

@@ -21,24 +21,17 @@ extension Tensor {
     ) -> Tensor {
         let layout = AttentionLayout(query: query, key: key, value: value, keyPadding: keyPadding)
         let scale = scale ?? 1 / Float(layout.headWidth).squareRoot()
-        let probabilities = TensorStorage(uninitializedCount: layout.batch * layout.heads * layout.queries * layout.keys)
-        let out = TensorStorage(uninitializedCount: layout.batch * layout.heads * layout.queries * layout.valueWidth)
-        let mask = layout.keepMask(causal: causal, keyPadding: keyPadding)
-        withExtendedLifetime(mask) {
-        for (b, h, kvh) in layout.headPairs {
-            let p = probabilities.pointer + layout.scoreOffset(b, h)
-            BLAS.gemm(transposeA: false, transposeB: true, m: layout.queries, n: layout.keys, k: layout.headWidth,
-                      alpha: scale, a: query.storage.pointer + layout.queryOffset(b, h), lda: layout.headWidth,
-                      b: key.storage.pointer + layout.keyOffset(b, kvh), ldb: layout.headWidth,
-                      c: p, ldc: layout.keys)
-            layout.maskedSoftmax(p, keep: mask.map { UnsafePointer($0.storage.pointer) + b * layout.queries * layout.keys })
-            BLAS.gemm(transposeA: false, transposeB: false, m: layout.queries, n: layout.valueWidth, k: layout.keys,
-                      a: p, lda: layout.keys, b: value.storage.pointer + layout.valueOffset(b, kvh), ldb: layout.valueWidth,
-                      c: out.pointer + layout.outputOffset(b, h), ldc: layout.valueWidth)
-        }
-        }
-        let result = Tensor(shape: [layout.batch, layout.heads, layout.queries, layout.valueWidth], storage: out)
         let (q, k, v) = (query.detached(), key.detached(), value.detached())
+        if let backend = Dispatch.backend(query, key, value), let result = Dispatch.run(backend, "attention", {
+            try backend.attention(query: query, key: key, value: value, causal: causal, keyPadding: keyPadding, scale: scale)
+        }) {
+            // The backward pass runs on the host, recomputing the probabilities there.
+            return recorded(result, inputs: [query, key, value]) { g, _ in
+                let (_, probabilities) = layout.forward(q, k, v, causal: causal, keyPadding: keyPadding, scale: scale)
+                return layout.backward(g, q: q, k: k, v: v, probabilities: probabilities, scale: scale)
+            }
+        }
+        let (result, probabilities) = layout.forward(query, key, value, causal: causal, keyPadding: keyPadding, scale: scale)
         return recorded(result, inputs: [query, key, value]) { g, _ in
             layout.backward(g, q: q, k: k, v: v, probabilities: probabilities, scale: scale)
         }
@@ -76,6 +69,28 @@ private struct AttentionLayout {
     func valueOffset(_ b: Int, _ kvh: Int) -> Int { (b * keyValueHeads + kvh) * keys * valueWidth }
     func outputOffset(_ b: Int, _ h: Int) -> Int { (b * heads + h) * queries * valueWidth }
     func scoreOffset(_ b: Int, _ h: Int) -> Int { (b * heads + h) * queries * keys }
+
+    /// The output `[B, H, Lq, Dv]` and the probabilities `[B, H, Lq, Lk]` (saved for the backward pass).
+    func forward(_ query: Tensor, _ key: Tensor, _ value: Tensor, causal: Bool, keyPadding: Tensor?,
+                 scale: Float) -> (Tensor, TensorStorage) {
+        let probabilities = TensorStorage(uninitializedCount: batch * heads * queries * keys)
+        let out = TensorStorage(uninitializedCount: batch * heads * queries * valueWidth)
+        let mask = keepMask(causal: causal, keyPadding: keyPadding)
+        withExtendedLifetime(mask) {
+            for (b, h, kvh) in headPairs {
+                let p = probabilities.pointer + scoreOffset(b, h)
+                BLAS.gemm(transposeA: false, transposeB: true, m: queries, n: keys, k: headWidth,
+                          alpha: scale, a: query.storage.pointer + queryOffset(b, h), lda: headWidth,
+                          b: key.storage.pointer + keyOffset(b, kvh), ldb: headWidth,
+                          c: p, ldc: keys)
+                maskedSoftmax(p, keep: mask.map { UnsafePointer($0.storage.pointer) + b * queries * keys })
+                BLAS.gemm(transposeA: false, transposeB: false, m: queries, n: valueWidth, k: keys,
+                          a: p, lda: keys, b: value.storage.pointer + valueOffset(b, kvh), ldb: valueWidth,
+                          c: out.pointer + outputOffset(b, h), ldc: valueWidth)
+            }
+        }
+        return (Tensor(shape: [batch, heads, queries, valueWidth], storage: out), probabilities)
+    }
 
     /// A `[B, Lq, Lk]` 0/1 mask of visible keys, or nil when every key is visible.
     func keepMask(causal: Bool, keyPadding: Tensor?) -> Tensor? {

@@ -11,15 +11,20 @@ extension Tensor {
         for i in indices { precondition(i >= 0 && i < extent, "indexSelect: index \(i) out of range 0..<\(extent) (axis \(a) of \(shape))") }
         var outShape = shape
         outShape[a] = indices.count
-        let out = TensorStorage(uninitializedCount: outer * indices.count * inner)
-        let source = storage.pointer
-        for o in 0..<outer {
-            for (j, i) in indices.enumerated() {
-                (out.pointer + (o * indices.count + j) * inner).initialize(from: source + (o * extent + i) * inner, count: inner)
+        let inputShape = shape
+        let device: Tensor? = a == 0 ? Dispatch.backend(self).flatMap { backend in
+            Dispatch.run(backend, "indexSelect") { try backend.gatherRows(self, indices) }
+        } : nil
+        let selected = device ?? Tensor(shape: outShape) { out in
+            guard let base = out.baseAddress else { return }
+            let source = storage.pointer
+            for o in 0..<outer {
+                for (j, i) in indices.enumerated() {
+                    (base + (o * indices.count + j) * inner).initialize(from: source + (o * extent + i) * inner, count: inner)
+                }
             }
         }
-        let inputShape = shape
-        return Tensor.recorded(Tensor(shape: outShape, storage: out), inputs: [self]) { g, _ in
+        return Tensor.recorded(selected, inputs: [self]) { g, _ in
             [Tensor.zeros(inputShape).scatterAdding(axis: a, indices, g)]
         }
     }

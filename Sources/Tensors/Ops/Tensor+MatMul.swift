@@ -74,6 +74,10 @@ extension Tensor {
         let (m, k) = transposeA ? (colsA, rowsA) : (rowsA, colsA)
         let (kB, n) = transposeB ? (colsB, rowsB) : (rowsB, colsB)
         precondition(k == kB, "matmul: inner extents differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+        if let backend = Dispatch.backend(a, b),
+           let out = Dispatch.run(backend, "matmul", { try backend.gemm(a, b, transposeA: transposeA, transposeB: transposeB) }) {
+            return out
+        }
         let batch = a.shape.dropLast(2).reduce(1, *)
         let outShape = Array(a.shape.dropLast(2)) + [m, n]
         let out = TensorStorage(uninitializedCount: batch * m * n)

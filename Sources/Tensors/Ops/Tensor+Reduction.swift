@@ -50,11 +50,11 @@ extension Tensor {
         return Tensor.recorded(result, inputs: [self]) { g, _ in
             let (outer, extent, inner) = Shape.around(inputShape, axis: a)
             let grad = Tensor.zeros(inputShape)
-            let gp = g.storage.pointer
+            let gp = g.storage.pointer, target = grad.storage.pointer
             for o in 0..<outer {
                 for i in 0..<inner {
                     let k = indices[o * inner + i]
-                    grad.storage.pointer[(o * extent + k) * inner + i] = gp[o * inner + i]
+                    target[(o * extent + k) * inner + i] = gp[o * inner + i]
                 }
             }
             return [grad]

@@ -37,6 +37,10 @@ extension Tensor {
             "rotary: cos/sin \(cos.shape) do not fit input \(shape) (expected [\(length), \(half)] or [B, \(length), \(half)])")
         let blocks = count / (length * width)
         let blocksPerSequence = perSequence ? blocks / shape[0] : blocks
+        if let backend = Dispatch.backend(self, cos, sin),
+           let out = Dispatch.run(backend, "rotary", { try backend.rotary(self, cos: cos, sin: sin, layout: layout, inverse: inverse) }) {
+            return out
+        }
         let sign: Float = inverse ? -1 : 1
         let out = TensorStorage(uninitializedCount: count)
         let x = UnsafePointer(storage.pointer), y = out.pointer

@@ -39,7 +39,8 @@ extension Tensor {
         precondition(axes.sorted() == Array(0..<rank), "permute: \(axes) is not a permutation of 0..<\(rank)")
         if axes == Array(0..<rank) { return self }
         let strides = Shape.strides(shape)
-        let out = StridedCopy.gather(storage.pointer, shape: axes.map { shape[$0] }, strides: axes.map { strides[$0] })
+        let device = Dispatch.backend(self).flatMap { backend in Dispatch.run(backend, "permute") { try backend.permute(self, axes: axes) } }
+        let out = device ?? StridedCopy.gather(storage.pointer, shape: axes.map { shape[$0] }, strides: axes.map { strides[$0] })
         var inverse = [Int](repeating: 0, count: rank)
         for (i, a) in axes.enumerated() { inverse[a] = i }
         return Tensor.recorded(out, inputs: [self]) { g, _ in [g.permuted(inverse)] }
@@ -83,6 +84,7 @@ extension Tensor {
         var outShape = first.shape
         outShape[a] = tensors.reduce(0) { $0 + $1.shape[a] }
         var out = Tensor.zeros(outShape)
+        if let backend = tensors.lazy.compactMap(\.backend).first { out = out.moved(to: backend) }
         var offsets: [Int] = []
         var position = 0
         for t in tensors {
@@ -112,6 +114,13 @@ extension Tensor {
     /// Adds `block` into the region of `self` that starts at index `start` along `axis` (other
     /// axes full). Untracked; used by slice gradients and concatenation.
     mutating func addBlock(_ block: Tensor, axis: Int, at start: Int) {
+        if let backend = Dispatch.backend(self, block), isOnDevice, isKnownUniquelyReferenced(&storage) {
+            let target = self
+            if Dispatch.run(backend, "addBlock", { try backend.addBlock(into: target, block, axis: axis, at: start) }) {
+                storage.deviceDidWrite()
+                return
+            }
+        }
         ensureUniqueStorage()
         let (outer, extent, inner) = Shape.around(shape, axis: axis)
         let blockExtent = block.shape[axis]

@@ -27,7 +27,7 @@ extension Tensor {
 
     private func softmaxLastAxis() -> Tensor {
         let width = shape.last ?? 1
-        let out = rowWise(width: width) { _, x, y in
+        let out = Dispatch.rows(.softmax, self) ?? rowWise(width: width) { _, x, y in
             let m = RowMath.maximum(x, width)
             for j in 0..<width { y[j] = FastMath.exp(x[j] - m) }
             let inverse = 1 / RowMath.sum(y, width)

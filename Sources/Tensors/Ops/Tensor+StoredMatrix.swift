@@ -10,9 +10,9 @@ public struct StoredMatrix: @unchecked Sendable {
     public let columns: Int
     public let dtype: DType
     /// The `rows × columns` stored values, little-endian, no alignment required.
-    let bytes: UnsafeRawPointer
+    public let bytes: UnsafeRawPointer
     /// Keeps `bytes` valid (the mapping).
-    let owner: AnyObject
+    public let owner: AnyObject
     /// Values converted per block (at least one row).
     public var blockElements: Int
 
@@ -70,6 +70,10 @@ extension Tensor {
 
     /// `x · op(W)` into a new `[..., width]` tensor.
     private static func storedProduct(_ x: Tensor, _ weight: StoredMatrix, transposed: Bool, width: Int) -> Tensor {
+        if let backend = Dispatch.backend(x),
+           let out = Dispatch.run(backend, "matmul(stored:)", { try backend.gemm(x, stored: weight, transposed: transposed) }) {
+            return out
+        }
         let m = x.count / Swift.max(1, x.shape[x.rank - 1])
         let out = TensorStorage(uninitializedCount: m * width)
         weight.product(x.storage.pointer, rowsOfA: m, transposed: transposed, into: out.pointer)

@@ -57,10 +57,12 @@ private struct GELUGradient: BinaryKernel {
 }
 
 extension Tensor {
-    /// Applies `f`; the gradient is `rule(g, saved)` where `saved` is the input (`savesInput`)
-    /// or the output.
-    private func unary<F: UnaryKernel, G: BinaryKernel>(_ f: F, _ rule: G, savesInput: Bool) -> Tensor {
-        let out = Elementwise.map(self, f)
+    /// Applies `f` (on the device as `device`, when given and the input lives there); the
+    /// gradient is `rule(g, saved)` where `saved` is the input (`savesInput`) or the output.
+    private func unary<F: UnaryKernel, G: BinaryKernel>(
+        _ f: F, _ rule: G, savesInput: Bool, device: ElementwiseOperation? = nil
+    ) -> Tensor {
+        let out = device.flatMap { Dispatch.elementwise($0, self) } ?? Elementwise.map(self, f)
         let saved = savesInput ? detached() : out
         return Tensor.recorded(out, inputs: [self]) { g, _ in
             [Elementwise.zip(g, saved, shape: saved.shape, rule)]
@@ -68,7 +70,7 @@ extension Tensor {
     }
 
     /// eˣ (see ``FastMath`` for the accuracy contract).
-    public func exp() -> Tensor { unary(Exp(), TimesSaved(), savesInput: false) }
+    public func exp() -> Tensor { unary(Exp(), TimesSaved(), savesInput: false, device: .exp) }
     /// Natural logarithm.
     public func log() -> Tensor { unary(Log(), OverSaved(), savesInput: true) }
     /// √x.
@@ -78,13 +80,13 @@ extension Tensor {
     /// |x|; the gradient at 0 is 0.
     public func abs() -> Tensor { unary(Abs(), AbsGradient(), savesInput: true) }
     /// tanh x.
-    public func tanh() -> Tensor { unary(Tanh(), TanhGradient(), savesInput: false) }
+    public func tanh() -> Tensor { unary(Tanh(), TanhGradient(), savesInput: false, device: .tanh) }
     /// σ(x) = 1/(1 + e⁻ˣ).
     public func sigmoid() -> Tensor { unary(Sigmoid(), SigmoidGradient(), savesInput: false) }
     /// SiLU (swish): x·σ(x).
-    public func silu() -> Tensor { unary(SiLU(), SiLUGradient(), savesInput: true) }
+    public func silu() -> Tensor { unary(SiLU(), SiLUGradient(), savesInput: true, device: .silu) }
     /// GELU in its tanh form (PyTorch `gelu(approximate="tanh")`).
-    public func gelu() -> Tensor { unary(GELU(), GELUGradient(), savesInput: true) }
+    public func gelu() -> Tensor { unary(GELU(), GELUGradient(), savesInput: true, device: .gelu) }
     /// max(x, 0); the gradient at 0 is 0.
     public func relu() -> Tensor { unary(ReLU(), ReLUGradient(), savesInput: true) }
     /// xᵖ for a constant exponent.

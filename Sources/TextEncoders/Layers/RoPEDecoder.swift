@@ -101,17 +101,19 @@ struct RoPEDecoder: LanguageModelArchitecture {
         let (b, length) = (batch.batchSize, batch.length)
         var h: Tensor
         if let resume = try context.resume(width: c.hiddenSize, layers: c.layerCount) {
-            h = resume.hiddenState
+            h = resume.hiddenState.onCurrentBackend()
         } else {
             // The embedding's input is the ids (as floats, `[batch, length, 1]`), as in nn.Embedding.
             let idsInput = Tensor(shape: [b, length, 1], scalars: ids.map(Float.init))
             h = try context.module("\(c.prefix).embed_tokens", idsInput) { _ in
-                try weights.rows("\(c.prefix).embed_tokens.weight", ids).reshaped([b, length, c.hiddenSize])
+                try weights.rows("\(c.prefix).embed_tokens.weight", ids).reshaped([b, length, c.hiddenSize]).onCurrentBackend()
             }
             context.hiddenState(0, h)
         }
-        let (cos, sin) = c.rotary.tables(length: length)
-        let keyPadding = batch.isPadded ? batch.attentionMask : nil
+        // On the installed backend (if any), the rest of the pass follows h there.
+        let (hostCos, hostSin) = c.rotary.tables(length: length)
+        let (cos, sin) = (hostCos.onCurrentBackend(), hostSin.onCurrentBackend())
+        let keyPadding = batch.isPadded ? batch.attentionMask.onCurrentBackend() : nil
         for i in context.firstLayer..<c.layerCount {
             let l = layer(i)
             h = try context.module(l, h) { x in

@@ -57,4 +57,50 @@ w = torch.randn(3584, device=dev)
 measure("rmsNorm f32 [4096, 3584]", lambda: F.rms_norm(x, (3584,), w, 1e-6), iterations=50, nbytes=2 * 4 * 4096 * 3584)
 measure("softmax f32 [4096, 3584]", lambda: x.softmax(-1), iterations=50, nbytes=2 * 4 * 4096 * 3584)
 measure("silu f32 [4096, 3584]", lambda: F.silu(x), iterations=50, nbytes=2 * 4 * 4096 * 3584)
+def qwen2_layer(length, activations):
+    """Qwen2.5-7B's decoder layer (+ final RMSNorm), bf16 weights, batch 1: `activations` bf16 runs
+    end to end in bf16 (how the model is usually run); f32 keeps Float32 activations, rounds them
+    to bf16 for each projection (Float32 accumulation) and attends in Float32, as mokus-cuda does."""
+    d, heads, kv, hd, m = 3584, 28, 4, 128, 18944
+    def w(*shape):
+        return ((torch.rand(*shape, device=dev) - 0.5) * 0.07).to(torch.bfloat16)
+    wq, wk, wv, wo = w(d, d), w(kv * hd, d), w(kv * hd, d), w(d, d)
+    bq, bk, bv = w(d), w(kv * hd), w(kv * hd)
+    wg, wu, wd = w(m, d), w(m, d), w(d, m)
+    n1, n2, nf = (torch.ones(d, device=dev) for _ in range(3))
+    inv = 1.0 / (1e6 ** (torch.arange(0, hd, 2, device=dev).float() / hd))
+    angles = torch.arange(length, device=dev).float()[:, None] * inv[None, :]
+    cos, sin = torch.cat([angles.cos()] * 2, -1), torch.cat([angles.sin()] * 2, -1)
+    dtype = torch.bfloat16 if activations == "bf16" else torch.float32
+
+    def linear(x, weight, bias=None):
+        return F.linear(x.to(torch.bfloat16), weight, bias).to(dtype)
+
+    def rope(t):
+        half = t.shape[-1] // 2
+        rotated = torch.cat([-t[..., half:], t[..., :half]], -1)
+        return (t * cos.to(dtype) + rotated * sin.to(dtype)).to(dtype)
+
+    x = torch.randn(1, length, d, device=dev, dtype=dtype)
+
+    def layer():
+        y = F.rms_norm(x, (d,), n1.to(dtype), 1e-6)
+        q = rope(linear(y, wq, bq).view(1, length, heads, hd).transpose(1, 2))
+        k = rope(linear(y, wk, bk).view(1, length, kv, hd).transpose(1, 2))
+        v = linear(y, wv, bv).view(1, length, kv, hd).transpose(1, 2)
+        a = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
+        h = x + linear(a.transpose(1, 2).reshape(1, length, d), wo)
+        y = F.rms_norm(h, (d,), n2.to(dtype), 1e-6)
+        h = h + linear(F.silu(linear(y, wg)) * linear(y, wu), wd)
+        return F.rms_norm(h, (d,), nf.to(dtype), 1e-6)
+
+    flops = 2.0 * 233_050_624 * length + 2.0 * length * length * heads * hd
+    with torch.no_grad():
+        measure(f"Qwen2.5-7B layer forward {activations} act, {length:5d} tok", layer, iterations=10, flops=flops)
+
+
+for length in (512, 4096):
+    for activations in ("bf16", "f32"):
+        qwen2_layer(length, activations)
+
 print(f"torch {torch.__version__}, {torch.cuda.get_device_name()}, peak {torch.cuda.max_memory_allocated() >> 20} MiB allocated")
