@@ -96,6 +96,7 @@ extension Mokus {
             var intermediates: [(String, Tensor)] = []
             var curve: [EditCurvePoint] = []
             var curveCounts = curveOptions.evalAt?.values[...] ?? []
+            var edited = Set<String>()
             var index = 0
             var pace = EditPace()
             for (number, batch) in batches.enumerated() {
@@ -107,6 +108,7 @@ extension Mokus {
                 seconds.append(Date().timeIntervalSince(start))
                 pace.record(seconds: seconds[number], requests: batch.count)
                 intermediates += result.intermediates.map { ("batch\(number + 1).\($0.key)", $0.value) }
+                edited.formUnion(result.deltas.map(\.parameter))
                 if eval && schedule == .afterEach {
                     for (offset, request) in batch.enumerated() { post[index + offset] = try EditEvaluation.measure(request, encoder: encoder) }
                 }
@@ -118,7 +120,8 @@ extension Mokus {
                 index += batch.count
                 if let next = curveCounts.first, index >= next {
                     curveCounts = curveCounts.drop { $0 <= index }
-                    curve.append(try EditCurvePoint.measure(requestList[..<index], pre: pre[..<index], encoder: encoder))
+                    curve.append(try EditCurvePoint.measure(
+                        requestList[..<index], pre: pre[..<index], edited: edited, encoder: encoder))
                 }
             }
             if eval && schedule == .afterAll {

@@ -49,27 +49,31 @@ struct EditCounts: ExpressibleByArgument {
 /// `summary` is ``EditEvaluation/summary(_:)`` over those requests: `pre.*` from the unedited
 /// model, `post.*` measured at this point (so `post.rewrite_acc` at 1,000 edits is how well the
 /// first 1,000 targets are still held after all of them, and locality compares with the unedited
-/// predictions).
+/// predictions). `weightNorm` is ‖W‖_F over every matrix edited so far, √(Σ ‖W_i‖²), to see whether
+/// the weights stay bounded over a run (AlphaEdit's divergence showed there).
 struct EditCurvePoint {
     var edits: Int
     var summary: [String: Float]
+    var weightNorm: Float
 
-    /// Measures `requests` (the first `pre.count` of the run, all edited) on the encoder as it is now.
+    /// Measures `requests` (the first `pre.count` of the run, all edited) on the encoder as it is now,
+    /// and the norm of the `edited` parameters.
     static func measure(_ requests: ArraySlice<EditRequest>, pre: ArraySlice<EditEvaluation.Measurement>,
-                        encoder: TransformerTextEncoder) throws -> EditCurvePoint {
+                        edited: Set<String>, encoder: TransformerTextEncoder) throws -> EditCurvePoint {
         let reports = try zip(requests, pre).map { request, before in
             EditEvaluation.report(request, pre: before, post: try EditEvaluation.measure(request, encoder: encoder))
         }
-        return EditCurvePoint(edits: requests.count, summary: EditEvaluation.summary(reports))
+        let squares = try edited.sorted().reduce(Float(0)) { $0 + (try encoder.parameter($1)).squared().sum().item }
+        return EditCurvePoint(edits: requests.count, summary: EditEvaluation.summary(reports), weightNorm: squares.squareRoot())
     }
 
-    /// `{"edits": N, "summary": {…}}`.
-    var json: [String: Any] { ["edits": edits, "summary": summary] }
+    /// `{"edits": N, "summary": {…}, "weight_norm": ‖W‖}`.
+    var json: [String: Any] { ["edits": edits, "summary": summary, "weight_norm": weightNorm] }
 
-    /// `after 100 edits: rewrite 0.8220  paraphrase 0.7760  locality.neighborhood 0.8840`.
+    /// `after 100 edits: rewrite 0.8220  paraphrase 0.7760  locality.neighborhood 0.8840  ‖W‖ 123.4`.
     var line: String {
         "after \(edits) edits: " + Self.series(of: summary).map { "\($0.name) " + String(format: "%.4f", $0.value) }
-            .joined(separator: "  ")
+            .joined(separator: "  ") + String(format: "  ‖W‖ %.1f", weightNorm)
     }
 
     /// The plotted metrics of a summary, by legend name: teacher-forced rewrite and paraphrase

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 @testable import mokus
 import Testing
+import TextEncoders
 
 @Suite("mokus edit --eval-at and --curve")
 struct EditCurveTests {
@@ -36,9 +37,20 @@ struct EditCurveTests {
     @Test("the plotted metrics and the printed line, from a summary")
     func series() {
         let point = EditCurvePoint(edits: 7, summary: ["pre.rewrite_acc": 0.1, "post.rewrite_acc": 0.5,
-                                                       "post.rephrase_acc": 0.25, "post.locality.neighborhood": 1])
+                                                       "post.rephrase_acc": 0.25, "post.locality.neighborhood": 1],
+                                   weightNorm: 12.34)
         #expect(EditCurvePoint.series(of: point.summary).map(\.name) == ["rewrite", "paraphrase", "locality.neighborhood"])
-        #expect(point.line == "after 7 edits: rewrite 0.5000  paraphrase 0.2500  locality.neighborhood 1.0000")
+        #expect(point.line == "after 7 edits: rewrite 0.5000  paraphrase 0.2500  locality.neighborhood 1.0000  ‖W‖ 12.3")
+    }
+
+    @Test("the point's ‖W‖ is the Frobenius norm over the edited matrices")
+    func weightNorm() throws {
+        let encoder = try TextEncoderLoader.load(directory: URL(fileURLWithPath: Self.fixture))
+        let names: Set = ["model.layers.0.mlp.down_proj.weight", "model.layers.1.mlp.down_proj.weight"]
+        let point = try EditCurvePoint.measure([], pre: [], edited: names, encoder: encoder)
+        let squares = try names.map { try encoder.parameter($0).scalars.reduce(0.0) { $0 + Double($1) * Double($1) } }
+        #expect(abs(Double(point.weightNorm) - squares.reduce(0, +).squareRoot()) < 1e-4 * Double(point.weightNorm))
+        #expect(point.weightNorm > 0 && point.edits == 0)
     }
 
     @Test("--eval-at needs --sequential --eval, --curve needs --eval-at, and a count past the requests is refused")
